@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// prunelab: a Swift program embedding Lua 5.4 for studying neural-network pruning
+/// through layer similarity (Blakeney, Yan, Zong, WACV 2020).
+///
+/// Arrows point down only: Shell → Bindings → Engine → C targets.
+let optimize: [SwiftSetting] = []
+
+let package = Package(
+    name: "prunelab",
+    products: [
+        .executable(name: "prunelab", targets: ["Shell"]),
+        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Bindings", targets: ["Bindings"]),
+    ],
+    targets: [
+        // C targets: only what Swift cannot import directly.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .target(name: "CInterrupt", path: "Sources/CInterrupt"),
+        .target(
+            name: "CLua", dependencies: ["CInterrupt"], path: "Sources/CLua",
+            linkerSettings: [.linkedLibrary("lua5.4"), .linkedLibrary("m")]),
+
+        .target(name: "Engine", dependencies: ["CBLAS", "CZlib", "CInterrupt"], swiftSettings: optimize),
+        .target(name: "Bindings", dependencies: ["Engine", "CLua"], swiftSettings: optimize),
+        .executableTarget(
+            name: "Shell", dependencies: ["Bindings", "Engine", "CLua", "CReadline"], swiftSettings: optimize),
+
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Engine", "CLua"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,21 @@
+import CLua
+import Engine
+
+extension Tensor: LuaBindable {
+    /// The Lua class of tensors: methods, metamethods (`+ - * / unm == # [] tostring`), help.
+    public static let luaClass = LuaClass(
+        name: "tensor",
+        doc: """
+            An n-dimensional array of float32 or float64 numbers. Indices and dimensions are \
+            1-based. Views (reshape, t, permute, narrow, t[i]) share memory with the tensor they \
+            come from. Arithmetic follows NumPy's broadcasting rules.
+            """,
+        methods: TensorMethods.all,
+        metamethods: TensorMethods.metamethods,
+        index: TensorMethods.index,
+        newIndex: TensorMethods.newIndex,
+        describe: { object in
+            guard let t = object as? Tensor else { return "tensor" }
+            return "tensor (\(t.dtype.rawValue), \(Shape.describe(t.shape)))"
+        })
+}

@@ -1,0 +1,39 @@
+/// The one error type Engine throws. Its message is written for the user: it names what was
+/// expected and what was given. Callers (the Lua bindings, the shell) prefix the name of the
+/// function the user called.
+public struct EngineError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What went wrong, in words a user can act on.
+    public let message: String
+    /// The kind of failure, for callers that branch on it (the CLI maps kinds to exit codes).
+    public let kind: Kind
+
+    public enum Kind: Sendable, Equatable {
+        /// A value of the wrong type, range or shape.
+        case invalidArgument
+        /// A file that is missing, unreadable or malformed.
+        case io
+        /// A numerical routine that failed (a LAPACK info code, a non-finite input).
+        case numerical
+        /// The user pressed Ctrl-C.
+        case interrupted
+    }
+
+    public init(_ message: String, kind: Kind = .invalidArgument) {
+        self.message = message
+        self.kind = kind
+    }
+
+    public var description: String { message }
+
+    /// A wrong value: `expected` says what would have been accepted, `given` what was passed.
+    public static func invalid(_ what: String, expected: String, given: String) -> EngineError {
+        EngineError("\(what): expected \(expected), got \(given)")
+    }
+
+    /// A file problem, naming the file.
+    public static func file(_ path: String, _ problem: String) -> EngineError {
+        EngineError("\(path): \(problem)", kind: .io)
+    }
+
+    public static let interrupted = EngineError("interrupted", kind: .interrupted)
+}

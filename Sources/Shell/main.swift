@@ -1,0 +1,5 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+exit(CommandLine.main())
