@@ -14,6 +14,8 @@ public final class Runtime {
     /// Every prunelab module, in installation order. Each later module adds itself here.
     public static let modules: [LuaModule] = [
         TensorModule.module,
+        NNModule.module,
+        ModelsModule.module,
     ]
 
     public init() throws {

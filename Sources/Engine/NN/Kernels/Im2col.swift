@@ -44,7 +44,7 @@ enum Im2col {
         let rowLength = count * g.outPlane
         let rows = g.patchSize
         let sampleStride = g.channels * g.inPlane
-        Parallel.forEach(rows, minimumCount: 2) { row in
+        ParallelLoops.forEach(rows, minimumCount: 2) { row in
             let s = row % g.kernelW
             let r = (row / g.kernelW) % g.kernelH
             let c = row / (g.kernelW * g.kernelH)
@@ -79,7 +79,7 @@ enum Im2col {
         let rowLength = count * g.outPlane
         let sampleStride = g.channels * g.inPlane
         // One channel per task: every input plane is written by exactly one thread.
-        Parallel.forEach(g.channels, minimumCount: 2) { c in
+        ParallelLoops.forEach(g.channels, minimumCount: 2) { c in
             for r in 0..<g.kernelH {
                 for s in 0..<g.kernelW {
                     let row = (c * g.kernelH + r) * g.kernelW + s

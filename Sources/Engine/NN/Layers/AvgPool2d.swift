@@ -52,7 +52,7 @@ public final class AvgPool2d: Layer {
         let y = try Buffers.reuse(output, shape: [x.shape[0]] + outShape)
         let xp = x.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)
         let scale = 1 / Float(g.kernelH * g.kernelW)
-        Parallel.forEach(planes, minimumCount: 2) { p in
+        ParallelLoops.forEach(planes, minimumCount: 2) { p in
             let src = xp + p * g.inPlane, dst = yp + p * g.outPlane
             for oh in 0..<g.outHeight {
                 let h0 = oh * g.strideH - g.padH
@@ -79,7 +79,7 @@ public final class AvgPool2d: Layer {
         let planes = inputShape[0] * inputShape[1]
         let dyp = dy.mutablePointer(as: Float.self), dxp = dx.mutablePointer(as: Float.self)
         let scale = 1 / Float(g.kernelH * g.kernelW)
-        Parallel.forEach(planes, minimumCount: 2) { p in
+        ParallelLoops.forEach(planes, minimumCount: 2) { p in
             let d = dxp + p * g.inPlane, src = dyp + p * g.outPlane
             d.update(repeating: 0, count: g.inPlane)
             for oh in 0..<g.outHeight {

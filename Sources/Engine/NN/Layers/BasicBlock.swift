@@ -121,7 +121,7 @@ public final class BasicBlock: Layer {
         gradInput = dx
         if needsInputGradient {
             let a = main.mutablePointer(as: Float.self), b = short.mutablePointer(as: Float.self), d = dx.mutablePointer(as: Float.self)
-            Parallel.forRanges(dx.count) { range in
+            ParallelLoops.forRanges(dx.count) { range in
                 for i in range { d[i] = a[i] + b[i] }
             }
         }

@@ -85,7 +85,7 @@ public class BatchNorm: Layer {
         means.withUnsafeMutableBufferPointer { meanBuf in
             invStds.withUnsafeMutableBufferPointer { invBuf in
                 let meanP = meanBuf.baseAddress!, invP = invBuf.baseAddress!
-                Parallel.forEach(c, minimumCount: 2) { ch in
+                ParallelLoops.forEach(c, minimumCount: 2) { ch in
                     var mean: Double, variance: Double
                     if training {
                         var total = 0.0
@@ -144,7 +144,7 @@ public class BatchNorm: Layer {
         savedMean.withUnsafeBufferPointer { meanBuf in
             savedInvStd.withUnsafeBufferPointer { invBuf in
                 let meanP = meanBuf.baseAddress!, invP = invBuf.baseAddress!
-                Parallel.forEach(c, minimumCount: 2) { ch in
+                ParallelLoops.forEach(c, minimumCount: 2) { ch in
                     let mean = meanP[ch], inv = invP[ch]
                     // Σ∂y and Σ∂y·(x − μ), in Double across samples.
                     var sumDy = 0.0, sumDyXc = 0.0

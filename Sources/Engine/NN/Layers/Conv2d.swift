@@ -133,7 +133,7 @@ public final class Conv2d: Layer {
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(k), Int32(columns), Int32(patch),
                             1, wp, Int32(patch), cols, Int32(columns), 0, product, Int32(columns))
                 // product is K × (count·plane); scatter each sample's K × plane block into NCHW.
-                Parallel.forEach(k, minimumCount: 2) { ch in
+                ParallelLoops.forEach(k, minimumCount: 2) { ch in
                     let b = bp?[ch] ?? 0
                     for j in 0..<count {
                         let src = product + ch * columns + j * plane
@@ -166,7 +166,7 @@ public final class Conv2d: Layer {
         if let bias {
             // ∂b[k] += Σ_{n,pixel} ∂y[n,k,pixel]
             let db = bias.gradient.mutablePointer(as: Float.self)
-            Parallel.forEach(k, minimumCount: 2) { ch in
+            ParallelLoops.forEach(k, minimumCount: 2) { ch in
                 var total: Float = 0
                 for j in 0..<n { total += VectorOps.sum(dyp + (j * k + ch) * plane, plane) }
                 db[ch] += total
@@ -180,7 +180,7 @@ public final class Conv2d: Layer {
                 let count = min(chunk, n - first)
                 let columns = count * plane
                 // Gather ∂Y for the chunk as K × (count·plane).
-                Parallel.forEach(k, minimumCount: 2) { ch in
+                ParallelLoops.forEach(k, minimumCount: 2) { ch in
                     for j in 0..<count {
                         (gathered + ch * columns + j * plane).update(from: dyp + ((first + j) * k + ch) * plane, count: plane)
                     }

@@ -31,7 +31,7 @@ public final class GlobalAvgPool2d: Layer {
         let y = try Buffers.reuse(output, shape: [x.shape[0], x.shape[1]])
         let xp = x.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)
         let scale = 1 / Float(plane)
-        Parallel.forRanges(planes, minimumCount: 64) { range in
+        ParallelLoops.forRanges(planes, minimumCount: 64) { range in
             for p in range { yp[p] = VectorOps.sum(xp + p * plane, plane) * scale }
         }
         inputShape = x.shape
@@ -46,7 +46,7 @@ public final class GlobalAvgPool2d: Layer {
         let planes = inputShape[0] * inputShape[1], plane = inputShape[2] * inputShape[3]
         let dyp = dy.mutablePointer(as: Float.self), dxp = dx.mutablePointer(as: Float.self)
         let scale = 1 / Float(plane)
-        Parallel.forRanges(planes, minimumCount: 64) { range in
+        ParallelLoops.forRanges(planes, minimumCount: 64) { range in
             for p in range { (dxp + p * plane).update(repeating: dyp[p] * scale, count: plane) }
         }
         return dx

@@ -56,7 +56,7 @@ public final class MaxPool2d: Layer {
         let xp = x.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)
         winners.withUnsafeMutableBufferPointer { buffer in
             let wp = buffer.baseAddress!
-            Parallel.forEach(planes, minimumCount: 2) { p in
+            ParallelLoops.forEach(planes, minimumCount: 2) { p in
                 let src = xp + p * g.inPlane
                 let dst = yp + p * g.outPlane, win = wp + p * g.outPlane
                 for oh in 0..<g.outHeight {
@@ -93,7 +93,7 @@ public final class MaxPool2d: Layer {
         let dyp = dy.mutablePointer(as: Float.self), dxp = dx.mutablePointer(as: Float.self)
         winners.withUnsafeBufferPointer { buffer in
             let wp = buffer.baseAddress!
-            Parallel.forEach(planes, minimumCount: 2) { p in
+            ParallelLoops.forEach(planes, minimumCount: 2) { p in
                 let d = dxp + p * inPlane, g = dyp + p * outPlane, win = wp + p * outPlane
                 d.update(repeating: 0, count: inPlane)
                 for i in 0..<outPlane { d[Int(win[i])] += g[i] }

@@ -20,7 +20,7 @@ public final class ReLU: Layer {
         let x = try input.contiguous()
         let y = try Buffers.reuse(output, shape: x.shape)
         let xp = x.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)
-        Parallel.forRanges(x.count) { range in
+        ParallelLoops.forRanges(x.count) { range in
             for i in range { yp[i] = xp[i] > 0 ? xp[i] : 0 }
         }
         output = y
@@ -33,7 +33,7 @@ public final class ReLU: Layer {
         let dx = try Buffers.reuse(gradInput, shape: y.shape)
         gradInput = dx
         let yp = y.mutablePointer(as: Float.self), dyp = dy.mutablePointer(as: Float.self), dxp = dx.mutablePointer(as: Float.self)
-        Parallel.forRanges(y.count) { range in
+        ParallelLoops.forRanges(y.count) { range in
             for i in range { dxp[i] = yp[i] > 0 ? dyp[i] : 0 }
         }
         return dx

@@ -27,7 +27,7 @@ public final class ResidualAdd: Layer {
         let x = try a.contiguous(), z = try b.contiguous()
         let y = try Buffers.reuse(output, shape: x.shape)
         let xp = x.mutablePointer(as: Float.self), zp = z.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)
-        Parallel.forRanges(y.count) { range in
+        ParallelLoops.forRanges(y.count) { range in
             for i in range { yp[i] = xp[i] + zp[i] }
         }
         output = y

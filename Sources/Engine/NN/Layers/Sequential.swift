@@ -12,6 +12,8 @@ public final class Sequential: Layer {
         self.layers = layers
         super.init(name: name)
         try Sequential.assignNames(layers)
+        // Adopted layers pass gradients on (a layer built alone may have had it switched off).
+        for layer in layers { layer.needsInputGradient = true }
     }
 
     /// Gives unnamed layers kind-based names and checks that names are distinct.

@@ -17,7 +17,6 @@ public final class Model {
         self.title = title
         self.inputShape = inputShape
         if let inputShape { _ = try root.outputShape(for: inputShape) }
-        root.needsInputGradient = false
     }
 
     // MARK: structure
@@ -105,12 +104,14 @@ public final class Model {
         try root.forward(checkedInput(input))
     }
 
-    /// Backpropagates ∂loss/∂output of the last forward, accumulating parameter gradients.
-    /// Returns ∂loss/∂input only if `needsInputGradient` was set on the root; otherwise the
-    /// returned tensor is unspecified.
+    /// Backpropagates ∂loss/∂output of the last forward, accumulating parameter gradients,
+    /// and returns ∂loss/∂input (a model-owned buffer). Training passes
+    /// `inputGradient: false` to skip the first layer's input gradient, which nobody needs;
+    /// the returned tensor is then unspecified.
     @discardableResult
-    public func backward(_ gradOutput: Tensor) throws -> Tensor {
-        try root.backward(gradOutput.converted(to: .float32))
+    public func backward(_ gradOutput: Tensor, inputGradient: Bool = true) throws -> Tensor {
+        root.needsInputGradient = inputGradient
+        return try root.backward(gradOutput.converted(to: .float32))
     }
 
     /// Zeroes every parameter gradient.
@@ -118,9 +119,7 @@ public final class Model {
 
     /// A deep copy (weights, masks, running statistics, mode); gradients start at zero.
     public func clone() throws -> Model {
-        let copy = try Model(root: root.copy(), inputShape: inputShape, title: title)
-        copy.root.needsInputGradient = root.needsInputGradient
-        return copy
+        try Model(root: root.copy(), inputShape: inputShape, title: title)
     }
 
     /// Re-applies every parameter's pruning mask to its weights (a no-op for dense

@@ -5,7 +5,7 @@ import Dispatch
 /// Each index is handled by exactly one thread and no reduction is split between threads, so
 /// results are bit-identical to a serial loop whatever the scheduling. BLAS calls must not be
 /// made from inside a body (OpenBLAS runs its own threads).
-public enum Parallel {
+public enum ParallelLoops {
     /// Number of worker threads loops use (the number of online cores).
     public static let threadCount: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
