@@ -33,7 +33,7 @@ import Testing
         #expect(raw.count == 784)
         let image = try SampleDataset(store: train).sample(at: 59_999)
         #expect(image.shape == [1, 28, 28])
-        #expect(image.scalars(as: Float.self) == raw.map { Float($0) * (1 / 255) })
+        #expect(image.scalars(as: Float.self) == raw.map { Float($0) / 255 })
     }
 
     @Test func pixelStatisticsMatchThePublishedValues() throws {

@@ -12,6 +12,11 @@ enum DataTestSupport {
         return path
     }
 
+    /// Removes a scratch directory.
+    static func remove(_ path: String) {
+        _ = system("rm -rf '\(path)'")
+    }
+
     /// `bytes` as a single-member gzip file (RFC 1952), written with Engine's raw deflate and
     /// a CRC-32 computed here bit by bit.
     static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {

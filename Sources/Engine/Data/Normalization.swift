@@ -25,7 +25,7 @@ public struct Normalization: Sendable, Equatable, CustomStringConvertible {
     public init(mean: [Double], std: [Double], channels: Int) throws {
         func expand(_ v: [Double], _ what: String) throws -> [Double] {
             guard v.count == channels || v.count == 1 else {
-                throw EngineError.invalid(what, expected: "1 or \(channels) value\(channels == 1 ? "" : "s") (one per channel)", given: "\(v.count)")
+                throw EngineError.invalid(what, expected: channels == 1 ? "1 value" : "1 or \(channels) values (one per channel)", given: "\(v.count)")
             }
             guard let bad = v.first(where: { !$0.isFinite }) else { return v.count == channels ? v : Array(repeating: v[0], count: channels) }
             throw EngineError.invalid(what, expected: "finite numbers", given: "\(bad)")

@@ -90,8 +90,7 @@ public final class SampleStore: Sendable {
         let n = sampleSize
         if let bytes {
             let source = bytes + i * n
-            let scale: Float = 1 / 255
-            for k in 0..<n { destination[k] = Float(source[k]) * scale }
+            for k in 0..<n { destination[k] = Float(source[k]) / 255 }  // correctly rounded, as torchvision's ToTensor
         } else if let floats {
             destination.update(from: floats + i * n, count: n)
         }

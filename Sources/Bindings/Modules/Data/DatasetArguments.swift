@@ -41,8 +41,8 @@ extension Lua {
         }
         guard type(index) == .table else { throw argumentError(index, name, expected: "a tensor or a table of class numbers (1, 2, …)") }
         let values = try checkIntegerArray(index, name)
-        if let bad = values.firstIndex(where: { $0 < 1 }) {
-            throw LuaError("\(callee): argument \(index) (\(name)): expected class numbers ≥ 1, but entry \(bad + 1) is \(values[bad])")
+        if let bad = values.firstIndex(where: { $0 < 1 || $0 > SampleStore.maxClassCount }) {
+            throw LuaError("\(callee): argument \(index) (\(name)): expected class numbers in 1…\(SampleStore.maxClassCount), but entry \(bad + 1) is \(values[bad])")
         }
         return values.map { $0 - 1 }
     }
