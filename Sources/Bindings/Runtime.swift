@@ -17,6 +17,7 @@ public final class Runtime {
         DataModule.module,
         NNModule.module,
         ModelsModule.module,
+        TrainModule.module,
     ]
 
     public init() throws {

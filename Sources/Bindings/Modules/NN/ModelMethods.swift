@@ -99,8 +99,8 @@ enum ModelMethods {
             lua.push(try m.accuracy(ds, batchSize: try lua.positiveOption(options, "batch", default: 256, max: 1 << 20)))
             return 1
         },
-        LuaFunctionSpec("evaluate", "m:evaluate(ds [, {batch = 256}]) → loss, accuracy",
-                        "Mean cross-entropy loss and accuracy (in [0, 1]) over ds, in evaluation mode.") { lua in
+        LuaFunctionSpec("evaluate", "m:evaluate(ds [, {batch = 256}]) → loss, accuracy, seconds",
+                        "Mean cross-entropy loss and accuracy (in [0, 1]) over ds, in evaluation mode, and the wall-clock seconds it took.") { lua in
             let m = try lua.checkModel(1, "self")
             let ds = try lua.checkDataset(2, "ds")
             let options = try lua.options(3, known: ["batch"])
@@ -108,7 +108,46 @@ enum ModelMethods {
             let result = try m.evaluate(ds, batchSize: try lua.positiveOption(options, "batch", default: 256, max: 1 << 20))
             lua.push(result.loss)
             lua.push(result.accuracy)
-            return 2
+            lua.push(result.seconds)
+            return 3
+        },
+        LuaFunctionSpec("record", "m:record(x | ds [, {layers = \"all\" | {name, …}, conv = \"flatten\" | \"mean\", batch = 256}]) → {name = tensor, …}",
+                        """
+                        Records layer outputs for every sample of x (a tensor N×input shape) or ds (a dataset, in order, \
+                        without augmentation), in evaluation mode, batch by batch. Returns name → float32 matrix \
+                        neurons × datapoints (pairs() visits layers in order): N×F outputs give F×N; N×C×H×W outputs give \
+                        C×(N·H·W) with column (n·H + h)·W + w (conv = "flatten", default) or C×N spatial means \
+                        (conv = "mean"). layers = "all" (default) records every layer of m:layers() except flatten and \
+                        dropout: convolutions, BatchNorm outputs, ReLUs, poolings, residual additions, fully connected layers.
+                        """) { lua in
+            let m = try lua.checkModel(1, "self")
+            let input: RecordingInput
+            if let t = lua.object(2, as: Tensor.self) {
+                input = .tensor(t)
+            } else if lua.objectClassName(2) == "dataset" {
+                input = .dataset(try lua.checkDataset(2, "ds"))
+            } else {
+                throw lua.argumentError(2, "x", expected: "a tensor of samples or a dataset")
+            }
+            let options = try lua.options(3, known: ["layers", "conv", "batch"])
+            try lua.checkArgumentCount(max: 3)
+            var names: [String]?
+            if options.has("layers") {
+                options.push("layers")
+                defer { lua.pop(1) }
+                if lua.string(-1) == "all" {
+                    names = nil
+                } else if lua.type(-1) == .table, let list = try? lua.checkStringArray(-1, "layers"), !list.isEmpty {
+                    names = list
+                } else {
+                    throw lua.error("option 'layers': expected \"all\" or a non-empty table of layer names (see m:layers()), got \(lua.describe(-1))")
+                }
+            }
+            let reduction = ConvolutionReduction(rawValue: try options.choice("conv", ConvolutionReduction.allCases.map(\.rawValue)) ?? "flatten") ?? .flatten
+            let recorded = try m.record(input, layers: names, convolution: reduction,
+                                        batchSize: try lua.positiveOption(options, "batch", default: 256, max: 1 << 20))
+            try OrderedTable.push(lua, keys: recorded.map(\.name)) { lua.push(object: recorded[$0].activations) }
+            return 1
         },
     ]
 

@@ -6,6 +6,8 @@ public struct Evaluation: Sendable {
     public let accuracy: Double
     /// Number of samples evaluated.
     public let count: Int
+    /// Wall-clock seconds the evaluation took.
+    public let seconds: Double
 }
 
 extension Model {
@@ -20,6 +22,8 @@ extension Model {
             throw EngineError.invalid("dataset", expected: "at least one sample", given: "an empty dataset")
         }
         try checkCompatible(dataset)
+        let clock = ContinuousClock()
+        let began = clock.now
         let wasTraining = isTraining
         setTraining(false)
         defer { setTraining(wasTraining) }
@@ -38,7 +42,8 @@ extension Model {
             correct += result.correct
             start = end
         }
-        return Evaluation(loss: totalLoss / Double(dataset.count), accuracy: Double(correct) / Double(dataset.count), count: dataset.count)
+        return Evaluation(loss: totalLoss / Double(dataset.count), accuracy: Double(correct) / Double(dataset.count), count: dataset.count,
+                          seconds: Trainer.seconds(clock.now - began))
     }
 
     /// Fraction of `dataset` classified correctly, in [0, 1].

@@ -16,7 +16,10 @@ public struct LayerSummary: Sendable {
 
 extension Model {
     /// Per-layer rows (the same layers, in the same order, as ``layers``).
-    public var layerSummaries: [LayerSummary] {
+    public var layerSummaries: [LayerSummary] { layerSummaries(inputShape: inputShape) }
+
+    /// Per-layer rows for samples of `inputShape` (shapes and FLOPs unknown when nil).
+    public func layerSummaries(inputShape: [Int]?) -> [LayerSummary] {
         var rows: [LayerSummary] = []
         func leaf(_ layer: Layer, _ path: String, _ input: [Int]?) -> [Int]? {
             let out = input.flatMap { try? layer.outputShape(for: $0) }
