@@ -165,7 +165,7 @@ enum ModelMethods {
         switch key {
         case "training": lua.push(m.isTraining)
         case "input":
-            if let shape = m.inputShape { lua.push(array: shape) } else { lua.pushNil() }
+            if let shape = m.shapeForSummary { lua.push(array: shape) } else { lua.pushNil() }
         case "title": lua.push(m.title)
         case "parameter_count": lua.push(m.parameterCount)
         case "flops": lua.push(m.flops)

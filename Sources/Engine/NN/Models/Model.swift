@@ -7,8 +7,13 @@
 public final class Model {
     /// The network.
     public let root: Layer
-    /// Shape of one input sample (`[1, 28, 28]`), fixed at construction or by the first forward.
-    public private(set) var inputShape: [Int]?
+    /// Shape of one input sample (`[1, 28, 28]`) when declared at construction; inputs must
+    /// then have it. Models of free-standing layers (`nn.ReLU()`) accept any valid shape.
+    public let inputShape: [Int]?
+    /// The per-sample shape of the last forward's input.
+    public private(set) var lastInputShape: [Int]?
+    /// The shape summaries use: the declared one, else the last one seen.
+    public var shapeForSummary: [Int]? { inputShape ?? lastInputShape }
     /// How the model was built, for display: `convnet{input = {1, 28, 28}, classes = 10}`.
     public var title: String
 
@@ -28,7 +33,7 @@ public final class Model {
         func walk(_ layer: Layer, _ path: String) {
             let children = layer.children
             if children.isEmpty {
-                result.append((path.isEmpty ? layer.name : path, layer))
+                result.append((path.isEmpty ? rootLeafName : path, layer))
                 return
             }
             for child in children { walk(child, path.isEmpty ? child.name : "\(path).\(child.name)") }
@@ -37,9 +42,12 @@ public final class Model {
         return result
     }
 
+    /// The name a model made of a single layer lists for it: its own name, else its kind.
+    var rootLeafName: String { root.name.isEmpty ? root.kind : root.name }
+
     /// The layer called `name` (any node of the tree, containers included), or nil.
     public func layer(named name: String) -> Layer? {
-        if root.children.isEmpty { return name == root.name ? root : nil }
+        if root.children.isEmpty { return name == rootLeafName ? root : nil }
         var node = root
         for part in name.split(separator: ".", omittingEmptySubsequences: false) {
             guard let next = node.children.first(where: { $0.name == part }) else { return nil }
@@ -48,14 +56,15 @@ public final class Model {
         return node
     }
 
-    /// Every trainable tensor as `(full name, parameter)`, in layer order.
+    /// Every trainable tensor as `(full name, parameter)`, in layer order. Names are relative
+    /// to the root (a model of one layer has parameters `weight` and `bias`).
     public var parameters: [(name: String, parameter: Parameter)] {
         var result: [(String, Parameter)] = []
         func walk(_ layer: Layer, _ path: String) {
             for p in layer.parameters { result.append((path.isEmpty ? p.name : "\(path).\(p.name)", p)) }
             for child in layer.children { walk(child, path.isEmpty ? child.name : "\(path).\(child.name)") }
         }
-        walk(root, root.children.isEmpty ? root.name : "")
+        walk(root, "")
         return result
     }
 
@@ -66,7 +75,7 @@ public final class Model {
             for b in layer.buffers { result.append((path.isEmpty ? b.name : "\(path).\(b.name)", b.tensor)) }
             for child in layer.children { walk(child, path.isEmpty ? child.name : "\(path).\(child.name)") }
         }
-        walk(root, root.children.isEmpty ? root.name : "")
+        walk(root, "")
         return result
     }
 
@@ -81,8 +90,7 @@ public final class Model {
 
     // MARK: running
 
-    /// Checks a batch against the input shape (fixing the shape on the first call when it was
-    /// unknown) and returns it as Float32.
+    /// Checks a batch against the declared input shape and returns it as Float32.
     func checkedInput(_ input: Tensor) throws -> Tensor {
         guard input.rank >= 1 else {
             throw EngineError.invalid("model input", expected: inputShape.map { "a batch N×\(Shape.describe($0))" } ?? "a batch (N×…)", given: "a 0-d tensor")
@@ -94,8 +102,8 @@ public final class Model {
             }
         } else {
             _ = try root.outputShape(for: sample)
-            inputShape = sample
         }
+        lastInputShape = sample
         return try input.converted(to: .float32)
     }
 

@@ -16,7 +16,7 @@ public struct LayerSummary: Sendable {
 
 extension Model {
     /// Per-layer rows (the same layers, in the same order, as ``layers``).
-    public var layerSummaries: [LayerSummary] { layerSummaries(inputShape: inputShape) }
+    public var layerSummaries: [LayerSummary] { layerSummaries(inputShape: shapeForSummary) }
 
     /// Per-layer rows for samples of `inputShape` (shapes and FLOPs unknown when nil).
     public func layerSummaries(inputShape: [Int]?) -> [LayerSummary] {
@@ -41,7 +41,7 @@ extension Model {
                 }
                 return input.flatMap { try? block.outputShape(for: $0) }
             }
-            if layer.children.isEmpty { return leaf(layer, path.isEmpty ? layer.name : path, input) }
+            if layer.children.isEmpty { return leaf(layer, path.isEmpty ? rootLeafName : path, input) }
             var shape = input
             for child in layer.children { shape = walk(child, name(child), shape) }
             return shape
@@ -51,7 +51,7 @@ extension Model {
     }
 
     /// Forward FLOPs per sample (0 when the input shape is unknown).
-    public var flops: Int { inputShape.map { root.flops(for: $0) } ?? 0 }
+    public var flops: Int { shapeForSummary.map { root.flops(for: $0) } ?? 0 }
 
     /// A text table: one row per layer with its type, output shape, parameters and FLOPs.
     public var summary: String {
@@ -60,7 +60,7 @@ extension Model {
         var table: [[String]] = [["layer", "type", "output", "params", "FLOPs"] + (sparse ? ["sparsity"] : [])]
         for r in rows {
             table.append([r.name, r.description, r.outputShape.map(Shape.describe) ?? "?", Format.count(r.parameterCount),
-                          inputShape == nil ? "?" : Format.metric(Double(r.flops))]
+                          shapeForSummary == nil ? "?" : Format.metric(Double(r.flops))]
                          + (sparse ? [r.sparsity > 0 ? Format.percent(r.sparsity) : ""] : []))
         }
         var widths = [Int](repeating: 0, count: table[0].count)
@@ -72,9 +72,10 @@ extension Model {
                 return rightAligned.contains(i) ? pad + cell : cell + pad
             }.joined(separator: "  ")
         }
-        let inputText = inputShape.map { "input \(Shape.describe($0))" } ?? "input shape not yet known"
+        let inputText = inputShape.map { "input \(Shape.describe($0))" }
+            ?? lastInputShape.map { "for the last input's \(Shape.describe($0)) samples" } ?? "input shape not yet known"
         var header = "\(title): \(rows.count) layers, \(Format.count(parameterCount)) parameters, "
-        header += inputShape == nil ? inputText : "\(Format.metric(Double(flops)))FLOPs per sample (\(inputText))"
+        header += shapeForSummary == nil ? inputText : "\(Format.metric(Double(flops)))FLOPs per sample (\(inputText))"
         let masked = parameters.filter { $0.parameter.mask != nil }
         if !masked.isEmpty {
             let total = masked.reduce(0) { $0 + $1.parameter.count }

@@ -77,10 +77,12 @@ public final class Trainer {
 
     /// Trains `model` on `dataset` for `options.epochs` epochs. After each epoch the model is
     /// evaluated on `validation` (if given). `onBatch` and `onEpoch` return false to stop early.
-    /// Restores the model's previous mode when done.
+    /// Restores the model's previous mode when done. `isCancelled` is polled before every batch
+    /// (by default the Ctrl-C flag of ``Cancellation``).
     public func fit(_ model: Model, on dataset: any Dataset, validation: (any Dataset)? = nil,
                     onBatch: ((BatchReport) throws -> Bool)? = nil,
-                    onEpoch: ((EpochRecord) throws -> Bool)? = nil) throws -> [EpochRecord] {
+                    onEpoch: ((EpochRecord) throws -> Bool)? = nil,
+                    isCancelled: () -> Bool = { Cancellation.isPending }) throws -> [EpochRecord] {
         guard dataset.count >= 2 else {
             throw EngineError.invalid("training set", expected: "at least 2 samples", given: "\(dataset.count)")
         }
@@ -104,7 +106,7 @@ public final class Trainer {
             var lr = optimizer.learningRate
             var stop = false
             for b in 0..<order.batchCount {
-                if Cancellation.isPending {
+                if isCancelled() {
                     throw EngineError("interrupted at epoch \(epoch + 1), batch \(b + 1) of \(order.batchCount): the model keeps the weights of its last completed step",
                                       kind: .interrupted)
                 }
