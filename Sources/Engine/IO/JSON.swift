@@ -77,7 +77,7 @@ public enum JSON: Equatable, Sendable {
         case .bool(let b): out += b ? "true" : "false"
         case .integer(let i): out += String(i)
         case .number(let d):
-            if !d.isFinite { out += "null" } else if d == d.rounded() && Swift.abs(d) < 1e15 { out += String(Int(d)) } else { out += "\(d)" }
+            out += d.isFinite ? "\(d)" : "null"
         case .string(let s): JSON.writeString(s, into: &out)
         case .array(let items):
             out += "["
