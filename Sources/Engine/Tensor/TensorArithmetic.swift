@@ -40,6 +40,13 @@ extension Tensor {
         }
     }
 
+    /// Whether `other` has `self`'s shape and every element equal (element types may differ;
+    /// NaN equals nothing).
+    public func isEqual(to other: Tensor) throws -> Bool {
+        guard shape == other.shape else { return false }
+        return try applying(.notEqual, other).sum() == 0
+    }
+
     /// Elementwise x^y (broadcast).
     public func power(_ exponent: Tensor) throws -> Tensor { try applying(.power, exponent) }
     /// Elementwise x^y for a scalar exponent.
