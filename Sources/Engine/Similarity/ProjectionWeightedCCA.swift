@@ -15,6 +15,11 @@ import CBLAS
 /// of scikit-learn's `svd_flip`). With centred activations (μ = 0) the sign does not matter and
 /// the result is the reference's.
 ///
+/// Even so, when coefficients repeat (for example several exactly 1, as with too few
+/// datapoints) any basis of their subspace is a valid set of directions, and with uncentred
+/// activations the weights depend on which one LAPACK returns: PWCCA is then defined only to
+/// about the size of the gaps between the repeated coefficients' neighbours.
+///
 /// Choosing the side by kept counts (not by argument position) makes the answer the same in
 /// either order whenever the layers keep different numbers of neurons (Google's `compute_pwcca`
 /// mixes up the layers when the first one keeps more). A row of D that is linearly dependent on

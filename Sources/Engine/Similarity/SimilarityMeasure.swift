@@ -19,12 +19,12 @@ public enum SimilarityMeasure: Sendable, Equatable {
         switch self {
         case .cca(let e), .pwcca(let e), .svcca(_, let e):
             guard e >= 0, e < 1 else {
-                throw EngineError.invalid("option epsilon", expected: "a number in [0, 1)", given: "\(e)")
+                throw EngineError.invalid("option 'epsilon'", expected: "a number in [0, 1)", given: "\(e)")
             }
             if case .svcca(let reduction, _) = self { try reduction.validate() }
         case .cka(.rbf(let sigma), _):
             guard sigma > 0, sigma.isFinite else {
-                throw EngineError.invalid("option sigma", expected: "a positive fraction of the median distance", given: "\(sigma)")
+                throw EngineError.invalid("option 'sigma'", expected: "a positive fraction of the median distance", given: "\(sigma)")
             }
         case .cka(.linear, _):
             break
@@ -105,7 +105,7 @@ public enum SimilarityMeasure: Sendable, Equatable {
         }
         let statistics = try JointStatistics(a, b)
         try Cancellation.check()
-        return try finish(statistics, data: (a, b))
+        return try finish(statistics, data: (a, b), names: (a.name, b.name))
     }
 
     /// The measure from streamed statistics. CCA, SVCCA, PWCCA and linear CKA are available;
@@ -132,7 +132,8 @@ public enum SimilarityMeasure: Sendable, Equatable {
         return try finish(statistics, data: nil)
     }
 
-    private func finish(_ s: JointStatistics, data: (LayerActivations, LayerActivations)?) throws -> SimilarityResult {
+    private func finish(_ s: JointStatistics, data: (LayerActivations, LayerActivations)?,
+                        names: (String, String) = ("the first layer", "the second layer")) throws -> SimilarityResult {
         var warnings: [String] = []
         let m = s.count, n = max(s.neurons1, s.neurons2)
         if m < 5 * n {
@@ -142,6 +143,7 @@ public enum SimilarityMeasure: Sendable, Equatable {
             warnings.append("only \(m) datapoints for \(n) neurons (fewer than 5 per neuron): \(effect); use more datapoints")
         }
         var result = SimilarityResult(measure: self, value: 0, datapoints: m, neurons1: s.neurons1, neurons2: s.neurons2, warnings: warnings)
+
         switch self {
         case .cca(let epsilon):
             let cca = try CanonicalCorrelation(s, epsilon: epsilon)
@@ -171,7 +173,8 @@ public enum SimilarityMeasure: Sendable, Equatable {
             result.weightedSide = pwcca.weightedSide
         case .cka(let kernel, let debiased):
             if s.sxx.maxAbsoluteElement == 0 || s.syy.maxAbsoluteElement == 0 {
-                result.warnings.append("a layer is constant (no variance), so CKA is undefined; reporting 0")
+                let constant = s.sxx.maxAbsoluteElement == 0 ? names.0 : names.1
+                result.warnings.append("\(constant) is constant (no variance), so CKA is undefined; reporting 0")
                 result.value = 0
             } else {
                 switch (kernel, debiased, data) {
@@ -185,6 +188,9 @@ public enum SimilarityMeasure: Sendable, Equatable {
                     throw EngineError("\(name) needs the full activations")
                 }
             }
+        }
+        for (kept, name) in [(result.kept1, names.0), (result.kept2, names.1)] where kept == 0 {
+            result.warnings.append("\(name) keeps no neuron (no variance above epsilon × its largest: it is constant), so the similarity is 0")
         }
         guard result.value.isFinite else {
             throw EngineError("\(name) came out non-finite; the activations are too badly scaled", kind: .numerical)
