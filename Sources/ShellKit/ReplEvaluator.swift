@@ -126,13 +126,6 @@ public final class ReplEvaluator {
     }
 }
 
-extension Character {
-    /// A letter, digit or underscore (ASCII), as in Lua names.
-    var isIdentifierCharacter: Bool {
-        isASCII && (isLetter || isNumber || self == "_")
-    }
-}
-
 extension String {
     /// `self` without leading and trailing spaces, tabs and newlines.
     func trimmingSpaces() -> String {

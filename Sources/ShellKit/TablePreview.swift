@@ -87,7 +87,7 @@ public enum TablePreview {
         switch lua.type(index) {
         case .string:
             let s = lua.string(index) ?? ""
-            return isIdentifier(s) ? s : "[\(quoted(s))]"
+            return LuaNames.isName(s) ? s : "[\(quoted(s))]"
         case .number, .boolean: return "[\(scalarText(lua, index))]"
         default: return "[<\(lua.describe(index))>]"
         }
@@ -134,21 +134,4 @@ public enum TablePreview {
         }
         return out + "\""
     }
-
-    static let keywords: Set<String> = LuaNames.keywords
-
-    /// A Lua name that is not a keyword.
-    static func isIdentifier(_ s: String) -> Bool {
-        guard let first = s.first, !first.isNumber, s.allSatisfy(\.isIdentifierCharacter) else { return false }
-        return !keywords.contains(s)
-    }
-}
-
-/// Facts about Lua's lexical names.
-public enum LuaNames {
-    /// Lua 5.4's reserved words.
-    public static let keywords: Set<String> = [
-        "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in",
-        "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
-    ]
 }
