@@ -26,11 +26,13 @@ let package = Package(
 
         .target(name: "Engine", dependencies: ["CBLAS", "CZlib", "CInterrupt"], swiftSettings: optimize),
         .target(name: "Bindings", dependencies: ["Engine", "CLua"], swiftSettings: optimize),
+        .target(name: "ShellKit", dependencies: ["Bindings", "Engine", "CLua"], swiftSettings: optimize),
         .executableTarget(
-            name: "Shell", dependencies: ["Bindings", "Engine", "CLua", "CReadline"], swiftSettings: optimize),
+            name: "Shell", dependencies: ["ShellKit", "Bindings", "Engine", "CLua", "CReadline"], swiftSettings: optimize),
 
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Engine", "CLua"]),
+        .testTarget(name: "ShellKitTests", dependencies: ["ShellKit", "Bindings", "Engine"]),
     ],
     swiftLanguageModes: [.v6]
 )

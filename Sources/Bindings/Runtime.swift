@@ -15,6 +15,8 @@ public final class Runtime {
     public static let modules: [LuaModule] = [
         TensorModule.module,
         SysModule.module,
+        DataModule.module,
+        SimModule.module,
     ]
 
     public init() throws {

@@ -2,4 +2,4 @@
 @preconcurrency import Glibc
 #endif
 
-exit(CommandLine.main())
+exit(PrunelabCommand.main(CommandLine.arguments))

@@ -23,7 +23,8 @@ enum TensorFactories {
                 guard n >= 0 else { throw lua.argumentError(1, "size", expected: "a non-negative size") }
                 shape = [n]
             } else if lua.type(1) == .table {
-                shape = try lua.sizes(from: 1, allowInferred: false)
+                shape = try lua.checkIntegerArray(1, "size")
+                if let bad = shape.first(where: { $0 < 0 }) { throw lua.argumentError(1, "size", expected: "non-negative sizes, but one is \(bad)") }
             } else {
                 throw lua.argumentError(1, "size", expected: "an integer or a table of sizes")
             }

@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+import Engine
+import ShellKit
+
+/// The interactive shell: reads lines (with readline on a terminal), runs them through a
+/// ``ReplEvaluator`` and shows values and errors, until end of input (Ctrl-D).
+struct Repl {
+    let session: Session
+    static let versionLine = "prunelab \(Version.string) (Lua 5.4)"
+    static let banner = versionLine + " · help() for help, ?x documents x, Ctrl-D exits"
+
+    func run() -> Int32 {
+        let evaluator = ReplEvaluator(session: session)
+        print(Self.banner)
+        guard Console.inputIsTerminal else {
+            var reader = PlainLineReader()
+            while let line = reader.read(prompt: prompt(evaluator)) {
+                show(evaluator.submit(line))
+            }
+            print()
+            return 0
+        }
+        session.keepsInterruptHandler = true
+        defer { session.keepsInterruptHandler = false }
+        var history = History()
+        LineEditor(session: session).run(prompt: prompt(evaluator)) { line in
+            let outcome = evaluator.submit(line)
+            if outcome != .needsMore { history.add(evaluator.lastChunk) }
+            show(outcome)
+            return prompt(evaluator)
+        } onInterrupt: {
+            evaluator.discardPending()
+            return prompt(evaluator)
+        }
+        history.save()
+        print()
+        return 0
+    }
+
+    private func prompt(_ evaluator: ReplEvaluator) -> String {
+        evaluator.isContinuing ? ">> " : "> "
+    }
+
+    private func show(_ outcome: ReplEvaluator.Outcome) {
+        switch outcome {
+        case .needsMore:
+            break
+        case .values(let values):
+            if !values.isEmpty { print(values.joined(separator: "\t")) }
+        case .failed(let message):
+            // After Ctrl-C the terminal has echoed "^C": start the message on a line of its own.
+            let interrupted = message.split(separator: "\n").first?.hasSuffix("interrupted!") ?? false
+            Console.error((interrupted ? "\n" : "") + message)
+        }
+    }
+}
+
+/// Reads lines from a non-terminal standard input, writing the prompt to standard output as
+/// lua does without readline.
+struct PlainLineReader {
+    /// The next line (without its newline), or nil at the end of input.
+    mutating func read(prompt: String) -> String? {
+        Console.prompt(prompt)
+        var buffer: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(buffer) }
+        let n = getline(&buffer, &capacity, stdin)
+        guard n >= 0, let buffer else { return nil }
+        var line = String(cString: buffer)
+        if line.hasSuffix("\n") { line.removeLast() }
+        return line
+    }
+}

@@ -1,0 +1,13 @@
+import ShellKit
+
+/// The registry of `prunelab <subcommand>` tools.
+enum Subcommands {
+    /// Every subcommand, in the order `prunelab help` lists them. To add one, define a
+    /// `Subcommand` in its own file (e.g. `Sources/Shell/Subcommands/SimSubcommand.swift`) and
+    /// add it here.
+    static let all: [Subcommand] = [
+        HelpSubcommand.subcommand,
+    ]
+
+    static let table = SubcommandTable(all)
+}

@@ -1,0 +1,96 @@
+import Bindings
+import CLua
+import Engine
+
+/// One Lua session of the `prunelab` command: a ``Runtime`` plus the ways the command line and
+/// the shell run code in it. Every way reports a Lua error as a thrown ``LuaCallError`` (with a
+/// traceback for runtime errors) and leaves the state usable.
+///
+/// Code runs with a SIGINT handler installed, as lua.c does: Ctrl-C stops Lua code with
+/// "interrupted!" and raises Engine's cancel flag for long Swift loops.
+public final class Session {
+    public let runtime: Runtime
+    public var lua: Lua { runtime.lua }
+
+    /// When true (the interactive shell), the SIGINT handler stays installed between chunks and
+    /// only records that Ctrl-C was pressed (see ``takeInterrupt()``), so that Ctrl-C at the
+    /// prompt never kills the process. When false (scripts), the previous disposition is restored
+    /// after each run.
+    public var keepsInterruptHandler = false {
+        didSet { if keepsInterruptHandler { prunelab_sigint_install(nil) } else { prunelab_sigint_remove() } }
+    }
+
+    public init() throws {
+        runtime = try Runtime()
+    }
+
+    deinit {
+        if keepsInterruptHandler { prunelab_sigint_remove() }
+    }
+
+    /// Sets the global `arg` as lua does: `arg[0]` is the script (`arguments[scriptIndex]`),
+    /// positive indices its arguments, negative ones the program and its options.
+    public func setArgumentTable(_ arguments: [String], scriptIndex: Int) {
+        lua.newTable(arrayCapacity: max(0, arguments.count - scriptIndex - 1), fieldCapacity: scriptIndex + 1)
+        for (i, word) in arguments.enumerated() {
+            lua.push(word)
+            lua.rawSet(-2, i - scriptIndex)
+        }
+        lua.setGlobal("arg")
+    }
+
+    /// Compiles and runs `code`; returns nothing.
+    public func execute(_ code: String, chunkName: String) throws {
+        try runtime.load(code, chunkName: chunkName)
+        try call(arguments: 0, results: 0)
+    }
+
+    /// `global = require(module)`.
+    public func require(_ module: String, as global: String) throws {
+        lua.getGlobal("require")
+        lua.push(module)
+        try call(arguments: 1, results: 1)
+        lua.setGlobal(global)
+    }
+
+    /// Turns Lua warnings (`warn`) on, as `lua -W` does.
+    public func turnWarningsOn() {
+        lua_warning(runtime.state, "@on", 0)
+    }
+
+    /// Runs a script file (nil: standard input) with `arguments` as `...`. A first line starting
+    /// with `#` is skipped, as lua does.
+    public func runScript(path: String?, arguments: [String]) throws {
+        let status = luaL_loadfilex(runtime.state, path, nil)
+        if status != plua_lua_ok() {
+            let message = lua.string(-1) ?? "cannot load \(path ?? "stdin")"
+            lua.pop(1)
+            throw LuaCallError(message: message, isSyntaxError: status == plua_errsyntax())
+        }
+        for word in arguments { lua.push(word) }
+        try call(arguments: Int32(arguments.count), results: 0)
+    }
+
+    /// Calls the function below `arguments` values on the stack, interruptible by Ctrl-C, with a
+    /// traceback on error. Leaves `results` values (nil: all) on the stack.
+    public func call(arguments: Int32, results: Int32?) throws {
+        Cancellation.clear()
+        _ = prunelab_sigint_take()
+        prunelab_sigint_install(runtime.state)
+        defer {
+            if keepsInterruptHandler {
+                prunelab_sigint_install(nil)              // back to "just record Ctrl-C"
+                lua_sethook(runtime.state, nil, 0, 0)     // an interrupt that came too late for Lua
+                _ = prunelab_sigint_take()
+            } else {
+                prunelab_sigint_remove()
+            }
+        }
+        try lua.protectedCall(arguments: arguments, results: results, traceback: true)
+    }
+
+    /// True once if Ctrl-C was pressed since the last call (only while ``keepsInterruptHandler``).
+    public func takeInterrupt() -> Bool {
+        prunelab_sigint_take() != 0
+    }
+}
