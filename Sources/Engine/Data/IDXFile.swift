@@ -9,7 +9,9 @@
 public enum IDXFile {
     /// A parsed file: its sizes and its values (unsigned bytes).
     public struct Contents {
+        /// The sizes from the header, outermost first (e.g. `[60000, 28, 28]`).
         public let dimensions: [Int]
+        /// Every value, row-major (the product of `dimensions` of them).
         public let values: [UInt8]
     }
 
