@@ -197,21 +197,8 @@ final class BatchCursor: @unchecked Sendable {  // used by one Lua state's threa
         nextBatch += 1
         var generator: RandomGenerator? = augment ? order.augmentationGenerator(batch: b) : nil
         let batch = try dataset.batch(order.batch(b), augmentation: &generator)
-        Self.reportAllocation(lua, bytes: batch.inputs.count * 4)
         lua.push(object: batch.inputs)
         lua.push(object: try ClassLabels.tensor(batch.labels, base: 1))
         return 2
-    }
-
-    /// Tells Lua's collector about `bytes` of tensor memory it cannot see (its userdata is a
-    /// pointer), as `collectgarbage("step", kb)`: without it, a loop over batches keeps
-    /// hundreds of dead batches alive between collections.
-    static func reportAllocation(_ lua: Lua, bytes: Int) {
-        let top = lua.top
-        defer { lua.setTop(top) }
-        guard lua.getGlobal("collectgarbage") == .function else { return }
-        lua.push("step")
-        lua.push(max(1, bytes / 1024))
-        try? lua.protectedCall(arguments: 2, results: 0)
     }
 }
