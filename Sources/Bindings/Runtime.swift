@@ -15,6 +15,7 @@ public final class Runtime {
     public static let modules: [LuaModule] = [
         TensorModule.module,
         DataModule.module,
+        SimModule.module,
     ]
 
     public init() throws {
