@@ -159,4 +159,12 @@ import Glibc
         try base.selected(1, index: 1).apply(.add, scalar: 7)
         #expect(base.scalars(as: Float.self) == [0, 7, 0, 0, 7, 0])
     }
+
+    @Test func hugeViewShapesAreErrorsNotOverflows() throws {
+        let t = try Tensor.zeros([2, 3])
+        #expect(throws: EngineError.self) { try t.expanded(to: [1 << 62, 2, 3]) }
+        #expect(throws: EngineError.self) { try t.reshaped([1 << 62, 4, -1]) }
+        #expect(throws: EngineError.self) { try t.view([1 << 40, 1 << 40]) }
+        #expect(throws: EngineError.self) { try Tensor.arange(0, 1e300) }
+    }
 }

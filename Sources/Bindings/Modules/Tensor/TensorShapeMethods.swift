@@ -81,7 +81,11 @@ enum TensorShapeMethods {
         LuaFunctionSpec("permute", "t:permute(d1, d2, …) or t:permute{…}",
                         "A view with dimensions reordered: dimension i of the result is dimension di of t (each dimension once).") { lua in
             let t = try lua.check(1, Tensor.self, "self")
-            lua.push(object: try t.permuted(try lua.dimensions(from: 2, of: t)))
+            let order = try lua.dimensions(from: 2, of: t)
+            guard order.count == t.rank, Set(order).count == t.rank else {
+                throw lua.error("expected each of the \(t.rank) dimensions exactly once, got \(order.map { String($0 + 1) }.joined(separator: ", "))")
+            }
+            lua.push(object: try t.permuted(order))
             return 1
         },
         LuaFunctionSpec("transpose", "t:transpose(d1, d2)", "A view with dimensions d1 and d2 swapped.") { lua in
