@@ -14,7 +14,9 @@ public final class Runtime {
     /// Every prunelab module, in installation order. Each later module adds itself here.
     public static let modules: [LuaModule] = [
         TensorModule.module,
+        SysModule.module,
         DataModule.module,
+        SimModule.module,
         NNModule.module,
         ModelsModule.module,
         TrainModule.module,

@@ -22,7 +22,7 @@ enum PrunelabCommand {
             options = try CommandLineOptions(parsing: arguments)
         } catch {
             report(error.message)
-            fputs(CommandLineOptions.usage(subcommands: Subcommands.table) + "\n", stderr)
+            Console.error(CommandLineOptions.usage(subcommands: Subcommands.table))
             return 1
         }
         if options.showHelp {
@@ -37,7 +37,7 @@ enum PrunelabCommand {
             report("\(error)")
             return 1
         }
-        let entersShell = options.interactive || (options.runsDefaultInput && isatty(0) != 0)
+        let entersShell = options.interactive || (options.runsDefaultInput && Console.inputIsTerminal)
         if options.showVersion && !entersShell { print(Repl.versionLine) }
         session.setArgumentTable(arguments, scriptIndex: options.scriptIndex)
 
@@ -64,7 +64,6 @@ enum PrunelabCommand {
 
     /// Writes `prunelab: message` to standard error.
     static func report(_ message: String) {
-        fflush(stdout)
-        fputs("prunelab: \(message)\n", stderr)
+        Console.error("prunelab: \(message)")
     }
 }

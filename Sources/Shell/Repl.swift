@@ -5,7 +5,7 @@ import Engine
 import ShellKit
 
 /// The interactive shell: reads lines (with readline on a terminal), runs them through a
-/// ``ReplEvaluator`` and shows values and errors, until end of input.
+/// ``ReplEvaluator`` and shows values and errors, until end of input (Ctrl-D).
 struct Repl {
     let session: Session
     static let versionLine = "prunelab \(Version.string) (Lua 5.4)"
@@ -13,20 +13,34 @@ struct Repl {
 
     func run() -> Int32 {
         let evaluator = ReplEvaluator(session: session)
-        var reader = PlainLineReader()
         print(Self.banner)
-        while true {
-            let prompt = evaluator.isContinuing ? ">> " : "> "
-            switch reader.read(prompt: prompt) {
-            case .endOfInput:
-                print()
-                return 0
-            case .interrupt:
-                evaluator.discardPending()
-            case .line(let line):
+        guard Console.inputIsTerminal else {
+            var reader = PlainLineReader()
+            while let line = reader.read(prompt: prompt(evaluator)) {
                 show(evaluator.submit(line))
             }
+            print()
+            return 0
         }
+        session.keepsInterruptHandler = true
+        defer { session.keepsInterruptHandler = false }
+        var history = History()
+        LineEditor(session: session).run(prompt: prompt(evaluator)) { line in
+            let outcome = evaluator.submit(line)
+            if outcome != .needsMore { history.add(evaluator.lastChunk) }
+            show(outcome)
+            return prompt(evaluator)
+        } onInterrupt: {
+            evaluator.discardPending()
+            return prompt(evaluator)
+        }
+        history.save()
+        print()
+        return 0
+    }
+
+    private func prompt(_ evaluator: ReplEvaluator) -> String {
+        evaluator.isContinuing ? ">> " : "> "
     }
 
     private func show(_ outcome: ReplEvaluator.Outcome) {
@@ -36,33 +50,25 @@ struct Repl {
         case .values(let values):
             if !values.isEmpty { print(values.joined(separator: "\t")) }
         case .failed(let message):
-            fflush(stdout)
-            fputs(message + "\n", stderr)
+            // After Ctrl-C the terminal has echoed "^C": start the message on a line of its own.
+            Console.error((ReplEvaluator.isInterruption(message) ? "\n" : "") + message)
         }
     }
-}
-
-/// One read from the user.
-enum LineEvent: Equatable {
-    case line(String)
-    case endOfInput
-    /// Ctrl-C at the prompt: drop the line.
-    case interrupt
 }
 
 /// Reads lines from a non-terminal standard input, writing the prompt to standard output as
 /// lua does without readline.
 struct PlainLineReader {
-    mutating func read(prompt: String) -> LineEvent {
-        fputs(prompt, stdout)
-        fflush(stdout)
+    /// The next line (without its newline), or nil at the end of input.
+    mutating func read(prompt: String) -> String? {
+        Console.prompt(prompt)
         var buffer: UnsafeMutablePointer<CChar>?
         var capacity = 0
         defer { free(buffer) }
         let n = getline(&buffer, &capacity, stdin)
-        guard n >= 0, let buffer else { return .endOfInput }
+        guard n >= 0, let buffer else { return nil }
         var line = String(cString: buffer)
         if line.hasSuffix("\n") { line.removeLast() }
-        return .line(line)
+        return line
     }
 }

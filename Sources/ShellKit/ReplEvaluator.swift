@@ -83,7 +83,7 @@ public final class ReplEvaluator {
         }
         defer { lua.setTop(base) }
         guard showing, lua.top > base else { return .values([]) }
-        let rendered = (base + 1...lua.top).map { ValueRenderer.render(lua, $0) }
+        let rendered = session.interruptibly { (base + 1...lua.top).map { ValueRenderer.render(lua, $0) } }
         return .values(rendered)
     }
 
@@ -116,6 +116,12 @@ public final class ReplEvaluator {
         message.hasSuffix("<eof>")
     }
 
+    /// Whether `message` reports a Ctrl-C: Lua's "interrupted!" or an Engine loop's "interrupted".
+    public static func isInterruption(_ message: String) -> Bool {
+        let first = message.split(separator: "\n", maxSplits: 1).first ?? ""
+        return first.hasSuffix("interrupted!") || first.hasSuffix(": interrupted")
+    }
+
     /// Removes the traceback lines that belong to the shell rather than to the user's code (the
     /// C entry frame `[C]: in ?` that ends every traceback of a chunk).
     public static func trimmingReplFrames(_ message: String) -> String {
@@ -123,13 +129,6 @@ public final class ReplEvaluator {
         while let last = lines.last, last.trimmingSpaces() == "[C]: in ?" { lines.removeLast() }
         if lines.last?.trimmingSpaces() == "stack traceback:" { lines.removeLast() }
         return lines.joined(separator: "\n")
-    }
-}
-
-extension Character {
-    /// A letter, digit or underscore (ASCII), as in Lua names.
-    var isIdentifierCharacter: Bool {
-        isASCII && (isLetter || isNumber || self == "_")
     }
 }
 

@@ -364,6 +364,20 @@ test("cifar100: fine and coarse labels", function()
   check_eq(data.cifar100(dir, { labels = "fine" }).train[1][2], fine.train[1][2])
 end)
 
+test("batches: dead batches are collected while the loop runs", function()
+  -- Lua cannot see a batch tensor's memory; the iterator reports it to the collector, so a
+  -- loop keeps only a few batches alive instead of every batch since the last collection.
+  collectgarbage(); collectgarbage()
+  local ds = data.tensors(tensor.zeros(4000, 1024), tensor.ones(4000))
+  local alive = setmetatable({}, { __mode = "k" })
+  local batches = 0
+  for x in ds:batches(16) do alive[x] = true; batches = batches + 1 end
+  local n = 0
+  for _ in pairs(alive) do n = n + 1 end
+  check_eq(batches, 250)
+  check(n < 100, n .. " of 250 batches still alive")
+end)
+
 test("help documents the module and the dataset class", function()
   help(data); help(fm.train)
 end)

@@ -9,6 +9,14 @@ import Engine
 public protocol LuaBindable: AnyObject {
     /// The Lua class this type is bound as (its metatable).
     static var luaClass: LuaClass { get }
+    /// Bytes the object holds outside Lua's heap (a tensor's elements). Lua's collector only
+    /// sees the small userdata, so ``Lua/push(object:)`` reports these bytes as a collector
+    /// step; without it a loop creating large objects keeps hundreds of dead ones alive.
+    var luaExternalBytes: Int { get }
+}
+
+extension LuaBindable {
+    public var luaExternalBytes: Int { 0 }
 }
 
 extension Lua {
@@ -19,6 +27,8 @@ extension Lua {
         block.storeBytes(of: Unmanaged.passRetained(object as AnyObject).toOpaque(), as: UnsafeMutableRawPointer?.self)
         cls.pushMetatable(self)
         lua_setmetatable(state, -2)
+        let kilobytes = object.luaExternalBytes / 1024
+        if kilobytes > 0 { plua_gc_step(state, Int32(min(kilobytes, Int(Int32.max)))) }
     }
 
     /// Pushes `object`, or nil.

@@ -75,6 +75,8 @@ static inline int plua_isinteger(lua_State *L, int i) { return lua_isinteger(L, 
 static inline int plua_lua_ok(void) { return LUA_OK; }
 static inline int plua_multret(void) { return LUA_MULTRET; }
 static inline int plua_errsyntax(void) { return LUA_ERRSYNTAX; }
+/// Advances the collector as if `kb` kilobytes had been allocated (lua_gc is variadic).
+static inline void plua_gc_step(lua_State *L, int kb) { (void)lua_gc(L, LUA_GCSTEP, kb); }
 
 /// Message handler that appends a traceback to string errors (as lua.c's msghandler does).
 int prunelab_traceback_handler(lua_State *L);

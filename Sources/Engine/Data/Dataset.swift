@@ -3,6 +3,10 @@
 /// Implementations keep their samples in whatever form is compact (Fashion-MNIST and CIFAR
 /// as bytes) and produce Float32 batches on demand, applying their normalisation and, when a
 /// generator is passed, their training augmentation.
+///
+/// ``SampleDataset`` implements it for every `data.*` dataset (Fashion-MNIST, IDX, CIFAR,
+/// tensors). Training visits it in the order given by ``EpochOrder``, which also supplies each
+/// batch's augmentation generator, so that every model of a study sees the same images.
 public protocol Dataset: AnyObject {
     /// Number of samples.
     var count: Int { get }

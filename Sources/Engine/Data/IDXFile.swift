@@ -9,7 +9,9 @@
 public enum IDXFile {
     /// A parsed file: its sizes and its values (unsigned bytes).
     public struct Contents {
+        /// The sizes from the header, outermost first (e.g. `[60000, 28, 28]`).
         public let dimensions: [Int]
+        /// Every value, row-major (the product of `dimensions` of them).
         public let values: [UInt8]
     }
 
@@ -18,9 +20,24 @@ public enum IDXFile {
     public static func read(_ path: String) throws -> Contents {
         var bytes = try FileIO.read(path)
         if bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B {
-            bytes = try Inflate.decompress(bytes, format: .gzip, name: path)
+            bytes = try gunzip(bytes, name: path)
         }
         return try parse(bytes, name: path)
+    }
+
+    /// Decompresses a gzip file, sizing the output from the trailer's length field (the
+    /// uncompressed size mod 2³²) when that is right, as it is for a single-member file under
+    /// 4 GiB; otherwise (several members, larger files) without a size.
+    static func gunzip(_ bytes: [UInt8], name: String) throws -> [UInt8] {
+        if bytes.count >= 18 {
+            let n = bytes.count
+            let announced = Int(bytes[n - 4]) | Int(bytes[n - 3]) << 8 | Int(bytes[n - 2]) << 16 | Int(bytes[n - 1]) << 24
+            // Deflate expands at most ~1032:1; a larger claim is not this file's size.
+            if announced > 0, announced <= n * 1032, let exact = try? Inflate.decompress(bytes, format: .gzip, expectedSize: announced, name: name) {
+                return exact
+            }
+        }
+        return try Inflate.decompress(bytes, format: .gzip, name: name)
     }
 
     /// Parses IDX bytes; `name` (the file) is used in errors.

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#endif
 import ShellKit
 
 /// `prunelab help [subcommand]`: the usage of prunelab, or of one subcommand.
@@ -18,7 +15,7 @@ enum HelpSubcommand {
         }
         guard arguments.count == 1, let found = Subcommands.table.find(name) else {
             let problem = arguments.count == 1 ? "no subcommand '\(name)'" : "expected one subcommand name, got \(arguments.count) arguments"
-            fputs("prunelab help: \(problem)\n\(subcommand.usage)\n", stderr)
+            Console.error("prunelab help: \(problem)\n\(subcommand.usage)")
             return 1
         }
         print(found.usage)

@@ -2,6 +2,9 @@ import CLua
 import Engine
 
 extension Tensor: LuaBindable {
+    /// The elements this view addresses (views of one storage each report their own part).
+    public var luaExternalBytes: Int { count * dtype.byteSize }
+
     /// The Lua class of tensors: methods, metamethods (`+ - * / unm == # [] tostring`), help.
     public static let luaClass = LuaClass(
         name: "tensor",

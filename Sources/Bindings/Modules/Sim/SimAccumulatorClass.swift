@@ -1,0 +1,70 @@
+import CLua
+import Engine
+
+/// `sim.accumulator()`: streamed means and joint covariance of two layers.
+final class SimAccumulatorObject: LuaBindable {
+    let accumulator = CovarianceAccumulator()
+    let conv: ConvolutionLayout
+    init(conv: ConvolutionLayout) { self.conv = conv }
+
+    static let luaClass = LuaClass(
+        name: "accumulator",
+        doc: """
+            Streams two layers' activations, batch by batch, into their means and joint \
+            covariance (Float64, merged with Chan et al.'s parallel update), in memory that does \
+            not grow with the number of datapoints. acc:add(x, y) takes a batch of each layer \
+            (neurons × datapoints, or N×C×H×W; any number of datapoints per batch); acc:cca(), \
+            acc:svcca(), acc:pwcca() and acc:cka() then give the same results as the full-matrix \
+            functions on all the data. Fields: acc.count (datapoints), acc.batches, acc.neurons1, \
+            acc.neurons2.
+            """,
+        methods: [
+            LuaFunctionSpec("add", "acc:add(x, y)",
+                            "Adds a batch: x and y hold the same datapoints of the two layers (same neuron counts every batch). Returns acc.") { lua in
+                let object = try lua.check(1, SimAccumulatorObject.self, "self")
+                try lua.checkArgumentCount(max: 3)
+                let x = try lua.layerActivations(2, "x", conv: object.conv)
+                let y = try lua.layerActivations(3, "y", conv: object.conv)
+                try object.accumulator.add(x, y)
+                lua.pushCopy(1)
+                return 1
+            },
+            measureMethod("cca", "acc:cca([{epsilon = 1e-10}])", "CCA of everything added (see sim.cca).", keys: ["epsilon"]),
+            measureMethod("svcca", "acc:svcca([{dims = k | variance = f | energy = f, epsilon = 1e-10}])",
+                          "SVCCA of everything added (see sim.svcca).", keys: ["dims", "variance", "energy", "epsilon"]),
+            measureMethod("pwcca", "acc:pwcca([{epsilon = 1e-10}])", "PWCCA of everything added (see sim.pwcca).", keys: ["epsilon"]),
+            measureMethod("cka", "acc:cka()", "Linear CKA of everything added (RBF and debiased CKA need the full data: use sim.cka).", keys: []),
+        ],
+        metamethods: [
+            "__tostring": { lua in
+                let a = try lua.check(1, SimAccumulatorObject.self, "self").accumulator
+                lua.push(a.batches == 0 ? "accumulator (empty)"
+                    : "accumulator (\(a.neurons1) and \(a.neurons2) neurons, \(a.count) datapoints in \(a.batches) batch\(a.batches == 1 ? "" : "es"))")
+                return 1
+            },
+        ],
+        fields: ["count", "batches", "neurons1", "neurons2"],
+        index: { lua in
+            let a = try lua.check(1, SimAccumulatorObject.self, "self").accumulator
+            switch lua.string(2) {
+            case "count": lua.push(a.count)
+            case "batches": lua.push(a.batches)
+            case "neurons1": lua.push(a.neurons1)
+            case "neurons2": lua.push(a.neurons2)
+            default: return 0
+            }
+            return 1
+        },
+        describe: { _ in "accumulator" })
+
+    private static func measureMethod(_ family: String, _ signature: String, _ doc: String, keys: [String]) -> LuaFunctionSpec {
+        LuaFunctionSpec(family, signature, doc) { lua in
+            let object = try lua.check(1, SimAccumulatorObject.self, "self")
+            try lua.checkArgumentCount(max: 2)
+            let options = try lua.options(2, known: keys)
+            let measure = try SimOptions.measure(family, options, lua: lua)
+            lua.push(similarity: try measure.compute(from: object.accumulator))
+            return 1
+        }
+    }
+}

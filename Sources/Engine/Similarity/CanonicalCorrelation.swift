@@ -1,0 +1,99 @@
+/// Canonical correlation analysis of two layers from their covariance blocks, exactly as
+/// SIMILARITY.md defines it (the semantics of Google's `cca_core.get_cca_similarity`, Raghu et
+/// al. 2017), computed robustly:
+///
+/// 1. rescale: Sxx /= xmax, Syy /= ymax, Sxy /= √(xmax·ymax), xmax = max|Sxx_ij|;
+/// 2. keep neurons whose rescaled variance is ≥ ε (a threshold relative to the layer's largest
+///    variance); a layer that keeps none gives similarity 0;
+/// 3. regularise: Sxx += εI, Syy += εI;
+/// 4. ρ = singular values of Sxx^(-1/2)·Sxy·Syy^(-1/2), with the inverse square roots taken from
+///    symmetric eigendecompositions (`dsyevd`) Sxx = Vx·Λx·Vxᵀ. Because Vx and Vy are orthogonal,
+///    the singular values are those of Λx^(-1/2)·(Vxᵀ·Sxy·Vy)·Λy^(-1/2), which is what is
+///    decomposed (`dgesdd`); eigenvalues at or below 1e-15·λmax count as zero, as NumPy's `pinv`
+///    does, so exactly collinear or dead directions give finite coefficients.
+public struct CanonicalCorrelation: Sendable {
+    /// Canonical correlations, descending; min(kept1, kept2) of them.
+    public let rho: [Double]
+    /// Indices of the neurons of X kept by the ε threshold.
+    public let kept1: [Int]
+    /// Indices of the neurons of Y kept by the ε threshold.
+    public let kept2: [Int]
+    /// Canonical directions on X's side, in the coordinates of the kept neurons
+    /// (kept1 × min(kept1, kept2)): the left singular vectors of Sxx^(-1/2)·Sxy·Syy^(-1/2).
+    /// Only computed when asked for.
+    public let u: Matrix?
+    /// The same on Y's side (kept2 × min(kept1, kept2)): the right singular vectors.
+    public let v: Matrix?
+
+    /// The plain mean of all coefficients (0 when none).
+    public var mean: Double { rho.isEmpty ? 0 : rho.reduce(0, +) / Double(rho.count) }
+
+    /// The mean of the first i coefficients, i the smallest index with Σ_{j<i} ρ_j / Σ ρ ≥
+    /// `threshold` (all of them if there is none); 0 when all are 0. This is the reference
+    /// implementation's summary `mean` (its `sum_threshold`, threshold 0.98).
+    public func thresholdMean(_ threshold: Double = 0.98) -> Double {
+        let total = rho.reduce(0, +)
+        guard total > 0 else { return 0 }
+        var partial = 0.0
+        for i in 0..<rho.count {
+            if partial / total >= threshold, i > 0 { return partial / Double(i) }
+            partial += rho[i]
+        }
+        return mean
+    }
+
+    /// Runs CCA on the covariance blocks of `statistics` with threshold/regulariser `epsilon`.
+    /// `vectors` also computes ``u`` and ``v`` (for PWCCA).
+    public init(_ statistics: JointStatistics, epsilon: Double, vectors: Bool = false) throws {
+        try self.init(sxx: statistics.sxx, syy: statistics.syy, sxy: statistics.sxy, epsilon: epsilon, vectors: vectors)
+    }
+
+    /// Runs CCA on covariance blocks Sxx (n1×n1), Syy (n2×n2) and Sxy (n1×n2).
+    public init(sxx: Matrix, syy: Matrix, sxy: Matrix, epsilon: Double, vectors: Bool = false) throws {
+        let xmax = sxx.maxAbsoluteElement, ymax = syy.maxAbsoluteElement
+        kept1 = xmax > 0 ? (0..<sxx.rows).filter { sxx[$0, $0] / xmax >= epsilon } : []
+        kept2 = ymax > 0 ? (0..<syy.rows).filter { syy[$0, $0] / ymax >= epsilon } : []
+        if kept1.isEmpty || kept2.isEmpty {
+            rho = []
+            u = vectors ? Matrix(rows: kept1.count, columns: 0) : nil
+            v = vectors ? Matrix(rows: kept2.count, columns: 0) : nil
+            return
+        }
+        try Cancellation.check()
+        let ex = try CanonicalCorrelation.whitening(sxx.selecting(rows: kept1, columns: kept1), scale: xmax, epsilon: epsilon)
+        try Cancellation.check()
+        let ey = try CanonicalCorrelation.whitening(syy.selecting(rows: kept2, columns: kept2), scale: ymax, epsilon: epsilon)
+        try Cancellation.check()
+        // T' = Λx^(-1/2) · Vxᵀ · (Sxy / √(xmax·ymax)) · Vy · Λy^(-1/2)
+        var cross = sxy.selecting(rows: kept1, columns: kept2)
+        let crossScale = 1 / (xmax.squareRoot() * ymax.squareRoot())
+        for i in cross.elements.indices { cross.elements[i] *= crossScale }
+        var t = try Matrix.product(Matrix.product(ex.vectors, cross, transposeA: true), ey.vectors)
+        t.scale(rows: ex.inverseRoots, columns: ey.inverseRoots)
+        let svd = try SingularValueDecomposition(t, vectors: vectors)
+        guard svd.values.allSatisfy({ $0.isFinite }) else {
+            throw EngineError("CCA produced non-finite coefficients (the covariance is too badly scaled)", kind: .numerical)
+        }
+        rho = svd.values
+        if vectors, let uPrime = svd.u, let vtPrime = svd.vt {
+            u = try Matrix.product(ex.vectors, uPrime)
+            v = try Matrix.product(ey.vectors, vtPrime, transposeB: true)
+        } else {
+            u = nil
+            v = nil
+        }
+    }
+
+    /// Eigenvectors of (S/scale + εI) and the inverse square roots of its eigenvalues (0 for
+    /// eigenvalues ≤ 1e-15·λmax, as a pseudo-inverse would have it).
+    private static func whitening(_ s: Matrix, scale: Double, epsilon: Double) throws -> (vectors: Matrix, inverseRoots: [Double]) {
+        var a = s
+        for i in a.elements.indices { a.elements[i] /= scale }
+        for i in 0..<a.rows { a[i, i] += epsilon }
+        let eigen = try SymmetricEigen(a)
+        let largest = eigen.values.first ?? 0
+        let cutoff = 1e-15 * largest
+        let roots = eigen.values.map { $0 > cutoff && $0 > 0 ? 1 / $0.squareRoot() : 0 }
+        return (eigen.vectors, roots)
+    }
+}
