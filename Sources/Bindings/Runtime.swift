@@ -14,6 +14,7 @@ public final class Runtime {
     /// Every prunelab module, in installation order. Each later module adds itself here.
     public static let modules: [LuaModule] = [
         TensorModule.module,
+        SysModule.module,
         DataModule.module,
         SimModule.module,
     ]

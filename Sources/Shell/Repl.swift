@@ -51,8 +51,7 @@ struct Repl {
             if !values.isEmpty { print(values.joined(separator: "\t")) }
         case .failed(let message):
             // After Ctrl-C the terminal has echoed "^C": start the message on a line of its own.
-            let interrupted = message.split(separator: "\n").first?.hasSuffix("interrupted!") ?? false
-            Console.error((interrupted ? "\n" : "") + message)
+            Console.error((ReplEvaluator.isInterruption(message) ? "\n" : "") + message)
         }
     }
 }

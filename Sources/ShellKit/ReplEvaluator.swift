@@ -83,7 +83,7 @@ public final class ReplEvaluator {
         }
         defer { lua.setTop(base) }
         guard showing, lua.top > base else { return .values([]) }
-        let rendered = (base + 1...lua.top).map { ValueRenderer.render(lua, $0) }
+        let rendered = session.interruptibly { (base + 1...lua.top).map { ValueRenderer.render(lua, $0) } }
         return .values(rendered)
     }
 
@@ -114,6 +114,12 @@ public final class ReplEvaluator {
     /// A syntax error at the end of input: the chunk may still be completed.
     public static func isIncomplete(_ message: String) -> Bool {
         message.hasSuffix("<eof>")
+    }
+
+    /// Whether `message` reports a Ctrl-C: Lua's "interrupted!" or an Engine loop's "interrupted".
+    public static func isInterruption(_ message: String) -> Bool {
+        let first = message.split(separator: "\n", maxSplits: 1).first ?? ""
+        return first.hasSuffix("interrupted!") || first.hasSuffix(": interrupted")
     }
 
     /// Removes the traceback lines that belong to the shell rather than to the user's code (the

@@ -74,6 +74,14 @@ public final class Session {
     /// Calls the function below `arguments` values on the stack, interruptible by Ctrl-C, with a
     /// traceback on error. Leaves `results` values (nil: all) on the stack.
     public func call(arguments: Int32, results: Int32?) throws {
+        try interruptibly {
+            try lua.protectedCall(arguments: arguments, results: results, traceback: true)
+        }
+    }
+
+    /// Runs `body` with Ctrl-C armed: Engine's cancel flag is cleared first, and a Ctrl-C stops
+    /// Lua code with "interrupted!" and raises the flag for long Swift loops.
+    public func interruptibly<T>(_ body: () throws -> T) rethrows -> T {
         Cancellation.clear()
         _ = prunelab_sigint_take()
         prunelab_sigint_install(runtime.state)
@@ -86,7 +94,7 @@ public final class Session {
                 prunelab_sigint_remove()
             }
         }
-        try lua.protectedCall(arguments: arguments, results: results, traceback: true)
+        return try body()
     }
 
     /// True once if Ctrl-C was pressed since the last call (only while ``keepsInterruptHandler``).

@@ -6,7 +6,8 @@ import CLua
 ///
 /// Entries are read raw (no `__index`, `__pairs` or other metamethod runs, so a preview can
 /// neither fail nor change anything): first the sequence `t[1], t[2], …`, then the other keys
-/// sorted (numbers, then strings, then the rest). Nested tables are shown to a bounded depth;
+/// sorted (numbers, then strings, then the rest). Nested tables are shown to a bounded depth
+/// (a table inside itself as `<cycle>`);
 /// objects inside a table by their short description (`<tensor (float32, 2×3)>`).
 public enum TablePreview {
     /// Entries shown at the top level and inside nested tables.
@@ -21,11 +22,14 @@ public enum TablePreview {
 
     /// The preview of the table at `index`.
     public static func render(_ lua: Lua, _ index: Int32) -> String {
-        render(lua, lua.absolute(index), depth: 0)
+        render(lua, lua.absolute(index), ancestors: [])
     }
 
-    private static func render(_ lua: Lua, _ table: Int32, depth: Int) -> String {
+    /// `ancestors`: the tables being rendered around this one (their identities).
+    private static func render(_ lua: Lua, _ table: Int32, ancestors: [UnsafeRawPointer?]) -> String {
+        let depth = ancestors.count
         if depth >= maximumDepth { return "{…}" }
+        let path = ancestors + [lua_topointer(lua.state, table)]
         let limit = depth == 0 ? topLevelEntries : nestedEntries
         var shown: [String] = []
 
@@ -33,7 +37,7 @@ public enum TablePreview {
         var length = 0
         while lua.rawGet(table, length + 1) != .nil {
             length += 1
-            if shown.count < limit { shown.append(value(lua, -1, depth: depth)) }
+            if shown.count < limit { shown.append(value(lua, -1, ancestors: path)) }
             lua.pop(1)
         }
         lua.pop(1)
@@ -57,7 +61,7 @@ public enum TablePreview {
             var values: [String: String] = [:]
             lua.forEachEntry(table) { key, valueIndex in
                 let text = keyText(lua, key)
-                if values[text] == nil, chosen.contains(text) { values[text] = value(lua, valueIndex, depth: depth) }
+                if values[text] == nil, chosen.contains(text) { values[text] = value(lua, valueIndex, ancestors: path) }
             }
             for key in chosen { shown.append("\(key) = \(values[key] ?? "nil")") }
         }
@@ -70,14 +74,15 @@ public enum TablePreview {
     }
 
     /// How an entry's value is shown.
-    static func value(_ lua: Lua, _ index: Int32, depth: Int) -> String {
+    static func value(_ lua: Lua, _ index: Int32, ancestors: [UnsafeRawPointer?]) -> String {
         let i = lua.absolute(index)
         switch lua.type(i) {
         case .string: return quoted(lua.string(i) ?? "")
         case .number, .boolean, .nil: return scalarText(lua, i)
         case .table:
             if ValueRenderer.hasToString(lua, i) { return "<\(lua.describe(i))>" }
-            return render(lua, i, depth: depth + 1)
+            if ancestors.contains(lua_topointer(lua.state, i)) { return "<cycle>" }
+            return render(lua, i, ancestors: ancestors)
         default: return "<\(lua.describe(i))>"
         }
     }

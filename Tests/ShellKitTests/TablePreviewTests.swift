@@ -39,5 +39,7 @@ import ShellKit
         #expect(try show("{tensor.zeros(2, 3)}").hasPrefix("{<tensor"))
         #expect(try show("'plain'") == "plain")
         #expect(try show("{print}") == "{<function>}")
+        #expect(try show("(function() local t = {1}; t.self = t; t.sub = {up = t} return t end)()")
+                == "{1, self = <cycle>, sub = {up = <cycle>}}")
     }
 }

@@ -66,7 +66,7 @@ public enum Shape {
         for size in shape where size < -1 {
             throw EngineError.invalid("shape", expected: "sizes ≥ 0 (or one -1)", given: describe(shape))
         }
-        let known = shape.filter { $0 != -1 }.reduce(1, *)
+        let known = try validatedCount(shape.filter { $0 != -1 })
         if let u = unknown.first {
             guard known > 0, count % known == 0 else {
                 throw EngineError.invalid("shape", expected: "a shape with \(count) elements", given: describe(shape))

@@ -31,9 +31,15 @@ extension Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw EngineError.invalid("arange", expected: "finite start, end and a non-zero step", given: "start \(start), end \(end), step \(step)")
         }
-        let n = max(0, Int(((end - start) / step).rounded(.up)))
-        let values = (0..<n).map { start + Double($0) * step }
-        return try Tensor(shape: [n], values: values).converted(to: dtype)
+        let steps = ((end - start) / step).rounded(.up)
+        guard steps <= Double(Storage.maxCount) else {
+            throw EngineError.invalid("arange", expected: "at most \(Storage.maxCount) values", given: "start \(start), end \(end), step \(step)")
+        }
+        let n = Swift.max(0, Int(steps))
+        let t = try Tensor(shape: [n], dtype: .float64, zeroed: false)
+        let p = t.mutablePointer(as: Double.self)
+        for i in 0..<n { p[i] = start + Double(i) * step }
+        return try t.converted(to: dtype)
     }
 
     /// `count` evenly spaced values from `start` to `end` inclusive.
@@ -41,9 +47,14 @@ extension Tensor {
         guard count >= 0 else {
             throw EngineError.invalid("linspace", expected: "a count ≥ 0", given: "\(count)")
         }
+        guard start.isFinite, end.isFinite else {
+            throw EngineError.invalid("linspace", expected: "finite start and end", given: "start \(start), end \(end)")
+        }
+        let t = try Tensor(shape: [count], dtype: .float64, zeroed: false)
+        let p = t.mutablePointer(as: Double.self)
         let step = count > 1 ? (end - start) / Double(count - 1) : 0
-        let values = (0..<count).map { i in i == count - 1 && count > 1 ? end : start + Double(i) * step }
-        return try Tensor(shape: [count], values: values).converted(to: dtype)
+        for i in 0..<count { p[i] = i == count - 1 && count > 1 ? end : start + Double(i) * step }
+        return try t.converted(to: dtype)
     }
 
     /// Uniform values in [low, high) from a generator seeded with `seed` (see ``RandomGenerator``).

@@ -18,7 +18,7 @@ public enum TensorFormatter {
         } else {
             render(t, values: values, dim: 0, base: 0, indent: 1, summarise: summarise, style: style, into: &out)
         }
-        return out + "\n[\(t.dtype.rawValue) tensor of shape \(Shape.describe(t.shape))]"
+        return out + (t.rank == 0 ? "\n[\(t.dtype.rawValue) 0-d tensor]" : "\n[\(t.dtype.rawValue) tensor of shape \(Shape.describe(t.shape))]")
     }
 
     private static func sampled(_ t: Tensor, _ values: [Double]) -> [Double] {

@@ -122,6 +122,7 @@ extension Tensor {
         guard target.count >= rank else {
             throw EngineError.invalid("expand", expected: "at least \(rank) dimensions", given: Shape.describe(target))
         }
+        _ = try Shape.validatedCount(target)
         let lead = target.count - rank
         var newStrides = [Int](repeating: 0, count: target.count)
         for d in 0..<rank {

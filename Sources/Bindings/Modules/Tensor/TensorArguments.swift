@@ -80,3 +80,87 @@ extension Lua {
         return DType(rawValue: name) ?? fallback
     }
 }
+
+/// A tensor operand or a plain number (for arithmetic with scalars).
+enum TensorOperand {
+    case tensor(Tensor)
+    case number(Double)
+}
+
+extension Lua {
+    /// The tensor or number at `index`.
+    func tensorOrNumber(_ index: Int32, _ name: String) throws -> TensorOperand {
+        if let t = object(index, as: Tensor.self) { return .tensor(t) }
+        if let v = number(index) { return .number(v) }
+        throw argumentError(index, name, expected: "a tensor or a number")
+    }
+
+    /// A Lua dimension (1…rank, or −rank…−1 counting from the end) at `index` as an Engine
+    /// (0-based) dimension of `t`.
+    func checkDimension(_ index: Int32, of t: Tensor, _ name: String = "dim") throws -> Int {
+        guard let d = integer(index) else {
+            throw argumentError(index, name, expected: t.rank == 0 ? "a dimension (but the tensor is 0-d)" : "a dimension (an integer in 1…\(t.rank))")
+        }
+        return try engineDimension(d, rank: t.rank, index, name)
+    }
+
+    /// `d` (1-based, negative from the end) as a 0-based dimension of a tensor of `rank`.
+    func engineDimension(_ d: Int, rank: Int, _ index: Int32, _ name: String) throws -> Int {
+        if d >= 1 && d <= rank { return d - 1 }
+        if d < 0 && -d <= rank { return rank + d }
+        throw LuaError("\(callee): argument \(index) (\(name)): expected a dimension in 1…\(rank)\(rank > 0 ? " (or −\(rank)…−1 from the end)" : ""), got \(d)\(rank == 0 ? " (the tensor is 0-d)" : "")")
+    }
+
+    /// A Lua index (1…size, or −size…−1 from the end) at `index` as a 0-based index into a
+    /// dimension of `size` elements.
+    func checkIndex(_ index: Int32, size: Int, dimension: Int, _ name: String = "index") throws -> Int {
+        guard let i = integer(index) else { throw argumentError(index, name, expected: "an integer index") }
+        return try engineIndex(i, size: size, dimension: dimension)
+    }
+
+    /// `i` (1-based, negative from the end) as a 0-based index into `size` elements.
+    func engineIndex(_ i: Int, size: Int, dimension: Int) throws -> Int {
+        if i >= 1 && i <= size { return i - 1 }
+        if i < 0 && -i <= size { return size + i }
+        throw error("index \(i) out of range for dimension \(dimension) of size \(size)")
+    }
+
+    /// Sizes given as separate integers from `first` on, or as one table (`reshape(2, 3)` or
+    /// `reshape{2, 3}`); -1 allowed when `allowInferred`.
+    func sizes(from first: Int32, allowInferred: Bool, _ name: String = "size") throws -> [Int] {
+        var values: [Int]
+        if type(first) == .table {
+            try checkArgumentCount(max: first)
+            values = try checkIntegerArray(first, name)
+        } else {
+            values = []
+            var i = first
+            while i <= top {
+                guard let v = integer(i) else { throw argumentError(i, name, expected: "an integer size") }
+                values.append(v)
+                i += 1
+            }
+        }
+        for v in values where v < (allowInferred ? -1 : 0) {
+            throw error("argument \(first) (\(name)): expected sizes ≥ 0\(allowInferred ? " (or one -1)" : ""), got \(v)")
+        }
+        return values
+    }
+
+    /// Dimensions given as separate integers from `first` on, or as one table, converted to 0-based.
+    func dimensions(from first: Int32, of t: Tensor, _ name: String = "dims") throws -> [Int] {
+        var raw: [Int] = []
+        if type(first) == .table {
+            try checkArgumentCount(max: first)
+            raw = try checkIntegerArray(first, name)
+        } else {
+            var i = first
+            while i <= top {
+                guard let v = integer(i) else { throw argumentError(i, name, expected: "an integer dimension") }
+                raw.append(v)
+                i += 1
+            }
+        }
+        return try raw.map { try engineDimension($0, rank: t.rank, first, name) }
+    }
+}

@@ -1,23 +1,30 @@
 import CLua
 import Engine
 
-/// The `tensor` Lua module.
+/// The `tensor` Lua module: factories, files, and every tensor method in function form
+/// (`tensor.sum(t)` is `t:sum()`).
 enum TensorModule {
+    /// `t:name(args)` as `tensor.name(t, args)`.
+    static func functionForm(_ method: LuaFunctionSpec) -> LuaFunctionSpec {
+        var signature = method.signature
+        let prefix = "t:\(method.name)("
+        if signature.hasPrefix(prefix) {
+            let rest = signature.dropFirst(prefix.count)
+            signature = "tensor.\(method.name)(t" + (rest.hasPrefix(")") ? "" : ", ") + rest
+        }
+        return LuaFunctionSpec(method.name, signature, method.doc, method.body)
+    }
+
     static let module = LuaModule(
         name: "tensor",
-        doc: "Tensors: n-dimensional float32/float64 arrays with NumPy broadcasting, BLAS matmul and .npy/.npz files.",
-        functions: [
-            LuaFunctionSpec("zeros", "tensor.zeros(d1, d2, … [, {dtype=}]) or tensor.zeros{d1, d2, …}",
-                            "A tensor of zeros with the given sizes (dtype \"float32\" by default).") { lua in
-                let args = try lua.shapeAndOptions(from: 1, known: ["dtype"])
-                lua.push(object: try Tensor.zeros(args.shape, dtype: try lua.dtypeOption(args.options)))
-                return 1
-            },
-            LuaFunctionSpec("ones", "tensor.ones(d1, d2, … [, {dtype=}]) or tensor.ones{d1, d2, …}",
-                            "A tensor of ones with the given sizes.") { lua in
-                let args = try lua.shapeAndOptions(from: 1, known: ["dtype"])
-                lua.push(object: try Tensor.ones(args.shape, dtype: try lua.dtypeOption(args.options)))
-                return 1
-            },
-        ])
+        doc: """
+            Tensors: n-dimensional float32/float64 arrays with NumPy broadcasting, BLAS matrix \
+            products, reductions and .npy/.npz/.safetensors files. Indices and dimensions are \
+            1-based (negative ones count from the end). Every method t:f(…) is also tensor.f(t, …).
+            """,
+        functions: {
+            let own = TensorFactories.all + TensorIOFunctions.functions
+            let names = Set(own.map(\.name))
+            return own + TensorMethods.all.filter { !names.contains($0.name) }.map(functionForm)
+        }())
 }
