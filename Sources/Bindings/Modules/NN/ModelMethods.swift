@@ -149,6 +149,15 @@ enum ModelMethods {
             try OrderedTable.push(lua, keys: recorded.map(\.name)) { lua.push(object: recorded[$0].activations) }
             return 1
         },
+        LuaFunctionSpec("save", "m:save(path) → m",
+                        "Writes a checkpoint (safetensors, written atomically): every parameter and BatchNorm buffer under its name (conv1.weight, bn1.running_mean …; PyTorch's state_dict names), pruning masks as <name>.mask, and the architecture in the header metadata so that models.load(path) rebuilds the model. Python's safetensors package reads it.") { lua in
+            let m = try lua.checkModel(1, "self")
+            let path = try lua.checkString(2, "path")
+            try lua.checkArgumentCount(max: 2)
+            try m.save(path)
+            lua.pushCopy(1)
+            return 1
+        },
     ]
 
     static let metamethods: [String: LuaBody] = [
