@@ -18,7 +18,6 @@ public final class Conv2d: Layer {
     public let weight: Parameter
     public let bias: Parameter?
     private var input: Tensor?
-    private var gradInput: Tensor?
 
     /// Largest im2col chunk, in floats (the chunk holds at least one sample).
     static let chunkBudget = 4 << 20
@@ -156,8 +155,7 @@ public final class Conv2d: Layer {
         let g = geometry(height: x.shape[2], width: x.shape[3])
         let k = outChannels, plane = g.outPlane, patch = g.patchSize
         let chunk = chunkSize(g, batch: n)
-        let dx = try Buffers.reuse(gradInput, shape: x.shape)
-        gradInput = dx
+        let dx = try TensorPool.acquire(x.shape)
         let xp = UnsafePointer(x.mutablePointer(as: Float.self))
         let dyp = dy.mutablePointer(as: Float.self)
         let dxp = dx.mutablePointer(as: Float.self)

@@ -11,7 +11,6 @@ public final class Linear: Layer {
     public let weight: Parameter
     public let bias: Parameter?
     private var input: Tensor?
-    private var gradInput: Tensor?
 
     /// A layer with weights drawn by `initializer` from `generator`.
     public init(name: String = "", inFeatures: Int, outFeatures: Int, bias: Bool = true,
@@ -94,8 +93,7 @@ public final class Linear: Layer {
                 }
             }
         }
-        let dx = try Buffers.reuse(gradInput, shape: [n, inFeatures])
-        gradInput = dx
+        let dx = try TensorPool.acquire([n, inFeatures])
         if needsInputGradient && n > 0 {
             // ∂x (N × in) = ∂y (N × out) · W (out × in)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(inFeatures), Int32(outFeatures),
