@@ -9,7 +9,7 @@ import Synchronization
 /// layer, and allocates none after the first batch. Concurrent users get distinct tensors.
 public enum TensorPool {
     /// Free tensors kept at most (the oldest go first).
-    static let capacity = 12
+    static let capacity = 32
 
     private static let free = Mutex<[Tensor]>([])
 
