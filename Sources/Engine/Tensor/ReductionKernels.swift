@@ -103,7 +103,8 @@ enum ReductionKernels {
 
     @inline(__always)
     private static func extreme<T: KernelScalar>(_ p: UnsafePointer<T>, _ n: Int, _ better: (T, T) -> Bool) -> T {
-        @inline(__always) func pick(_ x: T, _ m: T) -> T { (better(x, m) || x != x) ? x : m }
+        // x is better, or x is NaN (both cannot hold): a branch-free select.
+        @inline(__always) func pick(_ x: T, _ m: T) -> T { (better(x, m) != (x != x)) ? x : m }
         var m0 = p[0], m1 = p[0], m2 = p[0], m3 = p[0], m4 = p[0], m5 = p[0], m6 = p[0], m7 = p[0]
         var i = 0
         while n - i >= 8 {
