@@ -9,4 +9,6 @@ public enum AVX2Kernels {
     public static func exp(_ x: UnsafePointer<Double>, _ o: UnsafeMutablePointer<Double>, _ n: Int) { VectorLoops.exp(x, o, n) }
     public static func sigmoid(_ x: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, _ n: Int) { VectorLoops.sigmoid(x, o, n) }
     public static func sigmoid(_ x: UnsafePointer<Double>, _ o: UnsafeMutablePointer<Double>, _ n: Int) { VectorLoops.sigmoid(x, o, n) }
+    public static func extreme(_ x: UnsafePointer<Float>, _ n: Int, smallest: Bool) -> Float { VectorLoops.extreme(x, n, smallest: smallest) }
+    public static func extreme(_ x: UnsafePointer<Double>, _ n: Int, smallest: Bool) -> Double { VectorLoops.extreme(x, n, smallest: smallest) }
 }
