@@ -91,10 +91,10 @@ run "x; "   # (a trailing space: tmux reads a final ";" as its command separator
 # Completion: a global, a module function, a method of an object.
 type_text "tens"; press Tab
 wait_for "completes a global" '^> tensor$'
-type_text ".ze"; press Tab
-wait_for "completes a module function" '^> tensor\.zeros$'
-type_text "(2):numel()"; press Enter
-wait_for "the completed line runs" '^2$'
+type_text ".ey"; press Tab
+wait_for "completes a module function" '^> tensor\.eye$'
+type_text "(3):numel()"; press Enter
+wait_for "the completed line runs" '^9$'
 run "t = tensor.zeros(3)"
 type_text "t:nu"; press Tab
 wait_for "completes a method" '^> t:numel$'

@@ -68,7 +68,9 @@ public struct CanonicalCorrelation: Sendable {
         var cross = sxy.selecting(rows: kept1, columns: kept2)
         let crossScale = 1 / (xmax.squareRoot() * ymax.squareRoot())
         for i in cross.elements.indices { cross.elements[i] *= crossScale }
-        var t = try Matrix.product(Matrix.product(ex.vectors, cross, transposeA: true), ey.vectors)
+        var t = cross
+        if let vx = ex.vectors { t = try Matrix.product(vx, t, transposeA: true) }
+        if let vy = ey.vectors { t = try Matrix.product(t, vy) }
         t.scale(rows: ex.inverseRoots, columns: ey.inverseRoots)
         let svd = try SingularValueDecomposition(t, vectors: vectors)
         guard svd.values.allSatisfy({ $0.isFinite }) else {
@@ -76,8 +78,8 @@ public struct CanonicalCorrelation: Sendable {
         }
         rho = svd.values
         if vectors, let uPrime = svd.u, let vtPrime = svd.vt {
-            u = try Matrix.product(ex.vectors, uPrime)
-            v = try Matrix.product(ey.vectors, vtPrime, transposeB: true)
+            u = try ex.vectors.map { try Matrix.product($0, uPrime) } ?? uPrime
+            v = try ey.vectors.map { try Matrix.product($0, vtPrime, transposeB: true) } ?? vtPrime.transposed
         } else {
             u = nil
             v = nil
@@ -85,15 +87,23 @@ public struct CanonicalCorrelation: Sendable {
     }
 
     /// Eigenvectors of (S/scale + εI) and the inverse square roots of its eigenvalues (0 for
-    /// eigenvalues ≤ 1e-15·λmax, as a pseudo-inverse would have it).
-    private static func whitening(_ s: Matrix, scale: Double, epsilon: Double) throws -> (vectors: Matrix, inverseRoots: [Double]) {
+    /// eigenvalues ≤ 1e-15·λmax, as a pseudo-inverse would have it). A diagonal S (SVCCA's
+    /// reduced layers) needs no decomposition: its eigenvectors (nil) are the identity.
+    private static func whitening(_ s: Matrix, scale: Double, epsilon: Double) throws -> (vectors: Matrix?, inverseRoots: [Double]) {
         var a = s
         for i in a.elements.indices { a.elements[i] /= scale }
         for i in 0..<a.rows { a[i, i] += epsilon }
-        let eigen = try SymmetricEigen(a)
-        let largest = eigen.values.first ?? 0
-        let cutoff = 1e-15 * largest
-        let roots = eigen.values.map { $0 > cutoff && $0 > 0 ? 1 / $0.squareRoot() : 0 }
-        return (eigen.vectors, roots)
+        let diagonal = (0..<a.columns).allSatisfy { j in (0..<a.rows).allSatisfy { i in i == j || a[i, j] == 0 } }
+        let values: [Double]
+        var vectors: Matrix?
+        if diagonal {
+            values = a.diagonalElements
+        } else {
+            let eigen = try SymmetricEigen(a)
+            values = eigen.values
+            vectors = eigen.vectors
+        }
+        let cutoff = 1e-15 * (values.max() ?? 0)
+        return (vectors, values.map { $0 > cutoff && $0 > 0 ? 1 / $0.squareRoot() : 0 })
     }
 }
