@@ -11,10 +11,15 @@ import CZlib
 public enum ZipArchive {
     /// One member, as the central directory describes it.
     public struct Entry: Sendable {
+        /// Member name (path inside the archive).
         public let name: String
+        /// Compression method (0 stored, 8 deflate).
         public let method: UInt16
+        /// CRC-32 of the uncompressed bytes.
         public let crc32: UInt32
+        /// Bytes stored in the archive.
         public let compressedSize: Int
+        /// Bytes after decompression.
         public let uncompressedSize: Int
         let localHeaderOffset: Int
         let flags: UInt16
@@ -159,8 +164,11 @@ public enum ZipArchive {
 
     /// A member to write: its name and its bytes as a list of chunks (written back to back).
     public struct Member {
+        /// Member name.
         public let name: String
+        /// The member's bytes, in pieces written back to back.
         public let chunks: [UnsafeRawBufferPointer]
+        /// A member from its name and chunks.
         public init(name: String, chunks: [UnsafeRawBufferPointer]) {
             self.name = name
             self.chunks = chunks
