@@ -2,7 +2,7 @@ import TensorKernelsAVX2
 
 /// Elementwise functions of one tensor.
 ///
-/// `exp` (and `sigmoid`, which uses it) run a vectorised polynomial (`VectorExp`, about 1 ulp; on
+/// `exp` (and `sigmoid`, which uses it) run a vectorised polynomial (`VectorExp`, within 2 ulp; on
 /// AVX2 machines the same code compiled for AVX2, see `AVX2Kernels`);
 /// `log`, `sin`, `cos`, `tanh` call the C library. `round` rounds halves to even, as NumPy and
 /// Torch do. `sign` is −1, 0 or 1 (NaN stays NaN). `relu(x) = max(x, 0)`,
