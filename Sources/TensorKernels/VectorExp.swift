@@ -62,43 +62,22 @@ public enum VectorExp {
 }
 
 /// Contiguous loops over the vectorised functions: the bodies both kernel modules compile.
+///
+/// Every function here is `@inline(__always)` as well as `@inlinable`: it must be inlined into
+/// its caller, never called as an out-of-line generic specialisation. Such specialisations
+/// have the same symbol name in every module, and the linker keeps only one of them, so an
+/// AVX2 build could silently run the baseline code, or worse, the baseline caller could run
+/// AVX2 instructions on a processor without them.
 public enum VectorLoops {
-    @inlinable
+    @inlinable @inline(__always)
     public static func exp<T: VectorExpScalar>(_ x: UnsafePointer<T>, _ o: UnsafeMutablePointer<T>, _ n: Int) {
         for i in 0..<n { o[i] = T.vectorExp(x[i]) }
     }
 
     /// 1 / (1 + e^−x).
-    @inlinable
+    @inlinable @inline(__always)
     public static func sigmoid<T: VectorExpScalar>(_ x: UnsafePointer<T>, _ o: UnsafeMutablePointer<T>, _ n: Int) {
         for i in 0..<n { o[i] = 1 / (1 + T.vectorExp(-x[i])) }
-    }
-}
-
-extension VectorLoops {
-    /// The largest (or, with `smallest`, the smallest) element of `x[0..<n]` (n ≥ 1); NaN if any
-    /// element is NaN. Eight independent accumulators with a branch-free NaN-propagating select
-    /// (take x when it is better, or when it is NaN — both cannot hold), a pattern the optimiser
-    /// turns into packed compares and blends.
-    @inlinable
-    public static func extreme<T: BinaryFloatingPoint>(_ p: UnsafePointer<T>, _ n: Int, smallest: Bool) -> T {
-        smallest ? extreme(p, n) { $0 < $1 } : extreme(p, n) { $0 > $1 }
-    }
-
-    @inlinable @inline(__always)
-    static func extreme<T: BinaryFloatingPoint>(_ p: UnsafePointer<T>, _ n: Int, _ better: (T, T) -> Bool) -> T {
-        @inline(__always) func pick(_ x: T, _ m: T) -> T { (better(x, m) != (x != x)) ? x : m }
-        var m0 = p[0], m1 = p[0], m2 = p[0], m3 = p[0], m4 = p[0], m5 = p[0], m6 = p[0], m7 = p[0]
-        var i = 0
-        while n - i >= 8 {
-            m0 = pick(p[i], m0); m1 = pick(p[i + 1], m1); m2 = pick(p[i + 2], m2); m3 = pick(p[i + 3], m3)
-            m4 = pick(p[i + 4], m4); m5 = pick(p[i + 5], m5); m6 = pick(p[i + 6], m6); m7 = pick(p[i + 7], m7)
-            i += 8
-        }
-        while i < n { m0 = pick(p[i], m0); i += 1 }
-        m0 = pick(m1, m0); m0 = pick(m2, m0); m0 = pick(m3, m0); m0 = pick(m4, m0)
-        m0 = pick(m5, m0); m0 = pick(m6, m0); m0 = pick(m7, m0)
-        return m0
     }
 }
 

@@ -192,6 +192,23 @@ import Glibc
         VectorLoops.sigmoid(ds, &c, ds.count)
         AVX2Kernels.sigmoid(ds, &d, ds.count)
         #expect(zip(c, d).allSatisfy { $0.bitPattern == $1.bitPattern })
+        // Extremes: every length around the 32/16-element blocks, NaN anywhere.
+        for n in [1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100] {
+            let f = (0..<n).map { Float(($0 * 37) % 101) - 50 }
+            let g = f.map(Double.init)
+            for smallest in [false, true] {
+                let want = smallest ? f.min()! : f.max()!
+                #expect(VectorLoops.extreme(f, n, smallest: smallest) == want)
+                #expect(AVX2Kernels.extreme(f, n, smallest: smallest) == want)
+                #expect(VectorLoops.extreme(g, n, smallest: smallest) == Double(want))
+                #expect(AVX2Kernels.extreme(g, n, smallest: smallest) == Double(want))
+            }
+            for at in [0, n / 2, n - 1] {
+                var h = g
+                h[at] = .nan
+                #expect(AVX2Kernels.extreme(h, n, smallest: false).isNaN && VectorLoops.extreme(h, n, smallest: true).isNaN)
+            }
+        }
         // And the tensor path (which dispatches to AVX2) equals the scalar function.
         let t = try Tensor(shape: [xs.count], values: xs)
         #expect(try t.applying(.exp).scalars(as: Float.self).map(\.bitPattern) == xs.map { VectorExp.exp($0).bitPattern })

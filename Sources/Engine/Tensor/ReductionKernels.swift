@@ -97,19 +97,14 @@ enum ReductionKernels {
     }
 
     /// The largest (or, with `smallest`, the smallest) element of a non-empty contiguous run;
-    /// NaN if any element is NaN (see `VectorLoops.extreme`; the AVX2 build on AVX2 machines).
+    /// NaN if any element is NaN (`VectorLoops.extreme`, or its AVX2 build on AVX2 machines).
     @inline(__always)
     static func extreme<T: KernelScalar>(_ p: UnsafePointer<T>, _ n: Int, smallest: Bool) -> T {
-        if CPUFeatures.hasAVX2 {
-            if T.self == Float.self {
-                let v = AVX2Kernels.extreme(UnsafeRawPointer(p).assumingMemoryBound(to: Float.self), n, smallest: smallest)
-                return T(v)
-            }
-            if T.self == Double.self {
-                let v = AVX2Kernels.extreme(UnsafeRawPointer(p).assumingMemoryBound(to: Double.self), n, smallest: smallest)
-                return T(v)
-            }
+        if T.self == Float.self {
+            let f = UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
+            return T(CPUFeatures.hasAVX2 ? AVX2Kernels.extreme(f, n, smallest: smallest) : VectorLoops.extreme(f, n, smallest: smallest))
         }
-        return VectorLoops.extreme(p, n, smallest: smallest)
+        let d = UnsafeRawPointer(p).assumingMemoryBound(to: Double.self)
+        return T(CPUFeatures.hasAVX2 ? AVX2Kernels.extreme(d, n, smallest: smallest) : VectorLoops.extreme(d, n, smallest: smallest))
     }
 }
