@@ -1,5 +1,7 @@
 import Testing
 @testable import Engine
+import TensorKernels
+import TensorKernelsAVX2
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -166,5 +168,49 @@ import Glibc
         #expect(throws: EngineError.self) { try t.reshaped([1 << 62, 4, -1]) }
         #expect(throws: EngineError.self) { try t.view([1 << 40, 1 << 40]) }
         #expect(throws: EngineError.self) { try Tensor.arange(0, 1e300) }
+    }
+
+    @Test func avx2KernelsMatchTheBaselineBitForBit() throws {
+        guard CPUFeatures.hasAVX2 else { return }  // nothing to compare on this machine
+        var xs: [Float] = [0, -0.0, 1, -1, 88.7, 88.8, -87.3, -103.9, -104.5, .infinity, -.infinity, .nan, 1e-30]
+        var x: Float = -110
+        while x < 90 { xs.append(x); x += 0.377 }
+        var a = [Float](repeating: 0, count: xs.count), b = a
+        VectorLoops.exp(xs, &a, xs.count)
+        AVX2Kernels.exp(xs, &b, xs.count)
+        #expect(zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern })
+        VectorLoops.sigmoid(xs, &a, xs.count)
+        AVX2Kernels.sigmoid(xs, &b, xs.count)
+        #expect(zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern })
+        var ds: [Double] = [0, -0.0, 709.7, 709.8, -708.5, -745.2, -746, .infinity, -.infinity, .nan]
+        var y = -750.0
+        while y < 712 { ds.append(y); y += 1.37 }
+        var c = [Double](repeating: 0, count: ds.count), d = c
+        VectorLoops.exp(ds, &c, ds.count)
+        AVX2Kernels.exp(ds, &d, ds.count)
+        #expect(zip(c, d).allSatisfy { $0.bitPattern == $1.bitPattern })
+        VectorLoops.sigmoid(ds, &c, ds.count)
+        AVX2Kernels.sigmoid(ds, &d, ds.count)
+        #expect(zip(c, d).allSatisfy { $0.bitPattern == $1.bitPattern })
+        // Extremes: every length around the 32/16-element blocks, NaN anywhere.
+        for n in [1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100] {
+            let f = (0..<n).map { Float(($0 * 37) % 101) - 50 }
+            let g = f.map(Double.init)
+            for smallest in [false, true] {
+                let want = smallest ? f.min()! : f.max()!
+                #expect(VectorLoops.extreme(f, n, smallest: smallest) == want)
+                #expect(AVX2Kernels.extreme(f, n, smallest: smallest) == want)
+                #expect(VectorLoops.extreme(g, n, smallest: smallest) == Double(want))
+                #expect(AVX2Kernels.extreme(g, n, smallest: smallest) == Double(want))
+            }
+            for at in [0, n / 2, n - 1] {
+                var h = g
+                h[at] = .nan
+                #expect(AVX2Kernels.extreme(h, n, smallest: false).isNaN && VectorLoops.extreme(h, n, smallest: true).isNaN)
+            }
+        }
+        // And the tensor path (which dispatches to AVX2) equals the scalar function.
+        let t = try Tensor(shape: [xs.count], values: xs)
+        #expect(try t.applying(.exp).scalars(as: Float.self).map(\.bitPattern) == xs.map { VectorExp.exp($0).bitPattern })
     }
 }
