@@ -28,7 +28,9 @@ let package = Package(
         .target(name: "TensorKernels", swiftSettings: optimize),
         .target(name: "TensorKernelsAVX2", dependencies: ["TensorKernels"],
                 swiftSettings: optimize + [.unsafeFlags(["-Xcc", "-mavx2"])]),
-        .target(name: "Engine", dependencies: ["CBLAS", "CZlib", "CInterrupt", "TensorKernels", "TensorKernelsAVX2"], swiftSettings: optimize),
+        // Direct convolution kernels (AVX2 + FMA), chosen at run time by Conv2d.
+        .target(name: "ConvKernelsAVX2", swiftSettings: optimize + [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]),
+        .target(name: "Engine", dependencies: ["CBLAS", "CZlib", "CInterrupt", "TensorKernels", "TensorKernelsAVX2", "ConvKernelsAVX2"], swiftSettings: optimize),
         .target(name: "Bindings", dependencies: ["Engine", "CLua"], swiftSettings: optimize),
         .target(name: "ShellKit", dependencies: ["Bindings", "Engine", "CLua"], swiftSettings: optimize),
         .executableTarget(

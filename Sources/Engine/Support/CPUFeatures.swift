@@ -24,4 +24,18 @@ public enum CPUFeatures {
         }
         return false
     }()
+
+    /// Whether the CPU has FMA (fused multiply-add, for the AVX2 + FMA kernels).
+    public static let hasFMA: Bool = {
+        guard let file = fopen("/proc/cpuinfo", "r") else { return false }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 8192)
+        while fgets(&line, Int32(line.count), file) != nil {
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if text.hasPrefix("flags") {
+                return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).contains("fma")
+            }
+        }
+        return false
+    }()
 }

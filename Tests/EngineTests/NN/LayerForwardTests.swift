@@ -137,3 +137,28 @@ import Testing
         #expect(!failures.isEmpty)
     }
 }
+
+/// The direct 3×3 kernels (AVX2 + FMA) against im2col + sgemm.
+@Suite struct DirectConvolutionTests {
+    @Test func directAndIm2colAgree() throws {
+        guard DirectConv3x3.isAvailable else { return }
+        var rng = RandomGenerator(seed: 21)
+        for (c, k, h, w, pad) in [(3, 5, 17, 19, 1), (16, 16, 16, 16, 1), (4, 9, 25, 13, 0), (2, 6, 16, 17, 2), (8, 7, 1, 300, 1)] {
+            let direct = try Conv2d(inChannels: c, outChannels: k, kernel: (3, 3), padding: (pad, pad), generator: &rng)
+            let reference = try #require(try direct.copy() as? Conv2d)
+            reference.allowsDirectAlgorithm = false
+            #expect(DirectConv3x3.applies(to: direct, height: h, width: w) && !DirectConv3x3.applies(to: reference, height: h, width: w))
+            let x = try Tensor.randn([3, c, h, w], seed: 22)
+            let y1 = try direct.forward(x).scalars(as: Float.self), y2 = try reference.forward(x).scalars(as: Float.self)
+            #expect(y1.count == y2.count)
+            #expect(zip(y1, y2).allSatisfy { abs($0 - $1) < 1e-4 }, "forward \(c)→\(k) \(h)×\(w) pad \(pad)")
+            let dy = try Tensor.randn(try direct.output!.shape, seed: 23)
+            let dx1 = try direct.backward(dy).scalars(as: Float.self), dx2 = try reference.backward(dy).scalars(as: Float.self)
+            #expect(zip(dx1, dx2).allSatisfy { abs($0 - $1) < 1e-4 }, "input gradient \(c)→\(k) \(h)×\(w) pad \(pad)")
+            let g1 = direct.weight.gradient.scalars(as: Float.self), g2 = reference.weight.gradient.scalars(as: Float.self)
+            #expect(zip(g1, g2).allSatisfy { abs($0 - $1) < 1e-3 * max(1, abs($1)) }, "weight gradient \(c)→\(k) \(h)×\(w) pad \(pad)")
+            let b1 = direct.bias!.gradient.scalars(as: Float.self), b2 = reference.bias!.gradient.scalars(as: Float.self)
+            #expect(zip(b1, b2).allSatisfy { abs($0 - $1) < 1e-3 })
+        }
+    }
+}

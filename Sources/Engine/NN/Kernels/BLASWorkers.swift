@@ -10,19 +10,37 @@ import Synchronization
 /// layers' element-wise loops run. Work is split the same way on every run, and partial sums
 /// are added in a fixed order, so results are bit-identical at the same thread count.
 enum BLASWorkers {
-    /// Number of workers: the BLAS thread count.
-    static var count: Int { max(1, Int(openblas_get_num_threads())) }
+    /// Runs in progress (they may overlap when several threads train models) and the BLAS
+    /// thread count to restore when the last one ends.
+    private static let state = Mutex<(active: Int, saved: Int32)>((0, 1))
+
+    /// Number of workers: the BLAS thread count the user chose (``BLASThreads``), also while
+    /// runs have OpenBLAS temporarily set to one thread.
+    static var count: Int {
+        state.withLock { max(1, Int($0.active > 0 ? $0.saved : openblas_get_num_threads())) }
+    }
 
     /// Runs `body(worker)` for `worker` in `0..<workers` concurrently, with OpenBLAS set to one
-    /// thread meanwhile (restored afterwards). Rethrows the first worker's error.
+    /// thread meanwhile (restored when the last overlapping run ends). Rethrows the first
+    /// worker's error.
     static func run(_ workers: Int, _ body: (Int) throws -> Void) throws {
+        state.withLock { s in
+            if s.active == 0 {
+                s.saved = openblas_get_num_threads()
+                openblas_set_num_threads(1)
+            }
+            s.active += 1
+        }
+        defer {
+            state.withLock { s in
+                s.active -= 1
+                if s.active == 0 { openblas_set_num_threads(s.saved) }
+            }
+        }
         if workers <= 1 {
             try body(0)
             return
         }
-        let saved = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(saved) }
         let failure = Mutex<EngineError?>(nil)
         ParallelLoops.forEach(workers) { w in
             do {

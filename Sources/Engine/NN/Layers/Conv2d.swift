@@ -18,6 +18,8 @@ public final class Conv2d: Layer {
     public let weight: Parameter
     public let bias: Parameter?
     private var input: Tensor?
+    /// False forces im2col + sgemm even where the direct 3×3 kernels apply (for tests).
+    var allowsDirectAlgorithm = true
 
     /// Largest im2col chunk per worker, in floats (a chunk holds at least one sample).
     nonisolated(unsafe) static var chunkBudget = 1 << 20
@@ -120,6 +122,13 @@ public final class Conv2d: Layer {
             throw inputError("images small enough for 32-bit BLAS sizes", input)
         }
         let y = try Buffers.reuse(output, shape: [n] + outShape)
+        if DirectConv3x3.applies(to: self, height: g.height, width: g.width) {
+            try DirectConv3x3.forward(self, x: x.mutablePointer(as: Float.self), n: n, height: g.height, width: g.width,
+                                      y: y.mutablePointer(as: Float.self))
+            self.input = x
+            output = y
+            return y
+        }
         let k = outChannels, plane = g.outPlane, patch = g.patchSize
         let chunk = chunkSize(g, batch: n)
         let xp = UnsafePointer(x.mutablePointer(as: Float.self))
@@ -178,6 +187,10 @@ public final class Conv2d: Layer {
             }
         }
         let needDx = needsInputGradient
+        if DirectConv3x3.applies(to: self, height: g.height, width: g.width) {
+            try DirectConv3x3.backward(self, x: xp, dy: dyp, n: n, height: g.height, width: g.width, dx: needDx ? dxp : nil)
+            return dx
+        }
         let workers = min(BLASWorkers.count, max(n, 1))
         // Worker 0 accumulates ∂W straight into the gradient; the others into partials from the
         // shared workspace, added afterwards in worker order (deterministic).

@@ -1,0 +1,159 @@
+/// Direct 2-d convolution kernels for stride 1, compiled for AVX2 + FMA (this module is built
+/// with `-mavx2 -mfma`, which the Swift compiler applies to its own code generation). Call
+/// them only when the CPU has both; Engine's ``Conv2d`` checks before dispatching here.
+///
+/// **Layout ("flat padded planes").** An input channel is stored zero-padded as a plane of
+/// `rows × pitch` floats (pitch = padded width), followed by enough zeros that every vector
+/// load below stays inside the buffer. The output of a stride-1 convolution with an R×S kernel
+/// is then computed at the *flat* positions `p = oh·pitch + ow`, `0 ≤ p < length`:
+///
+///     y[o][p] = b[o] + Σ_{i,r,s} w[i][r][s][o] · x[i][p + r·pitch + s]
+///
+/// which is contiguous in `p`, so 16 outputs are two 8-float vectors whatever the image width;
+/// the columns `ow ≥ Wo` of each row are garbage and the caller drops them. No im2col matrix
+/// is built: each input value is loaded once per (kernel position, block of 4 outputs) from L1.
+public enum DirectConvolution {
+    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+    @inline(__always) static func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+    }
+
+    /// `y[o][p]` for `o < outputs`, `p < length` (a multiple of 16), as above.
+    /// - `x`: `inputs` planes, plane `i` at `x + i·planeStride`; every address
+    ///   `x[i][p + r·pitch + s + 15]` with `p < length` must be readable.
+    /// - `w`: weights `[i][r][s][o]` (outputs contiguous), `outputs` per (i, r, s).
+    /// - `y`: `outputs` planes of `length` floats, plane `o` at `y + o·length`.
+    /// - `bias`: `outputs` values (zeros for none).
+    public static func forward(x: UnsafePointer<Float>, inputs: Int, planeStride: Int, pitch: Int,
+                               w: UnsafePointer<Float>, outputs: Int, kernelH: Int, kernelW: Int,
+                               y: UnsafeMutablePointer<Float>, length: Int, bias: UnsafePointer<Float>) {
+        let taps = kernelH * kernelW
+        var o = 0
+        while o + 4 <= outputs {
+            block4(x: x, inputs: inputs, planeStride: planeStride, pitch: pitch, w: w + o, outputs: outputs,
+                   kernelH: kernelH, kernelW: kernelW, taps: taps, y: y + o * length, length: length, bias: bias + o)
+            o += 4
+        }
+        while o < outputs {
+            block1(x: x, inputs: inputs, planeStride: planeStride, pitch: pitch, w: w + o, outputs: outputs,
+                   kernelH: kernelH, kernelW: kernelW, taps: taps, y: y + o * length, length: length, bias: bias[o])
+            o += 1
+        }
+    }
+
+    /// Four outputs × 16 positions per step: 8 accumulators.
+    @inline(__always)
+    static func block4(x: UnsafePointer<Float>, inputs: Int, planeStride: Int, pitch: Int, w: UnsafePointer<Float>, outputs: Int,
+                       kernelH: Int, kernelW: Int, taps: Int, y: UnsafeMutablePointer<Float>, length: Int, bias: UnsafePointer<Float>) {
+        let b0 = SIMD8<Float>(repeating: bias[0]), b1 = SIMD8<Float>(repeating: bias[1])
+        let b2 = SIMD8<Float>(repeating: bias[2]), b3 = SIMD8<Float>(repeating: bias[3])
+        var p = 0
+        while p < length {
+            var a0 = b0, a1 = b0, c0 = b1, c1 = b1, d0 = b2, d1 = b2, e0 = b3, e1 = b3
+            for i in 0..<inputs {
+                let plane = x + i &* planeStride + p
+                let wi = w + i &* taps &* outputs
+                for r in 0..<kernelH {
+                    let row = plane + r &* pitch
+                    let wr = wi + r &* kernelW &* outputs
+                    for s in 0..<kernelW {
+                        let v0 = load(row + s), v1 = load(row + s + 8)
+                        let ws = wr + s &* outputs
+                        let k0 = SIMD8<Float>(repeating: ws[0]), k1 = SIMD8<Float>(repeating: ws[1])
+                        let k2 = SIMD8<Float>(repeating: ws[2]), k3 = SIMD8<Float>(repeating: ws[3])
+                        a0 = a0.addingProduct(v0, k0); a1 = a1.addingProduct(v1, k0)
+                        c0 = c0.addingProduct(v0, k1); c1 = c1.addingProduct(v1, k1)
+                        d0 = d0.addingProduct(v0, k2); d1 = d1.addingProduct(v1, k2)
+                        e0 = e0.addingProduct(v0, k3); e1 = e1.addingProduct(v1, k3)
+                    }
+                }
+            }
+            let out = y + p
+            store(a0, out); store(a1, out + 8)
+            store(c0, out + length); store(c1, out + length + 8)
+            store(d0, out + 2 * length); store(d1, out + 2 * length + 8)
+            store(e0, out + 3 * length); store(e1, out + 3 * length + 8)
+            p += 16
+        }
+    }
+
+    /// One output × 16 positions per step (the last outputs when there are not 4 left).
+    @inline(__always)
+    static func block1(x: UnsafePointer<Float>, inputs: Int, planeStride: Int, pitch: Int, w: UnsafePointer<Float>, outputs: Int,
+                       kernelH: Int, kernelW: Int, taps: Int, y: UnsafeMutablePointer<Float>, length: Int, bias: Float) {
+        let b = SIMD8<Float>(repeating: bias)
+        var p = 0
+        while p < length {
+            var a0 = b, a1 = b
+            for i in 0..<inputs {
+                let plane = x + i &* planeStride + p
+                let wi = w + i &* taps &* outputs
+                for r in 0..<kernelH {
+                    let row = plane + r &* pitch
+                    for s in 0..<kernelW {
+                        let k = SIMD8<Float>(repeating: wi[(r &* kernelW &+ s) &* outputs])
+                        a0 = a0.addingProduct(load(row + s), k)
+                        a1 = a1.addingProduct(load(row + s + 8), k)
+                    }
+                }
+            }
+            store(a0, y + p); store(a1, y + p + 8)
+            p += 16
+        }
+    }
+
+    /// Adds the weight gradient of a 3×3 convolution over `samples` samples:
+    /// `dw[o][i][r][s] += Σ_n Σ_p g[n][o][p] · x[n][i][p + r·pitch + s]`.
+    /// - `g`: output gradients on the flat grid (`length` floats per plane, a multiple of 8,
+    ///   zero at the garbage positions), plane (n, o) at `g + (n·outputs + o)·length`.
+    /// - `x`: padded inputs, plane (n, i) at `x + (n·inputs + i)·planeStride`.
+    /// - `dw`: `outputs × inputs × 3 × 3` (PyTorch's weight layout).
+    ///
+    /// Sample by sample (so that its gradient and input planes stay in L2), blocks of 4 outputs
+    /// × the 3 taps of one kernel row: 12 accumulators fed by 4 gradient and 3 input loads per
+    /// 12 FMAs, summed into `dw` after each pass.
+    public static func weightGradient3x3(x: UnsafePointer<Float>, inputs: Int, planeStride: Int, pitch: Int,
+                                         g: UnsafePointer<Float>, outputs: Int, length: Int, samples: Int,
+                                         dw: UnsafeMutablePointer<Float>, outputRange: Range<Int>) {
+        for n in 0..<samples {
+            var o = outputRange.lowerBound
+            while o < outputRange.upperBound {
+                let block = min(4, outputRange.upperBound - o)
+                let gPlane: Int = (n * outputs + o) * length
+                let g0: UnsafePointer<Float> = g + gPlane
+                // Missing outputs of a short block repeat the first one; their sums are dropped.
+                let g1: UnsafePointer<Float> = block > 1 ? g0 + length : g0
+                let g2: UnsafePointer<Float> = block > 2 ? g0 + 2 * length : g0
+                let g3: UnsafePointer<Float> = block > 3 ? g0 + 3 * length : g0
+                for i in 0..<inputs {
+                    let xPlane: Int = (n * inputs + i) * planeStride
+                    for r in 0..<3 {
+                        let xr: UnsafePointer<Float> = x + xPlane + r * pitch
+                        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>()
+                        var b0 = SIMD8<Float>(), b1 = SIMD8<Float>(), b2 = SIMD8<Float>()
+                        var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
+                        var d0 = SIMD8<Float>(), d1 = SIMD8<Float>(), d2 = SIMD8<Float>()
+                        var p = 0
+                        while p < length {
+                            let x0 = load(xr + p), x1 = load(xr + p + 1), x2 = load(xr + p + 2)
+                            let v0 = load(g0 + p), v1 = load(g1 + p), v2 = load(g2 + p), v3 = load(g3 + p)
+                            a0 = a0.addingProduct(v0, x0); a1 = a1.addingProduct(v0, x1); a2 = a2.addingProduct(v0, x2)
+                            b0 = b0.addingProduct(v1, x0); b1 = b1.addingProduct(v1, x1); b2 = b2.addingProduct(v1, x2)
+                            c0 = c0.addingProduct(v2, x0); c1 = c1.addingProduct(v2, x1); c2 = c2.addingProduct(v2, x2)
+                            d0 = d0.addingProduct(v3, x0); d1 = d1.addingProduct(v3, x1); d2 = d2.addingProduct(v3, x2)
+                            p += 8
+                        }
+                        let d = dw + (o * inputs + i) * 9 + r * 3, step = inputs * 9
+                        d[0] += a0.sum(); d[1] += a1.sum(); d[2] += a2.sum()
+                        if block > 1 { d[step] += b0.sum(); d[step + 1] += b1.sum(); d[step + 2] += b2.sum() }
+                        if block > 2 { d[2 * step] += c0.sum(); d[2 * step + 1] += c1.sum(); d[2 * step + 2] += c2.sum() }
+                        if block > 3 { d[3 * step] += d0.sum(); d[3 * step + 1] += d1.sum(); d[3 * step + 2] += d2.sum() }
+                    }
+                }
+                o += block
+            }
+        }
+    }
+}
