@@ -20,87 +20,99 @@ public enum DirectConvolution {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
     }
 
-    /// `y[o][p]` for `o < outputs`, `p < length` (a multiple of 16), as above.
+    /// Floats of the blocked weight layout for `outputs` outputs, `inputs` inputs and `taps`
+    /// kernel positions: outputs are padded to a multiple of 4.
+    public static func blockedWeightCount(outputs: Int, inputs: Int, taps: Int) -> Int {
+        (outputs + 3) / 4 * inputs * taps * 4
+    }
+
+    /// `y[o][p]` for `o < outputs`, `p < length` (a multiple of 24), as above.
     /// - `x`: `inputs` planes, plane `i` at `x + i·planeStride`; every address
-    ///   `x[i][p + r·pitch + s + 15]` with `p < length` must be readable.
-    /// - `w`: weights `[i][r][s][o]` (outputs contiguous), `outputs` per (i, r, s).
+    ///   `x[i][p + r·pitch + s + 23]` with `p < length` must be readable.
+    /// - `w`: weights in blocks of 4 outputs, `w[((o/4)·inputs·taps + i·taps + r·S + s)·4 + o%4]`
+    ///   (zero for padding outputs), so that a block's weights are read sequentially.
     /// - `y`: `outputs` planes of `length` floats, plane `o` at `y + o·length`.
     /// - `bias`: `outputs` values (zeros for none).
     public static func forward(x: UnsafePointer<Float>, inputs: Int, planeStride: Int, pitch: Int,
                                w: UnsafePointer<Float>, outputs: Int, kernelH: Int, kernelW: Int,
                                y: UnsafeMutablePointer<Float>, length: Int, bias: UnsafePointer<Float>) {
         let taps = kernelH * kernelW
+        let blockStride = inputs * taps * 4
         var o = 0
         while o + 4 <= outputs {
-            block4(x: x, inputs: inputs, planeStride: planeStride, pitch: pitch, w: w + o, outputs: outputs,
-                   kernelH: kernelH, kernelW: kernelW, taps: taps, y: y + o * length, length: length, bias: bias + o)
+            block4(x: x, inputs: inputs, planeStride: planeStride, pitch: pitch, w: w + (o / 4) * blockStride,
+                   kernelH: kernelH, kernelW: kernelW, y: y + o * length, length: length, bias: bias + o)
             o += 4
         }
         while o < outputs {
-            block1(x: x, inputs: inputs, planeStride: planeStride, pitch: pitch, w: w + o, outputs: outputs,
-                   kernelH: kernelH, kernelW: kernelW, taps: taps, y: y + o * length, length: length, bias: bias[o])
+            block1(x: x, inputs: inputs, planeStride: planeStride, pitch: pitch, w: w + (o / 4) * blockStride + o % 4,
+                   kernelH: kernelH, kernelW: kernelW, y: y + o * length, length: length, bias: bias[o])
             o += 1
         }
     }
 
-    /// Four outputs × 16 positions per step: 8 accumulators.
+    /// Four outputs × 24 positions per step: 12 accumulators fed by 3 input loads and 4 weight
+    /// broadcasts per 12 FMAs.
     @inline(__always)
-    static func block4(x: UnsafePointer<Float>, inputs: Int, planeStride: Int, pitch: Int, w: UnsafePointer<Float>, outputs: Int,
-                       kernelH: Int, kernelW: Int, taps: Int, y: UnsafeMutablePointer<Float>, length: Int, bias: UnsafePointer<Float>) {
+    static func block4(x: UnsafePointer<Float>, inputs: Int, planeStride: Int, pitch: Int, w: UnsafePointer<Float>,
+                       kernelH: Int, kernelW: Int, y: UnsafeMutablePointer<Float>, length: Int, bias: UnsafePointer<Float>) {
         let b0 = SIMD8<Float>(repeating: bias[0]), b1 = SIMD8<Float>(repeating: bias[1])
         let b2 = SIMD8<Float>(repeating: bias[2]), b3 = SIMD8<Float>(repeating: bias[3])
         var p = 0
         while p < length {
-            var a0 = b0, a1 = b0, c0 = b1, c1 = b1, d0 = b2, d1 = b2, e0 = b3, e1 = b3
+            var a0 = b0, a1 = b0, a2 = b0, c0 = b1, c1 = b1, c2 = b1
+            var d0 = b2, d1 = b2, d2 = b2, e0 = b3, e1 = b3, e2 = b3
+            var ws = w
             for i in 0..<inputs {
-                let plane = x + i &* planeStride + p
-                let wi = w + i &* taps &* outputs
+                let plane = x + (i &* planeStride &+ p)
                 for r in 0..<kernelH {
-                    let row = plane + r &* pitch
-                    let wr = wi + r &* kernelW &* outputs
+                    let row = plane + (r &* pitch)
                     for s in 0..<kernelW {
-                        let v0 = load(row + s), v1 = load(row + s + 8)
-                        let ws = wr + s &* outputs
+                        let v0 = load(row + s), v1 = load(row + s + 8), v2 = load(row + s + 16)
                         let k0 = SIMD8<Float>(repeating: ws[0]), k1 = SIMD8<Float>(repeating: ws[1])
+                        a0 = a0.addingProduct(v0, k0); a1 = a1.addingProduct(v1, k0); a2 = a2.addingProduct(v2, k0)
+                        c0 = c0.addingProduct(v0, k1); c1 = c1.addingProduct(v1, k1); c2 = c2.addingProduct(v2, k1)
                         let k2 = SIMD8<Float>(repeating: ws[2]), k3 = SIMD8<Float>(repeating: ws[3])
-                        a0 = a0.addingProduct(v0, k0); a1 = a1.addingProduct(v1, k0)
-                        c0 = c0.addingProduct(v0, k1); c1 = c1.addingProduct(v1, k1)
-                        d0 = d0.addingProduct(v0, k2); d1 = d1.addingProduct(v1, k2)
-                        e0 = e0.addingProduct(v0, k3); e1 = e1.addingProduct(v1, k3)
+                        d0 = d0.addingProduct(v0, k2); d1 = d1.addingProduct(v1, k2); d2 = d2.addingProduct(v2, k2)
+                        e0 = e0.addingProduct(v0, k3); e1 = e1.addingProduct(v1, k3); e2 = e2.addingProduct(v2, k3)
+                        ws += 4
                     }
                 }
             }
             let out = y + p
-            store(a0, out); store(a1, out + 8)
-            store(c0, out + length); store(c1, out + length + 8)
-            store(d0, out + 2 * length); store(d1, out + 2 * length + 8)
-            store(e0, out + 3 * length); store(e1, out + 3 * length + 8)
-            p += 16
+            store(a0, out); store(a1, out + 8); store(a2, out + 16)
+            store(c0, out + length); store(c1, out + length + 8); store(c2, out + length + 16)
+            store(d0, out + 2 * length); store(d1, out + 2 * length + 8); store(d2, out + 2 * length + 16)
+            store(e0, out + 3 * length); store(e1, out + 3 * length + 8); store(e2, out + 3 * length + 16)
+            p += 24
         }
     }
 
-    /// One output × 16 positions per step (the last outputs when there are not 4 left).
+    /// One output × 24 positions per step (the last outputs when there are not 4 left); its
+    /// weights are every 4th float of the block.
     @inline(__always)
-    static func block1(x: UnsafePointer<Float>, inputs: Int, planeStride: Int, pitch: Int, w: UnsafePointer<Float>, outputs: Int,
-                       kernelH: Int, kernelW: Int, taps: Int, y: UnsafeMutablePointer<Float>, length: Int, bias: Float) {
+    static func block1(x: UnsafePointer<Float>, inputs: Int, planeStride: Int, pitch: Int, w: UnsafePointer<Float>,
+                       kernelH: Int, kernelW: Int, y: UnsafeMutablePointer<Float>, length: Int, bias: Float) {
         let b = SIMD8<Float>(repeating: bias)
         var p = 0
         while p < length {
-            var a0 = b, a1 = b
+            var a0 = b, a1 = b, a2 = b
+            var ws = w
             for i in 0..<inputs {
-                let plane = x + i &* planeStride + p
-                let wi = w + i &* taps &* outputs
+                let plane = x + (i &* planeStride &+ p)
                 for r in 0..<kernelH {
-                    let row = plane + r &* pitch
+                    let row = plane + (r &* pitch)
                     for s in 0..<kernelW {
-                        let k = SIMD8<Float>(repeating: wi[(r &* kernelW &+ s) &* outputs])
+                        let k = SIMD8<Float>(repeating: ws[0])
                         a0 = a0.addingProduct(load(row + s), k)
                         a1 = a1.addingProduct(load(row + s + 8), k)
+                        a2 = a2.addingProduct(load(row + s + 16), k)
+                        ws += 4
                     }
                 }
             }
-            store(a0, y + p); store(a1, y + p + 8)
-            p += 16
+            store(a0, y + p); store(a1, y + p + 8); store(a2, y + p + 16)
+            p += 24
         }
     }
 

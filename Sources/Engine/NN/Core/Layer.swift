@@ -27,6 +27,11 @@ public class Layer {
     /// ∂loss/∂input (and returns an unspecified tensor of the input's shape). Models clear it
     /// on their first layer, whose input gradient nobody needs.
     public var needsInputGradient = true
+    /// When true, containers keep every layer's output intact (no in-place ReLU or residual
+    /// addition), so that recording can read each one; set on a whole tree by
+    /// ``setPreservesOutputs(_:)``. Off by default, which saves an activation-sized buffer per
+    /// ReLU and per residual addition.
+    public internal(set) var preservesOutputs = false
 
     init(name: String) {
         self.name = name
@@ -79,6 +84,12 @@ public class Layer {
     public func setTraining(_ on: Bool) {
         isTraining = on
         for child in children { child.setTraining(on) }
+    }
+
+    /// Sets ``preservesOutputs`` on this layer and all its descendants.
+    public func setPreservesOutputs(_ on: Bool) {
+        preservesOutputs = on
+        for child in children { child.setPreservesOutputs(on) }
     }
 
     /// Zeroes the gradients of this layer's and its descendants' parameters.

@@ -18,19 +18,27 @@ enum DirectConv3x3 {
         return CPUFeatures.hasAVX2 && CPUFeatures.hasFMA
     }()
 
+    /// Smallest images (pixels) for the direct forward and backward passes: on smaller ones the
+    /// flat layout wastes too many lanes and sgemm's fatter matrices win (measured on ResNet's
+    /// 8×8 and 4×4 stages). `PRUNELAB_DIRECT_MIN_PIXELS` overrides both (for tuning).
+    static let minimumPixels: (forward: Int, backward: Int) = {
+        if let v = getenv("PRUNELAB_DIRECT_MIN_PIXELS"), let n = Int(String(cString: v)) { return (n, n) }
+        return (16, 256)
+    }()
+
     /// Whether `layer` takes the direct path for `height × width` inputs: 3×3, stride 1,
-    /// padding ≤ 2, and images of at least 16×16 (below that the flat layout wastes too many
-    /// lanes and sgemm's fat matrices win).
-    static func applies(to layer: Conv2d, height: Int = 16, width: Int = 16) -> Bool {
+    /// padding ≤ 2, images of at least ``minimumPixels``.
+    static func applies(to layer: Conv2d, height: Int = 16, width: Int = 16, backward: Bool = false) -> Bool {
         isAvailable && layer.allowsDirectAlgorithm && layer.kernel == (3, 3) && layer.stride == (1, 1)
-            && layer.padding.0 <= 2 && layer.padding.1 <= 2 && height * width >= 256
+            && layer.padding.0 <= 2 && layer.padding.1 <= 2
+            && height * width >= (backward ? minimumPixels.backward : minimumPixels.forward)
     }
 
     /// The padded flat layout of one sample's planes.
     struct Layout {
         /// Padded width (row pitch) and rows.
         let pitch: Int, rows: Int
-        /// Output positions computed per plane (a multiple of 16 covering `outRows × pitch`).
+        /// Output positions computed per plane (a multiple of 24 covering `outRows × pitch`).
         let length: Int
         /// Floats per padded plane (room for every kernel load).
         let planeStride: Int
@@ -40,8 +48,8 @@ enum DirectConv3x3 {
         init(height: Int, width: Int, padH: Int, padW: Int, outRows: Int) {
             pitch = width + 2 * padW
             rows = height + 2 * padH
-            length = (outRows * pitch + 15) / 16 * 16
-            planeStride = max(rows * pitch, length + 2 * pitch + 2) + 16
+            length = (outRows * pitch + 23) / 24 * 24
+            planeStride = max(rows * pitch, length + 2 * pitch + 2) + 24
             padTop = padH
             padLeft = padW
         }
@@ -67,6 +75,21 @@ enum DirectConv3x3 {
         }
     }
 
+    /// Writes PyTorch-layout weights `w` (`outputs × inputs × 3 × 3`) in the blocked layout of
+    /// ``DirectConvolution/forward``; `flipped` gives the input-gradient weights instead
+    /// (outputs and inputs swapped, kernel rotated by 180°).
+    static func blockWeights(_ w: UnsafePointer<Float>, outputs k: Int, inputs c: Int, flipped: Bool, into out: UnsafeMutablePointer<Float>) {
+        let (outs, ins) = flipped ? (c, k) : (k, c)
+        out.update(repeating: 0, count: DirectConvolution.blockedWeightCount(outputs: outs, inputs: ins, taps: 9))
+        for o in 0..<outs {
+            let block = out + (o / 4) * ins * 9 * 4 + o % 4
+            for i in 0..<ins {
+                let src = flipped ? w + (i * c + o) * 9 : w + (o * c + i) * 9
+                for t in 0..<9 { block[(i * 9 + t) * 4] = src[flipped ? 8 - t : t] }
+            }
+        }
+    }
+
     /// `y` (N×K×Ho×Wo) = conv(`x`, weights) + bias.
     static func forward(_ layer: Conv2d, x: UnsafePointer<Float>, n: Int, height: Int, width: Int,
                         y: UnsafeMutablePointer<Float>) throws {
@@ -76,9 +99,8 @@ enum DirectConv3x3 {
         let layout = Layout(height: height, width: width, padH: ph, padW: pw, outRows: ho)
         let w = layer.weight.value.mutablePointer(as: Float.self)
         let workers = min(BLASWorkers.count, max(n, 1))
-        try Workspace.withBuffers(c * 9 * k, k) { wt, bias in
-            // wt[c][r][s][k] = W[k][c][r][s]
-            for i in 0..<c { for t in 0..<9 { for o in 0..<k { wt[(i * 9 + t) * k + o] = w[(o * c + i) * 9 + t] } } }
+        try Workspace.withBuffers(DirectConvolution.blockedWeightCount(outputs: k, inputs: c, taps: 9), k) { wt, bias in
+            DirectConv3x3.blockWeights(w, outputs: k, inputs: c, flipped: false, into: wt)
             if let b = layer.bias { bias.update(from: b.value.mutablePointer(as: Float.self), count: k) } else { bias.update(repeating: 0, count: k) }
             try BLASWorkers.run(workers) { worker in
                 let mine = BLASWorkers.share(n, worker, workers)
@@ -110,12 +132,10 @@ enum DirectConv3x3 {
         let size = k * c * 9
         let perSample = c * inLayout.planeStride + k * inLayout.length
         let chunk = max(1, min(n, Conv2d.chunkBudget / max(perSample, 1)))
-        try Workspace.withBuffers(k * 9 * c, max(workers - 1, 1) * size, c) { wflip, partials, zeros in
+        try Workspace.withBuffers(DirectConvolution.blockedWeightCount(outputs: c, inputs: k, taps: 9), max(workers - 1, 1) * size, c) { wflip, partials, zeros in
             zeros.update(repeating: 0, count: c)
-            // W'[k][r][s][c] = W[k][c][2−r][2−s]
-            if dx != nil {
-                for o in 0..<k { for i in 0..<c { for t in 0..<9 { wflip[(o * 9 + t) * c + i] = w[(o * c + i) * 9 + (8 - t)] } } }
-            }
+            // W'[c][k][r][s] = W[k][c][2−r][2−s]: the input gradient's "outputs" are x's channels.
+            if dx != nil { DirectConv3x3.blockWeights(w, outputs: k, inputs: c, flipped: true, into: wflip) }
             try BLASWorkers.run(workers) { worker in
                 let mine = BLASWorkers.share(n, worker, workers)
                 let part = worker == 0 ? dw : partials + (worker - 1) * size

@@ -187,7 +187,7 @@ public final class Conv2d: Layer {
             }
         }
         let needDx = needsInputGradient
-        if DirectConv3x3.applies(to: self, height: g.height, width: g.width) {
+        if DirectConv3x3.applies(to: self, height: g.height, width: g.width, backward: true) {
             try DirectConv3x3.backward(self, x: xp, dy: dyp, n: n, height: g.height, width: g.width, dx: needDx ? dxp : nil)
             return dx
         }

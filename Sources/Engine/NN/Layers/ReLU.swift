@@ -29,11 +29,11 @@ public final class ReLU: Layer {
         return y
     }
 
-    /// Forward that, in training mode, writes the result over `input` (a buffer the previous
-    /// layer owns and does not need again): containers use it after layers that keep their
-    /// input, not their output, for backward. In evaluation mode (recording) it never does.
+    /// Forward that writes the result over `input` (a buffer the previous layer owns and does not
+    /// need again): containers use it after layers that keep their input, not their output, for
+    /// backward. Not while recording (``Layer/preservesOutputs``), which reads both outputs.
     func forwardInPlace(_ input: Tensor) throws -> Tensor {
-        guard isTraining, input.dtype == .float32, input.isContiguous, input.rank >= 1 else { return try forward(input) }
+        guard !preservesOutputs, input.dtype == .float32, input.isContiguous, input.rank >= 1 else { return try forward(input) }
         let p = input.mutablePointer(as: Float.self)
         ParallelLoops.forRanges(input.count) { range in
             VectorOps.relu(p + range.lowerBound, p + range.lowerBound, range.count)

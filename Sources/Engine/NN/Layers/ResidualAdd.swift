@@ -19,13 +19,24 @@ public final class ResidualAdd: Layer {
         throw EngineError("\(name) (Add): takes two inputs; it runs inside a residual block")
     }
 
-    /// `a + b` (same shape, contiguous Float32).
+    /// The buffer the addition writes to when it cannot overwrite its first input.
+    private var ownBuffer: Tensor?
+
+    /// `a + b` (same shape, contiguous Float32). `a` must be a buffer the block owns and does not
+    /// need again (BatchNorm's output): the sum overwrites it, as torchvision's `out += identity`
+    /// does, unless outputs are being preserved for recording.
     func add(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         guard a.shape == b.shape else {
             throw EngineError.invalid("\(name) (Add) inputs", expected: "equal shapes", given: "\(Shape.describe(a.shape)) and \(Shape.describe(b.shape))")
         }
         let x = try a.contiguous(), z = try b.contiguous()
-        let y = try Buffers.reuse(output, shape: x.shape)
+        let y: Tensor
+        if !preservesOutputs && x === a && x.storage !== z.storage {
+            y = x
+        } else {
+            y = try Buffers.reuse(ownBuffer, shape: x.shape)
+            ownBuffer = y
+        }
         let xp = x.mutablePointer(as: Float.self), zp = z.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)
         ParallelLoops.forRanges(y.count) { range in
             VectorOps.add(xp + range.lowerBound, zp + range.lowerBound, yp + range.lowerBound, range.count)

@@ -99,7 +99,11 @@ extension Model {
         }
         let wasTraining = isTraining
         setTraining(false)
-        defer { setTraining(wasTraining) }
+        root.setPreservesOutputs(true)
+        defer {
+            root.setPreservesOutputs(false)
+            setTraining(wasTraining)
+        }
         var start = 0
         while start < n {
             try Cancellation.check()
