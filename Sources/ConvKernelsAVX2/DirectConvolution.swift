@@ -116,23 +116,25 @@ public enum DirectConvolution {
         }
     }
 
-    /// Adds the weight gradient of a 3×3 convolution over `samples` samples:
+    /// Adds the weight gradient of an R×S convolution over `samples` samples:
     /// `dw[o][i][r][s] += Σ_n Σ_p g[n][o][p] · x[n][i][p + r·pitch + s]`.
     /// - `g`: output gradients on the flat grid (`length` floats per plane, a multiple of 8,
     ///   zero at the garbage positions), plane (n, o) at `g + (n·outputs + o)·length`.
-    /// - `x`: padded inputs, plane (n, i) at `x + (n·inputs + i)·planeStride`.
-    /// - `dw`: `outputs × inputs × 3 × 3` (PyTorch's weight layout).
+    /// - `x`: padded inputs, plane (n, i) at `x + (n·inputs + i)·planeStride`; reads reach
+    ///   `p + (R−1)·pitch + 3·⌈S/3⌉ + 6` for `p < length`.
+    /// - `dw`: `outputs × inputs × R × S` (PyTorch's weight layout).
     ///
     /// Sample by sample (so that its gradient and input planes stay in L2), blocks of 4 outputs
-    /// × the 3 taps of one kernel row: 12 accumulators fed by 4 gradient and 3 input loads per
-    /// 12 FMAs, summed into `dw` after each pass.
-    public static func weightGradient3x3(x: UnsafePointer<Float>, inputs: Int, planeStride: Int, pitch: Int,
-                                         g: UnsafePointer<Float>, outputs: Int, length: Int, samples: Int,
-                                         dw: UnsafeMutablePointer<Float>, outputRange: Range<Int>) {
+    /// × 3 taps of one kernel row: 12 accumulators fed by 4 gradient and 3 input loads per 12
+    /// FMAs, summed into `dw` after each pass.
+    public static func weightGradient(x: UnsafePointer<Float>, inputs: Int, planeStride: Int, pitch: Int,
+                                      g: UnsafePointer<Float>, outputs: Int, length: Int, samples: Int,
+                                      kernelH: Int, kernelW: Int, dw: UnsafeMutablePointer<Float>) {
+        let taps = kernelH * kernelW
         for n in 0..<samples {
-            var o = outputRange.lowerBound
-            while o < outputRange.upperBound {
-                let block = min(4, outputRange.upperBound - o)
+            var o = 0
+            while o < outputs {
+                let block = min(4, outputs - o)
                 let gPlane: Int = (n * outputs + o) * length
                 let g0: UnsafePointer<Float> = g + gPlane
                 // Missing outputs of a short block repeat the first one; their sums are dropped.
@@ -141,31 +143,44 @@ public enum DirectConvolution {
                 let g3: UnsafePointer<Float> = block > 3 ? g0 + 3 * length : g0
                 for i in 0..<inputs {
                     let xPlane: Int = (n * inputs + i) * planeStride
-                    for r in 0..<3 {
-                        let xr: UnsafePointer<Float> = x + xPlane + r * pitch
-                        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>()
-                        var b0 = SIMD8<Float>(), b1 = SIMD8<Float>(), b2 = SIMD8<Float>()
-                        var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
-                        var d0 = SIMD8<Float>(), d1 = SIMD8<Float>(), d2 = SIMD8<Float>()
-                        var p = 0
-                        while p < length {
-                            let x0 = load(xr + p), x1 = load(xr + p + 1), x2 = load(xr + p + 2)
-                            let v0 = load(g0 + p), v1 = load(g1 + p), v2 = load(g2 + p), v3 = load(g3 + p)
-                            a0 = a0.addingProduct(v0, x0); a1 = a1.addingProduct(v0, x1); a2 = a2.addingProduct(v0, x2)
-                            b0 = b0.addingProduct(v1, x0); b1 = b1.addingProduct(v1, x1); b2 = b2.addingProduct(v1, x2)
-                            c0 = c0.addingProduct(v2, x0); c1 = c1.addingProduct(v2, x1); c2 = c2.addingProduct(v2, x2)
-                            d0 = d0.addingProduct(v3, x0); d1 = d1.addingProduct(v3, x1); d2 = d2.addingProduct(v3, x2)
-                            p += 8
+                    for r in 0..<kernelH {
+                        var s0 = 0
+                        while s0 < kernelW {
+                            let xr: UnsafePointer<Float> = x + xPlane + r * pitch + s0
+                            var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>()
+                            var b0 = SIMD8<Float>(), b1 = SIMD8<Float>(), b2 = SIMD8<Float>()
+                            var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
+                            var d0 = SIMD8<Float>(), d1 = SIMD8<Float>(), d2 = SIMD8<Float>()
+                            var p = 0
+                            while p < length {
+                                let x0 = load(xr + p), x1 = load(xr + p + 1), x2 = load(xr + p + 2)
+                                let v0 = load(g0 + p), v1 = load(g1 + p), v2 = load(g2 + p), v3 = load(g3 + p)
+                                a0 = a0.addingProduct(v0, x0); a1 = a1.addingProduct(v0, x1); a2 = a2.addingProduct(v0, x2)
+                                b0 = b0.addingProduct(v1, x0); b1 = b1.addingProduct(v1, x1); b2 = b2.addingProduct(v1, x2)
+                                c0 = c0.addingProduct(v2, x0); c1 = c1.addingProduct(v2, x1); c2 = c2.addingProduct(v2, x2)
+                                d0 = d0.addingProduct(v3, x0); d1 = d1.addingProduct(v3, x1); d2 = d2.addingProduct(v3, x2)
+                                p += 8
+                            }
+                            // Taps s0, s0+1, s0+2 of row r (those beyond the kernel are dropped).
+                            let width = min(3, kernelW - s0)
+                            let d = dw + (o * inputs + i) * taps + r * kernelW + s0, step = inputs * taps
+                            add3(d, a0, a1, a2, width)
+                            if block > 1 { add3(d + step, b0, b1, b2, width) }
+                            if block > 2 { add3(d + 2 * step, c0, c1, c2, width) }
+                            if block > 3 { add3(d + 3 * step, d0, d1, d2, width) }
+                            s0 += 3
                         }
-                        let d = dw + (o * inputs + i) * 9 + r * 3, step = inputs * 9
-                        d[0] += a0.sum(); d[1] += a1.sum(); d[2] += a2.sum()
-                        if block > 1 { d[step] += b0.sum(); d[step + 1] += b1.sum(); d[step + 2] += b2.sum() }
-                        if block > 2 { d[2 * step] += c0.sum(); d[2 * step + 1] += c1.sum(); d[2 * step + 2] += c2.sum() }
-                        if block > 3 { d[3 * step] += d0.sum(); d[3 * step + 1] += d1.sum(); d[3 * step + 2] += d2.sum() }
                     }
                 }
                 o += block
             }
         }
+    }
+
+    @inline(__always)
+    static func add3(_ d: UnsafeMutablePointer<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>, _ width: Int) {
+        d[0] += a.sum()
+        if width > 1 { d[1] += b.sum() }
+        if width > 2 { d[2] += c.sum() }
     }
 }

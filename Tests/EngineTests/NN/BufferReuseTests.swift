@@ -55,3 +55,31 @@ import Testing
         #expect(p1 == p2)
     }
 }
+
+/// Folding BatchNorm into the convolution during evaluation gives the unfused numbers, and
+/// training after an evaluation is unaffected.
+@Suite struct InferenceFusionTests {
+    @Test func fusedEvaluationMatchesAndLeavesTrainingIntact() throws {
+        let m = try Model.resnet(depth: 18, input: [3, 16, 16], classes: 5, width: 1.0 / 16, seed: 41)
+        let x = try Tensor.randn([6, 3, 16, 16], seed: 42)
+        let labels = [0, 1, 2, 3, 4, 0]
+        let ds = SampleDataset(store: try SampleStore.copying(inputs: x, labels: labels, classCount: 5))
+        _ = try m.forward(x)  // training-mode statistics
+        m.setTraining(false)
+        let plain = try m.forward(x).copy()  // unfused evaluation
+        let loss = try CrossEntropy.evaluate(logits: plain, labels: labels).loss
+        m.setTraining(true)
+        let fused = try m.evaluate(ds, batchSize: 6)  // fused evaluation
+        #expect(abs(fused.loss - loss) < 1e-4)
+        // A training step after the evaluation gives the same gradients as one without it.
+        let twin = try m.clone()
+        for model in [m, twin] {
+            model.zeroGradients()
+            let out = try model.forward(x)
+            _ = try model.backward(try CrossEntropy.evaluate(logits: out, labels: labels).gradient)
+        }
+        let g1 = m.parameters.map { $0.parameter.gradient.scalars(as: Float.self) }
+        let g2 = twin.parameters.map { $0.parameter.gradient.scalars(as: Float.self) }
+        #expect(g1 == g2)
+    }
+}

@@ -138,27 +138,56 @@ import Testing
     }
 }
 
-/// The direct 3×3 kernels (AVX2 + FMA) against im2col + sgemm.
+/// The direct kernels (AVX2 + FMA) against im2col + sgemm.
 @Suite struct DirectConvolutionTests {
     @Test func directAndIm2colAgree() throws {
-        guard DirectConv3x3.isAvailable else { return }
+        guard DirectConv2d.isAvailable else { return }
         var rng = RandomGenerator(seed: 21)
-        for (c, k, h, w, pad) in [(3, 5, 17, 19, 1), (16, 16, 16, 16, 1), (4, 9, 25, 13, 0), (2, 6, 16, 17, 2), (8, 7, 1, 300, 1)] {
-            let direct = try Conv2d(inChannels: c, outChannels: k, kernel: (3, 3), padding: (pad, pad), generator: &rng)
+        let cases: [(c: Int, k: Int, h: Int, w: Int, kernel: (Int, Int), pad: (Int, Int))] = [
+            (3, 5, 17, 19, (3, 3), (1, 1)), (16, 16, 16, 16, (3, 3), (1, 1)), (4, 9, 25, 13, (3, 3), (0, 0)),
+            (2, 6, 16, 17, (3, 3), (2, 2)), (8, 7, 1, 300, (3, 3), (1, 1)), (5, 6, 20, 18, (5, 5), (2, 2)),
+            (1, 8, 28, 28, (5, 5), (2, 2)), (3, 4, 20, 21, (3, 2), (1, 0)), (2, 3, 22, 22, (7, 7), (3, 3)),
+            (6, 5, 50, 50, (1, 1), (0, 0)),
+        ]
+        for t in cases {
+            let direct = try Conv2d(inChannels: t.c, outChannels: t.k, kernel: t.kernel, padding: t.pad, generator: &rng)
             let reference = try #require(try direct.copy() as? Conv2d)
             reference.allowsDirectAlgorithm = false
-            #expect(DirectConv3x3.applies(to: direct, height: h, width: w) && !DirectConv3x3.applies(to: reference, height: h, width: w))
-            let x = try Tensor.randn([3, c, h, w], seed: 22)
+            let label = "\(t.c)→\(t.k) \(t.h)×\(t.w) kernel \(t.kernel) pad \(t.pad)"
+            #expect(DirectConv2d.applies(to: direct, height: t.h, width: t.w, backward: true), "\(label)")
+            #expect(!DirectConv2d.applies(to: reference, height: t.h, width: t.w))
+            let x = try Tensor.randn([3, t.c, t.h, t.w], seed: 22)
             let y1 = try direct.forward(x).scalars(as: Float.self), y2 = try reference.forward(x).scalars(as: Float.self)
             #expect(y1.count == y2.count)
-            #expect(zip(y1, y2).allSatisfy { abs($0 - $1) < 1e-4 }, "forward \(c)→\(k) \(h)×\(w) pad \(pad)")
-            let dy = try Tensor.randn(try direct.output!.shape, seed: 23)
+            #expect(zip(y1, y2).allSatisfy { abs($0 - $1) < 1e-4 }, "forward \(label)")
+            let dy = try Tensor.randn(try #require(direct.output).shape, seed: 23)
             let dx1 = try direct.backward(dy).scalars(as: Float.self), dx2 = try reference.backward(dy).scalars(as: Float.self)
-            #expect(zip(dx1, dx2).allSatisfy { abs($0 - $1) < 1e-4 }, "input gradient \(c)→\(k) \(h)×\(w) pad \(pad)")
+            #expect(zip(dx1, dx2).allSatisfy { abs($0 - $1) < 1e-4 }, "input gradient \(label)")
             let g1 = direct.weight.gradient.scalars(as: Float.self), g2 = reference.weight.gradient.scalars(as: Float.self)
-            #expect(zip(g1, g2).allSatisfy { abs($0 - $1) < 1e-3 * max(1, abs($1)) }, "weight gradient \(c)→\(k) \(h)×\(w) pad \(pad)")
-            let b1 = direct.bias!.gradient.scalars(as: Float.self), b2 = reference.bias!.gradient.scalars(as: Float.self)
+            #expect(zip(g1, g2).allSatisfy { abs($0 - $1) < 1e-3 * max(1, abs($1)) }, "weight gradient \(label)")
+            let b1 = try #require(direct.bias).gradient.scalars(as: Float.self), b2 = try #require(reference.bias).gradient.scalars(as: Float.self)
             #expect(zip(b1, b2).allSatisfy { abs($0 - $1) < 1e-3 })
         }
+    }
+}
+
+/// Max pooling's fast 2×2 path and NaN handling against the general path.
+@Suite struct MaxPoolTests {
+    @Test func fastPathMatchesGeneralWindows() throws {
+        let x = try Tensor.randn([2, 3, 6, 22], seed: 31)
+        x.mutablePointer(as: Float.self)[5] = .nan
+        let fast = try MaxPool2d(kernel: (2, 2))
+        let y = try fast.forward(x)  // compared with the maximum of each window computed here
+        for p in 0..<6 { for oh in 0..<3 { for ow in 0..<11 {
+            var best = -Float.infinity
+            for dh in 0..<2 { for dw in 0..<2 {
+                let v = try Float(x.element([p / 3, p % 3, 2 * oh + dh, 2 * ow + dw]))
+                best = MaxPool2d.nanMax(best, v)
+            } }
+            let got = try Float(y.element([p / 3, p % 3, oh, ow]))
+            #expect(got == best || (got.isNaN && best.isNaN))
+        } } }
+        let failures = try GradientCheck.check(fast, input: try GradientCheck.distinctValues([2, 2, 4, 18], seed: 32))
+        #expect(failures.isEmpty)
     }
 }

@@ -32,6 +32,10 @@ public class Layer {
     /// ``setPreservesOutputs(_:)``. Off by default, which saves an activation-sized buffer per
     /// ReLU and per residual addition.
     public internal(set) var preservesOutputs = false
+    /// When true (set by ``Model/evaluate(_:batchSize:)`` for the duration of an evaluation),
+    /// containers in evaluation mode fold each BatchNorm into the convolution before it:
+    /// faster, but the convolution's own output is then not kept, so no backward may follow.
+    var fusesForInference = false
 
     init(name: String) {
         self.name = name
@@ -84,6 +88,12 @@ public class Layer {
     public func setTraining(_ on: Bool) {
         isTraining = on
         for child in children { child.setTraining(on) }
+    }
+
+    /// Sets ``fusesForInference`` on this layer and all its descendants.
+    func setFusesForInference(_ on: Bool) {
+        fusesForInference = on
+        for child in children { child.setFusesForInference(on) }
     }
 
     /// Sets ``preservesOutputs`` on this layer and all its descendants.

@@ -103,7 +103,9 @@ public final class BasicBlock: Layer {
             throw inputError("float32 N×\(inChannels)×H×W", input)
         }
         let x = try input.contiguous()
-        let branch = try bn2.forward(conv2.forward(relu1.forwardInPlace(bn1.forward(conv1.forward(x)))))
+        let a = try Sequential.fusedForward(conv1, bn1, x) ?? bn1.forward(conv1.forward(x))
+        let h = try relu1.forwardInPlace(a)
+        let branch = try Sequential.fusedForward(conv2, bn2, h) ?? bn2.forward(conv2.forward(h))
         let short = try downsample?.forward(x) ?? x
         let y = try relu2.forwardInPlace(add.add(branch, short))
         self.input = x

@@ -17,6 +17,8 @@ public class BatchNorm: Layer {
     public let runningMean: Tensor
     public let runningVar: Tensor
     private var input: Tensor?
+    /// The buffer forward writes to (``Layer/output`` may instead be a fused convolution's).
+    private var ownBuffer: Tensor?
     /// Mean and 1/√(var+ε) used by the last forward, per channel.
     private var savedMean: [Float] = []
     private var savedInvStd: [Float] = []
@@ -74,7 +76,8 @@ public class BatchNorm: Layer {
         if isTraining && m <= 1 {
             throw inputError("more than one value per channel in training mode (BatchNorm needs a batch to compute statistics)", input)
         }
-        let y = try Buffers.reuse(output, shape: x.shape)
+        let y = try Buffers.reuse(ownBuffer, shape: x.shape)
+        ownBuffer = y
         let xp = x.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)
         let gamma = weight.value.mutablePointer(as: Float.self), beta = bias.value.mutablePointer(as: Float.self)
         let rm = runningMean.mutablePointer(as: Float.self), rv = runningVar.mutablePointer(as: Float.self)
@@ -123,6 +126,25 @@ public class BatchNorm: Layer {
         self.input = x
         output = y
         return y
+    }
+
+    /// The evaluation-mode transform as `y = x·scale + shift` per channel (computed as
+    /// ``forward(_:)`` does in evaluation mode), for folding into the convolution before it.
+    func inferenceAffine() -> (scale: [Float], shift: [Float]) {
+        let gamma = weight.value.scalars(as: Float.self), beta = bias.value.scalars(as: Float.self)
+        let rm = runningMean.scalars(as: Float.self), rv = runningVar.scalars(as: Float.self)
+        var scale = [Float](repeating: 0, count: features), shift = [Float](repeating: 0, count: features)
+        for c in 0..<features {
+            let inv = Float(1 / (Double(rv[c]) + eps).squareRoot())
+            scale[c] = gamma[c] * inv
+            shift[c] = beta[c] - rm[c] * scale[c]
+        }
+        return (scale, shift)
+    }
+
+    /// Records that a container computed this layer's output in a fused convolution.
+    func adoptFusedOutput(_ y: Tensor) {
+        output = y
     }
 
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {

@@ -111,6 +111,12 @@ public final class Conv2d: Layer {
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
+        try forward(input, then: nil)
+    }
+
+    /// The convolution followed, when `affine` is given, by `y·scale[k] + shift[k]` per output
+    /// channel (a BatchNorm in evaluation mode folded in: `W·scale`, `b·scale + shift`).
+    func forward(_ input: Tensor, then affine: (scale: [Float], shift: [Float])?) throws -> Tensor {
         guard input.rank == 4, input.shape[1] == inChannels, input.dtype == .float32 else {
             throw inputError("float32 N×\(inChannels)×H×W", input)
         }
@@ -122,19 +128,28 @@ public final class Conv2d: Layer {
             throw inputError("images small enough for 32-bit BLAS sizes", input)
         }
         let y = try Buffers.reuse(output, shape: [n] + outShape)
-        if DirectConv3x3.applies(to: self, height: g.height, width: g.width) {
-            try DirectConv3x3.forward(self, x: x.mutablePointer(as: Float.self), n: n, height: g.height, width: g.width,
-                                      y: y.mutablePointer(as: Float.self))
+        // Per-channel output transform: y·scale + shift (identity and bias when not fused).
+        let k = outChannels
+        var scale = [Float](repeating: 1, count: k)
+        var shift = bias?.value.scalars(as: Float.self) ?? [Float](repeating: 0, count: k)
+        if let affine {
+            for ch in 0..<k {
+                shift[ch] = shift[ch] * affine.scale[ch] + affine.shift[ch]
+                scale[ch] = affine.scale[ch]
+            }
+        }
+        if DirectConv2d.applies(to: self, height: g.height, width: g.width) {
+            try DirectConv2d.forward(self, x: x.mutablePointer(as: Float.self), n: n, height: g.height, width: g.width,
+                                     y: y.mutablePointer(as: Float.self), scale: affine == nil ? nil : scale, shift: shift)
             self.input = x
             output = y
             return y
         }
-        let k = outChannels, plane = g.outPlane, patch = g.patchSize
+        let plane = g.outPlane, patch = g.patchSize
         let chunk = chunkSize(g, batch: n)
         let xp = UnsafePointer(x.mutablePointer(as: Float.self))
         let yp = y.mutablePointer(as: Float.self)
         let wp = weight.value.mutablePointer(as: Float.self)
-        let bp = bias?.value.mutablePointer(as: Float.self)
         let workers = min(BLASWorkers.count, max(n, 1))
         try BLASWorkers.run(workers) { w in
             let mine = BLASWorkers.share(n, w, workers)
@@ -149,11 +164,11 @@ public final class Conv2d: Layer {
                     // product (K × count·plane) = W (K × patch) · cols (patch × count·plane)
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(k), Int32(columns), Int32(patch),
                                 1, wp, Int32(patch), cols, Int32(columns), 0, product, Int32(columns))
-                    // Scatter each sample's K × plane block into NCHW, adding the bias.
+                    // Scatter each sample's K × plane block into NCHW, with the bias (and folded BatchNorm).
                     for ch in 0..<k {
-                        let b = bp?[ch] ?? 0
                         for j in 0..<count {
-                            VectorOps.affine(product + ch * columns + j * plane, yp + ((first + j) * k + ch) * plane, plane, scale: 1, shift: b)
+                            VectorOps.affine(product + ch * columns + j * plane, yp + ((first + j) * k + ch) * plane, plane,
+                                             scale: scale[ch], shift: shift[ch])
                         }
                     }
                     first += count
@@ -187,8 +202,8 @@ public final class Conv2d: Layer {
             }
         }
         let needDx = needsInputGradient
-        if DirectConv3x3.applies(to: self, height: g.height, width: g.width, backward: true) {
-            try DirectConv3x3.backward(self, x: xp, dy: dyp, n: n, height: g.height, width: g.width, dx: needDx ? dxp : nil)
+        if DirectConv2d.applies(to: self, height: g.height, width: g.width, backward: true) {
+            try DirectConv2d.backward(self, x: xp, dy: dyp, n: n, height: g.height, width: g.width, dx: needDx ? dxp : nil)
             return dx
         }
         let workers = min(BLASWorkers.count, max(n, 1))

@@ -8,6 +8,8 @@ public final class Dropout: Layer {
     private var generator: RandomGenerator
     private let seed: UInt64
     private var mask: Tensor?
+    /// The buffer training-mode forwards write to (evaluation passes the input through).
+    private var ownBuffer: Tensor?
     private var passedThrough = false
 
     public init(name: String = "", probability: Double = 0.5, seed: UInt64 = 0) throws {
@@ -44,7 +46,8 @@ public final class Dropout: Layer {
         }
         passedThrough = false
         let m = try Buffers.reuse(mask, shape: x.shape)
-        let y = try Buffers.reuse(output === x ? nil : output, shape: x.shape)
+        let y = try Buffers.reuse(ownBuffer, shape: x.shape)
+        ownBuffer = y
         let keep = probability < 1 ? Float(1 / (1 - probability)) : 0
         let threshold = Float(probability)
         let mp = m.mutablePointer(as: Float.self), xp = x.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)

@@ -1,13 +1,13 @@
 /// 2-d max pooling (PyTorch's `nn.MaxPool2d`): `y[n,c,oh,ow]` is the largest
-/// `x[n,c,oh·sh−ph+r, ow·sw−pw+s]` over the window (padding never wins). Backward routes each
-/// output gradient to the input that won (the first, in row-major window order, on ties).
+/// `x[n,c,oh·sh−ph+r, ow·sw−pw+s]` over the window (padding never wins; NaN propagates).
+/// Backward routes each output gradient to the input that won — the first element of the
+/// window, in row-major order, equal to the output — found again from the saved input, so
+/// that the forward pass is a branch-free maximum.
 public final class MaxPool2d: Layer {
     public let kernel: (height: Int, width: Int)
     public let stride: (height: Int, width: Int)
     public let padding: (height: Int, width: Int)
-    private var inputShape: [Int] = []
-    /// Index within its input plane of each output's winner.
-    private var winners: [Int32] = []
+    private var input: Tensor?
 
     public init(name: String = "", kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws {
         let stride = stride ?? kernel
@@ -51,50 +51,98 @@ public final class MaxPool2d: Layer {
         let g = geometry(x.shape[1], x.shape[2], x.shape[3])
         let planes = x.shape[0] * x.shape[1]
         let y = try Buffers.reuse(output, shape: [x.shape[0]] + outShape)
-        if winners.count != y.count { winners = [Int32](repeating: 0, count: y.count) }
         let xp = x.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)
-        winners.withUnsafeMutableBufferPointer { buffer in
-            let wp = buffer.baseAddress!
+        if g.kernelH == 2 && g.kernelW == 2 && g.strideH == 2 && g.strideW == 2 && g.padH == 0 && g.padW == 0 {
             ParallelLoops.forEach(planes, minimumCount: 2) { p in
-                let src = xp + p * g.inPlane
-                let dst = yp + p * g.outPlane, win = wp + p * g.outPlane
-                for oh in 0..<g.outHeight {
-                    let h0 = oh * g.strideH - g.padH
-                    let hs = max(0, h0), he = min(g.height, h0 + g.kernelH)
-                    for ow in 0..<g.outWidth {
-                        let w0 = ow * g.strideW - g.padW
-                        let ws = max(0, w0), we = min(g.width, w0 + g.kernelW)
-                        var best = -Float.infinity, bestIndex = hs * g.width + ws
-                        for ih in hs..<he {
-                            let row = ih * g.width
-                            for iw in ws..<we {
-                                let v = src[row + iw]
-                                if v > best || v.isNaN { best = v; bestIndex = row + iw; if v.isNaN { break } }
-                            }
+                MaxPool2d.pool2x2(xp + p * g.inPlane, width: g.width, yp + p * g.outPlane, outHeight: g.outHeight, outWidth: g.outWidth)
+            }
+            self.input = x
+            output = y
+            return y
+        }
+        ParallelLoops.forEach(planes, minimumCount: 2) { p in
+            let src = xp + p * g.inPlane, dst = yp + p * g.outPlane
+            for oh in 0..<g.outHeight {
+                let h0 = oh * g.strideH - g.padH
+                let hs = max(0, h0), he = min(g.height, h0 + g.kernelH)
+                for ow in 0..<g.outWidth {
+                    let w0 = ow * g.strideW - g.padW
+                    let ws = max(0, w0), we = min(g.width, w0 + g.kernelW)
+                    var best = -Float.infinity
+                    for ih in hs..<he {
+                        let row = src + ih * g.width
+                        for iw in ws..<we {
+                            let v = row[iw]
+                            best = (v > best || v != v) && best == best ? v : best
                         }
-                        dst[oh * g.outWidth + ow] = best
-                        win[oh * g.outWidth + ow] = Int32(bestIndex)
                     }
+                    dst[oh * g.outWidth + ow] = best
                 }
             }
         }
-        inputShape = x.shape
+        self.input = x
         output = y
         return y
     }
 
+    /// The larger of `a` and `b`, NaN if either is.
+    @inline(__always)
+    static func nanMax(_ a: Float, _ b: Float) -> Float { a != a ? a : (b > a || b != b ? b : a) }
+
+    /// 2×2 windows with stride 2 (VGG's pooling): 16 columns of two rows at a time, the
+    /// vertical maximum then the maximum of neighbouring pairs.
+    static func pool2x2(_ src: UnsafePointer<Float>, width: Int, _ dst: UnsafeMutablePointer<Float>, outHeight: Int, outWidth: Int) {
+        for oh in 0..<outHeight {
+            let r0 = src + 2 * oh * width, r1 = r0 + width
+            let out = dst + oh * outWidth
+            var ow = 0
+            while ow + 8 <= outWidth {
+                let a = UnsafeRawPointer(r0 + 2 * ow).loadUnaligned(as: SIMD16<Float>.self)
+                let b = UnsafeRawPointer(r1 + 2 * ow).loadUnaligned(as: SIMD16<Float>.self)
+                let m = a.replacing(with: b, where: b .> a .| b .!= b)
+                let e = m.evenHalf, o = m.oddHalf
+                UnsafeMutableRawPointer(out + ow).storeBytes(of: e.replacing(with: o, where: o .> e .| o .!= o), as: SIMD8<Float>.self)
+                ow += 8
+            }
+            while ow < outWidth {
+                out[ow] = nanMax(nanMax(r0[2 * ow], r0[2 * ow + 1]), nanMax(r1[2 * ow], r1[2 * ow + 1]))
+                ow += 1
+            }
+        }
+    }
+
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {
         let dy = try checkedGradient(gradOutput)
-        let dx = try TensorPool.acquire(inputShape)
-        let planes = inputShape[0] * inputShape[1]
-        let inPlane = inputShape[2] * inputShape[3], outPlane = dy.count / max(planes, 1)
+        guard let x = input, let y = output else { throw EngineError("\(name) (MaxPool2d): backward called before forward") }
+        let dx = try TensorPool.acquire(x.shape)
+        let g = geometry(x.shape[1], x.shape[2], x.shape[3])
+        let planes = x.shape[0] * x.shape[1]
+        let xp = x.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)
         let dyp = dy.mutablePointer(as: Float.self), dxp = dx.mutablePointer(as: Float.self)
-        winners.withUnsafeBufferPointer { buffer in
-            let wp = buffer.baseAddress!
-            ParallelLoops.forEach(planes, minimumCount: 2) { p in
-                let d = dxp + p * inPlane, g = dyp + p * outPlane, win = wp + p * outPlane
-                d.update(repeating: 0, count: inPlane)
-                for i in 0..<outPlane { d[Int(win[i])] += g[i] }
+        ParallelLoops.forEach(planes, minimumCount: 2) { p in
+            let src = xp + p * g.inPlane, out = yp + p * g.outPlane
+            let d = dxp + p * g.inPlane, grad = dyp + p * g.outPlane
+            d.update(repeating: 0, count: g.inPlane)
+            for oh in 0..<g.outHeight {
+                let h0 = oh * g.strideH - g.padH
+                let hs = max(0, h0), he = min(g.height, h0 + g.kernelH)
+                for ow in 0..<g.outWidth {
+                    let w0 = ow * g.strideW - g.padW
+                    let ws = max(0, w0), we = min(g.width, w0 + g.kernelW)
+                    let target = out[oh * g.outWidth + ow]
+                    let isNaN = target != target
+                    var winner = hs * g.width + ws
+                    search: for ih in hs..<he {
+                        for iw in ws..<we {
+                            let v = src[ih * g.width + iw]
+                            if v == target || (isNaN && v != v) {
+                                winner = ih * g.width + iw
+                                break search
+                            }
+                        }
+                    }
+                    d[winner] += grad[oh * g.outWidth + ow]
+                }
             }
         }
         return dx

@@ -86,15 +86,32 @@ public final class Sequential: Layer {
     /// saves one activation-sized buffer per such pair.
     public override func forward(_ input: Tensor) throws -> Tensor {
         var x = input
-        for (i, layer) in layers.enumerated() {
+        var i = 0
+        while i < layers.count {
+            let layer = layers[i]
             if i > 0, let relu = layer as? ReLU, ReLU.mayOverwrite(layers[i - 1]) {
                 x = try relu.forwardInPlace(x)
+            } else if let conv = layer as? Conv2d, i + 1 < layers.count, let bn = layers[i + 1] as? BatchNorm2d,
+                      let fused = try Sequential.fusedForward(conv, bn, x) {
+                x = fused
+                i += 1
             } else {
                 x = try layer.forward(x)
             }
+            i += 1
         }
         output = x
         return x
+    }
+
+    /// During an evaluation (``Layer/fusesForInference``, evaluation mode, outputs not
+    /// preserved) a convolution and the BatchNorm after it run as one convolution with the
+    /// BatchNorm folded in; returns nil when that does not apply.
+    static func fusedForward(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor) throws -> Tensor? {
+        guard conv.fusesForInference, !conv.isTraining, !bn.isTraining, !bn.preservesOutputs, bn.features == conv.outChannels else { return nil }
+        let y = try conv.forward(x, then: bn.inferenceAffine())
+        bn.adoptFusedOutput(y)
+        return y
     }
 
     /// Backpropagates through the chain in reverse, handing each intermediate gradient back to

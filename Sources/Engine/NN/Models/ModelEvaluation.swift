@@ -26,7 +26,11 @@ extension Model {
         let began = clock.now
         let wasTraining = isTraining
         setTraining(false)
-        defer { setTraining(wasTraining) }
+        root.setFusesForInference(true)
+        defer {
+            root.setFusesForInference(false)
+            setTraining(wasTraining)
+        }
         var totalLoss = 0.0, correct = 0
         var gradient: Tensor?
         var start = 0

@@ -1,37 +1,43 @@
 import ConvKernelsAVX2
 
-/// The direct (no im2col) path of ``Conv2d`` for 3×3 kernels with stride 1 and padding ≤ 2,
-/// on CPUs with AVX2 and FMA: the layer shapes of ResNet and VGG, where im2col would copy
-/// every input value nine times and leave sgemm starved on thin layers.
+/// The direct (no im2col) path of ``Conv2d`` for stride 1 and kernels up to 7×7 (padding
+/// below the kernel size) on CPUs with AVX2 and FMA: the layer shapes of ResNet, VGG and the
+/// ConvNet, where im2col would copy every input value R·S times and leave sgemm starved on
+/// thin layers.
 ///
 /// Each worker pads its samples into the flat-plane layout of ``DirectConvolution`` and runs
 /// the kernels there:
 /// - forward: `y = conv(x̃, W)` on the flat grid, then the valid columns are copied out;
 /// - input gradient: a forward convolution of the zero-padded output gradient with the
-///   flipped, transposed weights `W'[k][r][s][c] = W[k][c][2−r][2−s]` (padding 2 − pad);
+///   flipped, transposed weights `W'[c][k][r][s] = W[k][c][R−1−r][S−1−s]` (padding
+///   R−1−pad);
 /// - weight gradient: `∂W[k][c][r][s] += Σ_n Σ_p ∂y[n][k][p] · x̃[n][c][p + r·pitch + s]`.
 /// `PRUNELAB_CONV=im2col` in the environment turns the path off (for comparisons).
-enum DirectConv3x3 {
+enum DirectConv2d {
     /// Whether this machine and the environment allow the direct path.
     static let isAvailable: Bool = {
         if let v = getenv("PRUNELAB_CONV"), String(cString: v) == "im2col" { return false }
         return CPUFeatures.hasAVX2 && CPUFeatures.hasFMA
     }()
 
-    /// Smallest images (pixels) for the direct forward and backward passes: on smaller ones the
-    /// flat layout wastes too many lanes and sgemm's fatter matrices win (measured on ResNet's
-    /// 8×8 and 4×4 stages). `PRUNELAB_DIRECT_MIN_PIXELS` overrides both (for tuning).
-    static let minimumPixels: (forward: Int, backward: Int) = {
-        if let v = getenv("PRUNELAB_DIRECT_MIN_PIXELS"), let n = Int(String(cString: v)) { return (n, n) }
-        return (16, 256)
+    /// Smallest work per sample (output pixels × kernel taps) for the direct forward and
+    /// backward passes: below it the flat layout wastes too many lanes and sgemm's fatter
+    /// matrices win (measured on ResNet's 8×8 stages, 3×3 · 64 = 576, where im2col's backward
+    /// was faster, and its 16×16 ones, 2304, where the direct one was).
+    /// `PRUNELAB_DIRECT_MIN_WORK` overrides both (for tuning).
+    static let minimumWork: (forward: Int, backward: Int) = {
+        if let v = getenv("PRUNELAB_DIRECT_MIN_WORK"), let n = Int(String(cString: v)) { return (n, n) }
+        return (100, 2000)
     }()
 
-    /// Whether `layer` takes the direct path for `height × width` inputs: 3×3, stride 1,
-    /// padding ≤ 2, images of at least ``minimumPixels``.
-    static func applies(to layer: Conv2d, height: Int = 16, width: Int = 16, backward: Bool = false) -> Bool {
-        isAvailable && layer.allowsDirectAlgorithm && layer.kernel == (3, 3) && layer.stride == (1, 1)
-            && layer.padding.0 <= 2 && layer.padding.1 <= 2
-            && height * width >= (backward ? minimumPixels.backward : minimumPixels.forward)
+    /// Whether `layer` takes the direct path for `height × width` inputs.
+    static func applies(to layer: Conv2d, height: Int, width: Int, backward: Bool = false) -> Bool {
+        guard isAvailable, layer.allowsDirectAlgorithm, layer.stride == (1, 1),
+              layer.kernel.0 <= 7, layer.kernel.1 <= 7,
+              layer.padding.0 < layer.kernel.0, layer.padding.1 < layer.kernel.1 else { return false }
+        let outH = height + 2 * layer.padding.0 - layer.kernel.0 + 1, outW = width + 2 * layer.padding.1 - layer.kernel.1 + 1
+        let work = outH * outW * layer.kernel.0 * layer.kernel.1
+        return work >= (backward ? minimumWork.backward : minimumWork.forward)
     }
 
     /// The padded flat layout of one sample's planes.
@@ -45,24 +51,36 @@ enum DirectConv3x3 {
         /// Padding on the top/left.
         let padTop: Int, padLeft: Int
 
-        init(height: Int, width: Int, padH: Int, padW: Int, outRows: Int) {
+        init(height: Int, width: Int, padH: Int, padW: Int, outRows: Int, kernelH: Int, kernelW: Int) {
             pitch = width + 2 * padW
             rows = height + 2 * padH
             length = (outRows * pitch + 23) / 24 * 24
-            planeStride = max(rows * pitch, length + 2 * pitch + 2) + 24
+            // Forward loads reach p + (R−1)·pitch + S−1 + 23; weight-gradient loads
+            // p + (R−1)·pitch + 3⌈S/3⌉ + 6.
+            planeStride = max(rows * pitch, length + (kernelH - 1) * pitch + (kernelW + 2) / 3 * 3 + kernelW) + 24
             padTop = padH
             padLeft = padW
         }
 
-        /// Writes `planes` planes of `height × width` (contiguous) into `out`, zero-padded.
+        /// Writes `planes` planes of `height × width` (contiguous) into `out`, zero-padded: only
+        /// the border and the tail are zeroed, the rows are copied in place.
         func pad(_ src: UnsafePointer<Float>, planes: Int, height: Int, width: Int, into out: UnsafeMutablePointer<Float>) {
+            let padRight = pitch - padLeft - width
             for c in 0..<planes {
                 let dst = out + c * planeStride
-                dst.update(repeating: 0, count: planeStride)
+                dst.update(repeating: 0, count: padTop * pitch + padLeft)
                 let from = src + c * height * width
+                var row = dst + padTop * pitch + padLeft
                 for h in 0..<height {
-                    (dst + (h + padTop) * pitch + padLeft).update(from: from + h * width, count: width)
+                    row.update(from: from + h * width, count: width)
+                    if h + 1 < height {
+                        (row + width).update(repeating: 0, count: padRight + padLeft)
+                    }
+                    row += pitch
                 }
+                // After the last row: its right border, the bottom rows and the slack.
+                let end = dst + (padTop + height - 1) * pitch + padLeft + width
+                end.update(repeating: 0, count: planeStride - (end - dst))
             }
         }
 
@@ -75,33 +93,36 @@ enum DirectConv3x3 {
         }
     }
 
-    /// Writes PyTorch-layout weights `w` (`outputs × inputs × 3 × 3`) in the blocked layout of
+    /// Writes PyTorch-layout weights `w` (`outputs × inputs × R × S`) in the blocked layout of
     /// ``DirectConvolution/forward``; `flipped` gives the input-gradient weights instead
     /// (outputs and inputs swapped, kernel rotated by 180°).
-    static func blockWeights(_ w: UnsafePointer<Float>, outputs k: Int, inputs c: Int, flipped: Bool, into out: UnsafeMutablePointer<Float>) {
+    static func blockWeights(_ w: UnsafePointer<Float>, outputs k: Int, inputs c: Int, taps: Int, flipped: Bool,
+                             scale: [Float]? = nil, into out: UnsafeMutablePointer<Float>) {
         let (outs, ins) = flipped ? (c, k) : (k, c)
-        out.update(repeating: 0, count: DirectConvolution.blockedWeightCount(outputs: outs, inputs: ins, taps: 9))
+        out.update(repeating: 0, count: DirectConvolution.blockedWeightCount(outputs: outs, inputs: ins, taps: taps))
         for o in 0..<outs {
-            let block = out + (o / 4) * ins * 9 * 4 + o % 4
+            let block = out + (o / 4) * ins * taps * 4 + o % 4
             for i in 0..<ins {
-                let src = flipped ? w + (i * c + o) * 9 : w + (o * c + i) * 9
-                for t in 0..<9 { block[(i * 9 + t) * 4] = src[flipped ? 8 - t : t] }
+                let src = flipped ? w + (i * c + o) * taps : w + (o * c + i) * taps
+                let f = scale?[o] ?? 1
+                for t in 0..<taps { block[(i * taps + t) * 4] = src[flipped ? taps - 1 - t : t] * f }
             }
         }
     }
 
-    /// `y` (N×K×Ho×Wo) = conv(`x`, weights) + bias.
+    /// `y` (N×K×Ho×Wo) = conv(`x`, weights·scale) + shift, per output channel (`scale` nil: 1;
+    /// `shift` is the bias, or the folded bias of a BatchNorm).
     static func forward(_ layer: Conv2d, x: UnsafePointer<Float>, n: Int, height: Int, width: Int,
-                        y: UnsafeMutablePointer<Float>) throws {
+                        y: UnsafeMutablePointer<Float>, scale: [Float]?, shift: [Float]) throws {
         let c = layer.inChannels, k = layer.outChannels
-        let (ph, pw) = layer.padding
-        let ho = height + 2 * ph - 2, wo = width + 2 * pw - 2
-        let layout = Layout(height: height, width: width, padH: ph, padW: pw, outRows: ho)
+        let (kh, kw) = layer.kernel, (ph, pw) = layer.padding
+        let ho = height + 2 * ph - kh + 1, wo = width + 2 * pw - kw + 1
+        let layout = Layout(height: height, width: width, padH: ph, padW: pw, outRows: ho, kernelH: kh, kernelW: kw)
         let w = layer.weight.value.mutablePointer(as: Float.self)
         let workers = min(BLASWorkers.count, max(n, 1))
-        try Workspace.withBuffers(DirectConvolution.blockedWeightCount(outputs: k, inputs: c, taps: 9), k) { wt, bias in
-            DirectConv3x3.blockWeights(w, outputs: k, inputs: c, flipped: false, into: wt)
-            if let b = layer.bias { bias.update(from: b.value.mutablePointer(as: Float.self), count: k) } else { bias.update(repeating: 0, count: k) }
+        try Workspace.withBuffers(DirectConvolution.blockedWeightCount(outputs: k, inputs: c, taps: kh * kw), k) { wt, bias in
+            blockWeights(w, outputs: k, inputs: c, taps: kh * kw, flipped: false, scale: scale, into: wt)
+            shift.withUnsafeBufferPointer { if let base = $0.baseAddress { bias.update(from: base, count: k) } }
             try BLASWorkers.run(workers) { worker in
                 let mine = BLASWorkers.share(n, worker, workers)
                 if mine.isEmpty { return }
@@ -109,7 +130,7 @@ enum DirectConv3x3 {
                     for j in mine {
                         layout.pad(x + j * c * height * width, planes: c, height: height, width: width, into: padded)
                         DirectConvolution.forward(x: padded, inputs: c, planeStride: layout.planeStride, pitch: layout.pitch,
-                                                  w: wt, outputs: k, kernelH: 3, kernelW: 3, y: flat, length: layout.length, bias: bias)
+                                                  w: wt, outputs: k, kernelH: kh, kernelW: kw, y: flat, length: layout.length, bias: bias)
                         layout.unpad(flat, planes: k, outRows: ho, outCols: wo, into: y + j * k * ho * wo)
                     }
                 }
@@ -117,25 +138,27 @@ enum DirectConv3x3 {
         }
     }
 
-    /// Accumulates ∂W (and ∂b is done by the caller) and, when `dx` is given, writes ∂x.
+    /// Accumulates ∂W (∂b is the caller's) and, when `dx` is given, writes ∂x.
     static func backward(_ layer: Conv2d, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, n: Int, height: Int, width: Int,
                          dx: UnsafeMutablePointer<Float>?) throws {
         let c = layer.inChannels, k = layer.outChannels
-        let (ph, pw) = layer.padding
-        let ho = height + 2 * ph - 2, wo = width + 2 * pw - 2
-        let inLayout = Layout(height: height, width: width, padH: ph, padW: pw, outRows: ho)
-        // ∂x = conv(∂y padded by 2 − pad, W'): its "input" is ∂y (ho × wo), its output x's size.
-        let gradLayout = Layout(height: ho, width: wo, padH: 2 - ph, padW: 2 - pw, outRows: height)
+        let (kh, kw) = layer.kernel, (ph, pw) = layer.padding
+        let taps = kh * kw
+        let ho = height + 2 * ph - kh + 1, wo = width + 2 * pw - kw + 1
+        let inLayout = Layout(height: height, width: width, padH: ph, padW: pw, outRows: ho, kernelH: kh, kernelW: kw)
+        // ∂x = conv(∂y padded by R−1−pad, W'): its "input" is ∂y (ho × wo), its output x's size.
+        let gradLayout = Layout(height: ho, width: wo, padH: kh - 1 - ph, padW: kw - 1 - pw, outRows: height, kernelH: kh, kernelW: kw)
         let w = layer.weight.value.mutablePointer(as: Float.self)
         let dw = layer.weight.gradient.mutablePointer(as: Float.self)
         let workers = min(BLASWorkers.count, max(n, 1))
-        let size = k * c * 9
+        let size = k * c * taps
         let perSample = c * inLayout.planeStride + k * inLayout.length
         let chunk = max(1, min(n, Conv2d.chunkBudget / max(perSample, 1)))
-        try Workspace.withBuffers(DirectConvolution.blockedWeightCount(outputs: c, inputs: k, taps: 9), max(workers - 1, 1) * size, c) { wflip, partials, zeros in
+        try Workspace.withBuffers(DirectConvolution.blockedWeightCount(outputs: c, inputs: k, taps: taps), max(workers - 1, 1) * size, c) { wflip, partials, zeros in
             zeros.update(repeating: 0, count: c)
-            // W'[c][k][r][s] = W[k][c][2−r][2−s]: the input gradient's "outputs" are x's channels.
-            if dx != nil { DirectConv3x3.blockWeights(w, outputs: k, inputs: c, flipped: true, into: wflip) }
+            if dx != nil { blockWeights(w, outputs: k, inputs: c, taps: taps, flipped: true, into: wflip) }
+            // Worker 0 accumulates ∂W straight into the gradient; the others into partials,
+            // added afterwards in worker order (deterministic).
             try BLASWorkers.run(workers) { worker in
                 let mine = BLASWorkers.share(n, worker, workers)
                 let part = worker == 0 ? dw : partials + (worker - 1) * size
@@ -157,9 +180,9 @@ enum DirectConv3x3 {
                                 for h in 0..<ho { (g + o * inLayout.length + h * inLayout.pitch).update(from: src + (o * ho + h) * wo, count: wo) }
                             }
                         }
-                        DirectConvolution.weightGradient3x3(x: padded, inputs: c, planeStride: inLayout.planeStride, pitch: inLayout.pitch,
-                                                            g: flatGrad, outputs: k, length: inLayout.length, samples: count,
-                                                            dw: part, outputRange: 0..<k)
+                        DirectConvolution.weightGradient(x: padded, inputs: c, planeStride: inLayout.planeStride, pitch: inLayout.pitch,
+                                                         g: flatGrad, outputs: k, length: inLayout.length, samples: count,
+                                                         kernelH: kh, kernelW: kw, dw: part)
                         first += count
                     }
                 }
@@ -168,7 +191,7 @@ enum DirectConv3x3 {
                     for j in mine {
                         gradLayout.pad(dy + j * k * ho * wo, planes: k, height: ho, width: wo, into: padded)
                         DirectConvolution.forward(x: padded, inputs: k, planeStride: gradLayout.planeStride, pitch: gradLayout.pitch,
-                                                  w: wflip, outputs: c, kernelH: 3, kernelW: 3, y: flat, length: gradLayout.length, bias: zeros)
+                                                  w: wflip, outputs: c, kernelH: kh, kernelW: kw, y: flat, length: gradLayout.length, bias: zeros)
                         gradLayout.unpad(flat, planes: c, outRows: height, outCols: width, into: dx + j * c * height * width)
                     }
                 }
