@@ -17,6 +17,9 @@ public final class Runtime {
         SysModule.module,
         DataModule.module,
         SimModule.module,
+        NNModule.module,
+        ModelsModule.module,
+        TrainModule.module,
     ]
 
     public init() throws {

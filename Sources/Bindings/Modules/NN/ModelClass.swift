@@ -1,0 +1,23 @@
+import CLua
+import Engine
+
+extension Model: LuaBindable {
+    /// The Lua class of models and layers (`models.*`, `nn.*`).
+    public static let luaClass = LuaClass(
+        name: "model",
+        doc: """
+            A neural network (or one layer of it) in the style of Torch7's nn modules: \
+            y = m:forward(x) on a batch (N×…), m:backward(dy) after it, parameters shared with \
+            m:parameters(). Layers have dotted names (conv1, layer2.0.conv1, layer2.0.add) used \
+            by pruning, recording and checkpoints. tostring(m) shows a table of layers, output \
+            shapes, parameter counts and FLOPs.
+            """,
+        methods: ModelMethods.all,
+        metamethods: ModelMethods.metamethods,
+        fields: ["training", "input", "title", "parameter_count", "flops"],
+        index: ModelMethods.index,
+        describe: { object in
+            guard let m = object as? Model else { return "model" }
+            return "model (\(m.title))"
+        })
+}

@@ -1,0 +1,176 @@
+import CLua
+import Engine
+
+/// Methods, metamethods and fields of model objects.
+enum ModelMethods {
+    static let all: [LuaFunctionSpec] = [
+        LuaFunctionSpec("forward", "m:forward(x) → y",
+                        "The model's output for the batch x (a tensor N×input shape; float64 is converted). In training mode BatchNorm uses batch statistics and Dropout drops; call m:eval() first for inference. Returns a new tensor.") { lua in
+            let m = try lua.checkModel(1, "self")
+            let x = try lua.check(2, Tensor.self, "x")
+            try lua.checkArgumentCount(max: 2)
+            lua.push(object: try m.forward(x).copy())
+            return 1
+        },
+        LuaFunctionSpec("backward", "m:backward(dy) → dx",
+                        "Backpropagates dy = ∂loss/∂output of the last m:forward: adds ∂loss/∂θ to every parameter's gradient (see m:gradients(); clear them with m:zero_grad()) and returns ∂loss/∂input.") { lua in
+            let m = try lua.checkModel(1, "self")
+            let dy = try lua.check(2, Tensor.self, "dy")
+            try lua.checkArgumentCount(max: 2)
+            lua.push(object: try m.backward(dy).copy())
+            return 1
+        },
+        LuaFunctionSpec("zero_grad", "m:zero_grad() → m", "Sets every parameter gradient to zero.") { lua in
+            let m = try lua.checkModel(1, "self")
+            try lua.checkArgumentCount(max: 1)
+            m.zeroGradients()
+            lua.pushCopy(1)
+            return 1
+        },
+        LuaFunctionSpec("parameters", "m:parameters() → {name = tensor, …}",
+                        "The trainable tensors by full name (conv1.weight, layer1.0.bn1.bias …); pairs() visits them in layer order. The tensors share memory with the model: writing to them changes the weights.") { lua in
+            let m = try lua.checkModel(1, "self")
+            try lua.checkArgumentCount(max: 1)
+            let params = m.parameters
+            try OrderedTable.push(lua, keys: params.map(\.name)) { lua.push(object: params[$0].parameter.value) }
+            return 1
+        },
+        LuaFunctionSpec("gradients", "m:gradients() → {name = tensor, …}",
+                        "The accumulated gradient of every parameter, by the same names as m:parameters() (shared with the model).") { lua in
+            let m = try lua.checkModel(1, "self")
+            try lua.checkArgumentCount(max: 1)
+            let params = m.parameters
+            try OrderedTable.push(lua, keys: params.map(\.name)) { lua.push(object: params[$0].parameter.gradient) }
+            return 1
+        },
+        LuaFunctionSpec("buffers", "m:buffers() → {name = tensor, …}",
+                        "Non-trainable saved state by name: BatchNorm running_mean and running_var (shared with the model).") { lua in
+            let m = try lua.checkModel(1, "self")
+            try lua.checkArgumentCount(max: 1)
+            let buffers = m.buffers
+            try OrderedTable.push(lua, keys: buffers.map(\.name)) { lua.push(object: buffers[$0].tensor) }
+            return 1
+        },
+        LuaFunctionSpec("layers", "m:layers() → {name, …}",
+                        "Full names of every layer whose output can be recorded, in forward order (conv1, bn1, relu, layer1.0.conv1, …, layer1.0.add, layer1.0.relu2, …, fc).") { lua in
+            let m = try lua.checkModel(1, "self")
+            try lua.checkArgumentCount(max: 1)
+            lua.push(array: m.layers.map(\.name))
+            return 1
+        },
+        LuaFunctionSpec("layer", "m:layer(name) → model",
+                        "The layer (or container) called name, as a model object sharing its weights with m.") { lua in
+            let m = try lua.checkModel(1, "self")
+            let name = try lua.checkString(2, "name")
+            try lua.checkArgumentCount(max: 2)
+            guard let layer = m.layer(named: name) else {
+                throw lua.argumentError(2, "name", expected: "a layer name such as \(m.layers.prefix(3).map { "\"\($0.name)\"" }.joined(separator: ", ")) (see m:layers())")
+            }
+            try lua.push(layer: layer)
+            return 1
+        },
+        LuaFunctionSpec("clone", "m:clone() → model",
+                        "A deep copy: same architecture, weights, masks, running statistics and mode; its own buffers and zero gradients.") { lua in
+            let m = try lua.checkModel(1, "self")
+            try lua.checkArgumentCount(max: 1)
+            lua.push(object: try m.clone())
+            return 1
+        },
+        LuaFunctionSpec("train", "m:train() → m", "Training mode: BatchNorm uses and updates batch statistics, Dropout drops.") { lua in
+            let m = try lua.checkModel(1, "self")
+            try lua.checkArgumentCount(max: 1)
+            m.setTraining(true)
+            lua.pushCopy(1)
+            return 1
+        },
+        LuaFunctionSpec("eval", "m:eval() → m", "Evaluation mode: BatchNorm uses its running statistics, Dropout passes inputs through.") { lua in
+            let m = try lua.checkModel(1, "self")
+            try lua.checkArgumentCount(max: 1)
+            m.setTraining(false)
+            lua.pushCopy(1)
+            return 1
+        },
+        LuaFunctionSpec("accuracy", "m:accuracy(ds [, {batch = 256}]) → fraction",
+                        "The fraction of ds (a dataset) whose largest output is the label, in [0, 1], computed in evaluation mode (the mode is restored afterwards). Ctrl-C stops between batches.") { lua in
+            let m = try lua.checkModel(1, "self")
+            let ds = try lua.checkDataset(2, "ds")
+            let options = try lua.options(3, known: ["batch"])
+            try lua.checkArgumentCount(max: 3)
+            lua.push(try m.accuracy(ds, batchSize: try lua.positiveOption(options, "batch", default: 256, max: 1 << 20)))
+            return 1
+        },
+        LuaFunctionSpec("evaluate", "m:evaluate(ds [, {batch = 256}]) → loss, accuracy, seconds",
+                        "Mean cross-entropy loss and accuracy (in [0, 1]) over ds, in evaluation mode, and the wall-clock seconds it took.") { lua in
+            let m = try lua.checkModel(1, "self")
+            let ds = try lua.checkDataset(2, "ds")
+            let options = try lua.options(3, known: ["batch"])
+            try lua.checkArgumentCount(max: 3)
+            let result = try m.evaluate(ds, batchSize: try lua.positiveOption(options, "batch", default: 256, max: 1 << 20))
+            lua.push(result.loss)
+            lua.push(result.accuracy)
+            lua.push(result.seconds)
+            return 3
+        },
+        LuaFunctionSpec("record", "m:record(x | ds [, {layers = \"all\" | {name, …}, conv = \"flatten\" | \"mean\", batch = 256}]) → {name = tensor, …}",
+                        """
+                        Records layer outputs for every sample of x (a tensor N×input shape) or ds (a dataset, in order, \
+                        without augmentation), in evaluation mode, batch by batch. Returns name → float32 matrix \
+                        neurons × datapoints (pairs() visits layers in order): N×F outputs give F×N; N×C×H×W outputs give \
+                        C×(N·H·W) with column (n·H + h)·W + w (conv = "flatten", default) or C×N spatial means \
+                        (conv = "mean"). layers = "all" (default) records every layer of m:layers() except flatten and \
+                        dropout: convolutions, BatchNorm outputs, ReLUs, poolings, residual additions, fully connected layers.
+                        """) { lua in
+            let m = try lua.checkModel(1, "self")
+            let input: RecordingInput
+            if let t = lua.object(2, as: Tensor.self) {
+                input = .tensor(t)
+            } else if lua.objectClassName(2) == "dataset" {
+                input = .dataset(try lua.checkDataset(2, "ds"))
+            } else {
+                throw lua.argumentError(2, "x", expected: "a tensor of samples or a dataset")
+            }
+            let options = try lua.options(3, known: ["layers", "conv", "batch"])
+            try lua.checkArgumentCount(max: 3)
+            var names: [String]?
+            if options.has("layers") {
+                options.push("layers")
+                defer { lua.pop(1) }
+                if lua.string(-1) == "all" {
+                    names = nil
+                } else if lua.type(-1) == .table, let list = try? lua.checkStringArray(-1, "layers"), !list.isEmpty {
+                    names = list
+                } else {
+                    throw lua.error("option 'layers': expected \"all\" or a non-empty table of layer names (see m:layers()), got \(lua.describe(-1))")
+                }
+            }
+            let reduction = ConvolutionReduction(rawValue: try options.choice("conv", ConvolutionReduction.allCases.map(\.rawValue)) ?? "flatten") ?? .flatten
+            let recorded = try m.record(input, layers: names, convolution: reduction,
+                                        batchSize: try lua.positiveOption(options, "batch", default: 256, max: 1 << 20))
+            try OrderedTable.push(lua, keys: recorded.map(\.name)) { lua.push(object: recorded[$0].activations) }
+            return 1
+        },
+    ]
+
+    static let metamethods: [String: LuaBody] = [
+        "__tostring": { lua in
+            lua.push(try lua.checkModel(1, "self").summary)
+            return 1
+        },
+    ]
+
+    /// Fields: `m.training`, `m.input`, `m.title`, `m.parameter_count`, `m.flops`.
+    static let index: LuaBody = { lua in
+        let m = try lua.checkModel(1, "self")
+        guard let key = lua.string(2) else { throw lua.argumentError(2, "key", expected: "a method or field name") }
+        switch key {
+        case "training": lua.push(m.isTraining)
+        case "input":
+            if let shape = m.shapeForSummary { lua.push(array: shape) } else { lua.pushNil() }
+        case "title": lua.push(m.title)
+        case "parameter_count": lua.push(m.parameterCount)
+        case "flops": lua.push(m.flops)
+        default: return 0
+        }
+        return 1
+    }
+}

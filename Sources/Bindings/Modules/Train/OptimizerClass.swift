@@ -1,0 +1,62 @@
+import CLua
+import Engine
+
+extension SGD: LuaBindable {
+    /// The Lua class of optimizers (`train.optimizer(m, {…})`, `t:optimizer(m)`).
+    public static let luaClass = LuaClass(
+        name: "optimizer",
+        doc: """
+            SGD over a model's parameters (PyTorch's rule: momentum, Nesterov, weight decay). \
+            opt:step() applies one update from the accumulated gradients; opt.lr can be changed \
+            between steps. Pruning masks are honoured: masked weights stay exactly zero and keep \
+            no momentum.
+            """,
+        methods: [
+            LuaFunctionSpec("step", "opt:step() → opt", "One SGD update of every parameter from its accumulated gradient.") { lua in
+                let opt = try lua.check(1, SGD.self, "self")
+                try lua.checkArgumentCount(max: 1)
+                try opt.step()
+                lua.pushCopy(1)
+                return 1
+            },
+            LuaFunctionSpec("zero_grad", "opt:zero_grad() → opt", "Sets the gradients of the optimizer's parameters to zero.") { lua in
+                let opt = try lua.check(1, SGD.self, "self")
+                try lua.checkArgumentCount(max: 1)
+                opt.zeroGradients()
+                lua.pushCopy(1)
+                return 1
+            },
+        ],
+        metamethods: ["__tostring": { lua in
+            let o = try lua.check(1, SGD.self, "self")
+            lua.push("optimizer: SGD over \(o.parameters.count) tensors, lr = \(o.learningRate), momentum = \(o.momentum)\(o.nesterov ? " (Nesterov)" : ""), weight_decay = \(o.weightDecay), \(o.steps) steps taken")
+            return 1
+        }],
+        fields: ["lr", "momentum", "nesterov", "weight_decay", "steps"],
+        index: { lua in
+            let o = try lua.check(1, SGD.self, "self")
+            guard let key = lua.string(2) else { throw lua.argumentError(2, "key", expected: "a method or field name") }
+            switch key {
+            case "lr": lua.push(o.learningRate)
+            case "momentum": lua.push(o.momentum)
+            case "nesterov": lua.push(o.nesterov)
+            case "weight_decay": lua.push(o.weightDecay)
+            case "steps": lua.push(o.steps)
+            default: return 0
+            }
+            return 1
+        },
+        newIndex: { lua in
+            let o = try lua.check(1, SGD.self, "self")
+            guard lua.string(2) == "lr" else {
+                throw lua.error("only opt.lr can be changed (got \(lua.describe(2)))")
+            }
+            guard let lr = lua.number(3), lr >= 0, lr.isFinite else { throw lua.argumentError(3, "lr", expected: "a finite number ≥ 0") }
+            o.learningRate = lr
+            return 0
+        },
+        describe: { object in
+            guard let o = object as? SGD else { return "optimizer" }
+            return "optimizer (sgd, lr \(o.learningRate))"
+        })
+}

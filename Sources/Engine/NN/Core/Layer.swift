@@ -1,0 +1,132 @@
+/// A network layer in the style of Torch7's `nn.Module`.
+///
+/// `forward(x)` computes the output and keeps what `backward` needs; `backward(dy)` (called
+/// after `forward` with ∂loss/∂output) returns ∂loss/∂input and *adds* ∂loss/∂θ to each
+/// parameter's `gradient` (so gradients accumulate until ``zeroGradients()``), exactly as
+/// Torch7's `updateGradInput` + `accGradParameters`.
+///
+/// Tensors are batch-first Float32: `N × features` for fully connected layers and
+/// `N × C × H × W` for spatial ones. Shapes passed to ``outputShape(for:)`` and
+/// ``flops(for:)`` describe one sample (no batch dimension).
+///
+/// Buffers are reused: the tensor `forward` returns (and ``output``) and the one `backward`
+/// returns belong to the layer and are overwritten by its next call. Copy them to keep them.
+///
+/// Concrete layers subclass this class and override the methods below; containers
+/// (``Sequential``, ``BasicBlock``) hold other layers as ``children``.
+public class Layer {
+    /// Name within the parent: `conv1`, `bn1`, `layer2`, `0`. Full names join the names on the
+    /// path from the root with dots (`layer2.0.conv1`).
+    public var name: String
+    /// Training mode (batch statistics in BatchNorm, active Dropout) when true; evaluation
+    /// mode otherwise. Set it for a whole tree with ``setTraining(_:)``.
+    public internal(set) var isTraining = true
+    /// The output of the last `forward` (valid until the next one), or nil before any.
+    public internal(set) var output: Tensor?
+    /// When false, `backward` still accumulates parameter gradients but may skip computing
+    /// ∂loss/∂input (and returns an unspecified tensor of the input's shape). Models clear it
+    /// on their first layer, whose input gradient nobody needs.
+    public var needsInputGradient = true
+
+    init(name: String) {
+        self.name = name
+    }
+
+    /// The layer type as it appears in summaries and architecture specs (`Conv2d`).
+    public var kind: String { "Layer" }
+
+    /// A one-line description of the configuration: `Conv2d(3→64, 3×3, stride 1, pad 1)`.
+    public var summary: String { kind }
+
+    /// This layer's own trainable tensors (not its children's), in a fixed order.
+    public var parameters: [Parameter] { [] }
+
+    /// Non-trainable state saved in checkpoints (BatchNorm's running statistics), by name.
+    public var buffers: [(name: String, tensor: Tensor)] { [] }
+
+    /// Layers this one contains, in forward order.
+    public var children: [Layer] { [] }
+
+    /// Computes the output for a batch `input`.
+    public func forward(_ input: Tensor) throws -> Tensor {
+        throw EngineError("\(kind) '\(name)' cannot run forward")
+    }
+
+    /// Given ∂loss/∂output of the last `forward`, returns ∂loss/∂input and accumulates the
+    /// parameter gradients.
+    public func backward(_ gradOutput: Tensor) throws -> Tensor {
+        throw EngineError("\(kind) '\(name)' cannot run backward")
+    }
+
+    /// The per-sample output shape for a per-sample input shape, or an error saying what
+    /// input this layer accepts.
+    public func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
+
+    /// Floating-point operations of one forward pass over one sample of `inputShape`
+    /// (2 per multiply-add for convolutions and linear maps, about one per output element for
+    /// element-wise layers; children included).
+    public func flops(for inputShape: [Int]) -> Int { 0 }
+
+    /// The configuration (without weights) that ``LayerFactory`` rebuilds this layer from.
+    public var spec: LayerSpec { LayerSpec(kind: kind, name: name) }
+
+    /// A deep copy: same configuration, mode and weights, fresh buffers and zero gradients.
+    public func copy() throws -> Layer {
+        throw EngineError("\(kind) '\(name)' cannot be copied")
+    }
+
+    /// Sets training mode on this layer and all its descendants.
+    public func setTraining(_ on: Bool) {
+        isTraining = on
+        for child in children { child.setTraining(on) }
+    }
+
+    /// Zeroes the gradients of this layer's and its descendants' parameters.
+    public func zeroGradients() {
+        for p in parameters { p.zeroGradient() }
+        for child in children { child.zeroGradients() }
+    }
+
+    /// The error for a bad input: names the layer, what it accepts and what it got.
+    func inputError(_ expected: String, _ input: Tensor) -> EngineError {
+        EngineError.invalid("\(name.isEmpty ? kind : "\(name) (\(kind))") input", expected: expected,
+                            given: "\(input.dtype.rawValue) \(Shape.describe(input.shape))")
+    }
+
+    /// The error for a shape problem in a per-sample input shape.
+    func shapeError(_ expected: String, _ shape: [Int]) -> EngineError {
+        EngineError.invalid("\(name.isEmpty ? kind : "\(name) (\(kind))") input", expected: expected, given: "a sample of shape \(Shape.describe(shape))")
+    }
+
+    /// Checks that `gradOutput` matches the last output and returns it contiguous.
+    func checkedGradient(_ gradOutput: Tensor) throws -> Tensor {
+        guard let output else {
+            throw EngineError("\(name.isEmpty ? kind : "\(name) (\(kind))"): backward called before forward")
+        }
+        guard gradOutput.shape == output.shape, gradOutput.dtype == .float32 else {
+            throw EngineError.invalid("\(name.isEmpty ? kind : "\(name) (\(kind))") backward gradient", expected: "float32 \(Shape.describe(output.shape)) (the shape of the last output)",
+                                      given: "\(gradOutput.dtype.rawValue) \(Shape.describe(gradOutput.shape))")
+        }
+        return try gradOutput.contiguous()
+    }
+
+    /// Copies mode and gradient flag onto a copy of this layer.
+    func copyState(to other: Layer) {
+        other.isTraining = isTraining
+        other.needsInputGradient = needsInputGradient
+    }
+}
+
+/// Scratch-tensor helpers shared by layers.
+enum Buffers {
+    /// `existing` when it already has `shape`, otherwise a new uninitialised Float32 tensor.
+    static func reuse(_ existing: Tensor?, shape: [Int]) throws -> Tensor {
+        if let existing, existing.shape == shape { return existing }
+        return try Tensor(shape: shape, dtype: .float32, zeroed: false)
+    }
+
+    /// A contiguous Float32 version of `input` (itself when it already is one).
+    static func float32Contiguous(_ input: Tensor) throws -> Tensor {
+        try input.converted(to: .float32).contiguous()
+    }
+}

@@ -1,0 +1,203 @@
+import CBLAS
+
+/// 2-d convolution (cross-correlation, as Torch7's `nn.SpatialConvolution` and PyTorch's
+/// `nn.Conv2d`): `y[n,k,oh,ow] = b[k] + Σ_{c,r,s} W[k,c,r,s] · x[n,c,oh·sh−ph+r, ow·sw−pw+s]`.
+///
+/// Implementation: im2col + sgemm with the batch folded into the GEMM's column dimension.
+/// A chunk of samples is unrolled into a `C·kH·kW × (chunk·Ho·Wo)` matrix in a shared
+/// ``Workspace`` buffer, so one large sgemm (`K × C·kH·kW` times that matrix) runs per chunk
+/// on all cores. Backward recomputes the chunk's matrix and runs two more sgemms:
+/// `∂W += ∂Y·colsᵀ` and `∂cols = Wᵀ·∂Y`, then col2im adds `∂cols` into `∂x`.
+public final class Conv2d: Layer {
+    public let inChannels: Int
+    public let outChannels: Int
+    public let kernel: (height: Int, width: Int)
+    public let stride: (height: Int, width: Int)
+    public let padding: (height: Int, width: Int)
+    /// `outChannels × inChannels × kH × kW`.
+    public let weight: Parameter
+    public let bias: Parameter?
+    private var input: Tensor?
+    private var gradInput: Tensor?
+
+    /// Largest im2col chunk, in floats (the chunk holds at least one sample).
+    static let chunkBudget = 4 << 20
+
+    public init(name: String = "", inChannels: Int, outChannels: Int, kernel: (Int, Int), stride: (Int, Int) = (1, 1),
+                padding: (Int, Int) = (0, 0), bias: Bool = true, initializer: Initializer = .pytorch,
+                generator: inout RandomGenerator) throws {
+        guard inChannels > 0, outChannels > 0, inChannels <= 1 << 20, outChannels <= 1 << 20 else {
+            throw EngineError.invalid("Conv2d channels", expected: "positive input and output channel counts (at most 2^20)", given: "\(inChannels) → \(outChannels)")
+        }
+        guard kernel.0 > 0, kernel.1 > 0, kernel.0 <= 1024, kernel.1 <= 1024 else {
+            throw EngineError.invalid("Conv2d kernel", expected: "positive sizes up to 1024", given: "\(kernel.0)×\(kernel.1)")
+        }
+        guard stride.0 > 0, stride.1 > 0 else {
+            throw EngineError.invalid("Conv2d stride", expected: "positive steps", given: "\(stride.0)×\(stride.1)")
+        }
+        guard padding.0 >= 0, padding.1 >= 0, padding.0 < 1024, padding.1 < 1024 else {
+            throw EngineError.invalid("Conv2d padding", expected: "sizes in 0...1023", given: "\(padding.0)×\(padding.1)")
+        }
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        let fanIn = inChannels * kernel.0 * kernel.1
+        let w = try Tensor(zeros: [outChannels, inChannels, kernel.0, kernel.1])
+        let b = bias ? try Tensor(zeros: [outChannels]) : nil
+        initializer.initialize(weight: w, bias: b, fanIn: fanIn, generator: &generator)
+        weight = try Parameter(name: "weight", value: w, isPrunable: true)
+        self.bias = try b.map { try Parameter(name: "bias", value: $0, isPrunable: false) }
+        super.init(name: name)
+    }
+
+    private init(copying other: Conv2d) throws {
+        inChannels = other.inChannels
+        outChannels = other.outChannels
+        kernel = other.kernel
+        stride = other.stride
+        padding = other.padding
+        weight = try other.weight.copy()
+        bias = try other.bias?.copy()
+        super.init(name: other.name)
+        other.copyState(to: self)
+    }
+
+    public override var kind: String { "Conv2d" }
+    public override var summary: String {
+        func pair(_ p: (Int, Int)) -> String { p.0 == p.1 ? "\(p.0)" : "\(p.0)×\(p.1)" }
+        var s = "Conv2d(\(inChannels)→\(outChannels), \(kernel.0)×\(kernel.1)"
+        if stride != (1, 1) { s += ", stride \(pair(stride))" }
+        if padding != (0, 0) { s += ", pad \(pair(padding))" }
+        if bias == nil { s += ", no bias" }
+        return s + ")"
+    }
+    public override var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
+    public override var spec: LayerSpec {
+        LayerSpec(kind: kind, name: name,
+                  integers: ["in": inChannels, "out": outChannels, "kernel_h": kernel.0, "kernel_w": kernel.1,
+                             "stride_h": stride.0, "stride_w": stride.1, "pad_h": padding.0, "pad_w": padding.1],
+                  flags: ["bias": bias != nil])
+    }
+    public override func copy() throws -> Layer { try Conv2d(copying: self) }
+
+    func geometry(height: Int, width: Int) -> WindowGeometry {
+        WindowGeometry(channels: inChannels, height: height, width: width, kernelH: kernel.0, kernelW: kernel.1,
+                       strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1)
+    }
+
+    public override func outputShape(for inputShape: [Int]) throws -> [Int] {
+        guard inputShape.count == 3, inputShape[0] == inChannels else {
+            throw shapeError("\(inChannels)×H×W", inputShape)
+        }
+        let g = geometry(height: inputShape[1], width: inputShape[2])
+        guard g.isValid else {
+            throw shapeError("an image of at least \(kernel.0 - 2 * padding.0)×\(kernel.1 - 2 * padding.1) for a \(kernel.0)×\(kernel.1) kernel with padding \(padding.0)", inputShape)
+        }
+        return [outChannels, g.outHeight, g.outWidth]
+    }
+
+    public override func flops(for inputShape: [Int]) -> Int {
+        guard let out = try? outputShape(for: inputShape) else { return 0 }
+        return out[0] * out[1] * out[2] * (2 * inChannels * kernel.0 * kernel.1 + (bias == nil ? 0 : 1))
+    }
+
+    /// Samples per im2col chunk.
+    private func chunkSize(_ g: WindowGeometry, batch: Int) -> Int {
+        let perSample = max(1, g.patchSize * g.outPlane)
+        return max(1, min(batch, Conv2d.chunkBudget / perSample))
+    }
+
+    public override func forward(_ input: Tensor) throws -> Tensor {
+        guard input.rank == 4, input.shape[1] == inChannels, input.dtype == .float32 else {
+            throw inputError("float32 N×\(inChannels)×H×W", input)
+        }
+        let outShape = try outputShape(for: Array(input.shape.dropFirst()))
+        let x = try input.contiguous()
+        let n = x.shape[0]
+        let g = geometry(height: x.shape[2], width: x.shape[3])
+        let y = try Buffers.reuse(output, shape: [n] + outShape)
+        let k = outChannels, plane = g.outPlane, patch = g.patchSize
+        let chunk = chunkSize(g, batch: n)
+        let xp = UnsafePointer(x.mutablePointer(as: Float.self))
+        let yp = y.mutablePointer(as: Float.self)
+        let wp = weight.value.mutablePointer(as: Float.self)
+        let bp = bias?.value.mutablePointer(as: Float.self)
+        try Workspace.withBuffers(patch * chunk * plane, k * chunk * plane) { cols, product in
+            var first = 0
+            while first < n {
+                let count = min(chunk, n - first)
+                let columns = count * plane
+                Im2col.expand(xp, g, first: first, count: count, into: cols)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(k), Int32(columns), Int32(patch),
+                            1, wp, Int32(patch), cols, Int32(columns), 0, product, Int32(columns))
+                // product is K × (count·plane); scatter each sample's K × plane block into NCHW.
+                ParallelLoops.forEach(k, minimumCount: 2) { ch in
+                    let b = bp?[ch] ?? 0
+                    for j in 0..<count {
+                        let src = product + ch * columns + j * plane
+                        let dst = yp + ((first + j) * k + ch) * plane
+                        for i in 0..<plane { dst[i] = src[i] + b }
+                    }
+                }
+                first += count
+            }
+        }
+        self.input = x
+        output = y
+        return y
+    }
+
+    public override func backward(_ gradOutput: Tensor) throws -> Tensor {
+        let dy = try checkedGradient(gradOutput)
+        guard let x = input else { throw EngineError("\(name) (Conv2d): backward called before forward") }
+        let n = x.shape[0]
+        let g = geometry(height: x.shape[2], width: x.shape[3])
+        let k = outChannels, plane = g.outPlane, patch = g.patchSize
+        let chunk = chunkSize(g, batch: n)
+        let dx = try Buffers.reuse(gradInput, shape: x.shape)
+        gradInput = dx
+        let xp = UnsafePointer(x.mutablePointer(as: Float.self))
+        let dyp = dy.mutablePointer(as: Float.self)
+        let dxp = dx.mutablePointer(as: Float.self)
+        let wp = weight.value.mutablePointer(as: Float.self)
+        let dwp = weight.gradient.mutablePointer(as: Float.self)
+        if let bias {
+            // ∂b[k] += Σ_{n,pixel} ∂y[n,k,pixel]
+            let db = bias.gradient.mutablePointer(as: Float.self)
+            ParallelLoops.forEach(k, minimumCount: 2) { ch in
+                var total: Float = 0
+                for j in 0..<n { total += VectorOps.sum(dyp + (j * k + ch) * plane, plane) }
+                db[ch] += total
+            }
+        }
+        let needDx = needsInputGradient
+        if needDx { dxp.update(repeating: 0, count: dx.count) }
+        try Workspace.withBuffers(patch * chunk * plane, k * chunk * plane) { cols, gathered in
+            var first = 0
+            while first < n {
+                let count = min(chunk, n - first)
+                let columns = count * plane
+                // Gather ∂Y for the chunk as K × (count·plane).
+                ParallelLoops.forEach(k, minimumCount: 2) { ch in
+                    for j in 0..<count {
+                        (gathered + ch * columns + j * plane).update(from: dyp + ((first + j) * k + ch) * plane, count: plane)
+                    }
+                }
+                Im2col.expand(xp, g, first: first, count: count, into: cols)
+                // ∂W (K × patch) += ∂Y (K × columns) · colsᵀ (columns × patch)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(k), Int32(patch), Int32(columns),
+                            1, gathered, Int32(columns), cols, Int32(columns), 1, dwp, Int32(patch))
+                if needDx {
+                    // ∂cols (patch × columns) = Wᵀ (patch × K) · ∂Y (K × columns), reusing cols.
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(patch), Int32(columns), Int32(k),
+                                1, wp, Int32(patch), gathered, Int32(columns), 0, cols, Int32(columns))
+                    Im2col.accumulate(cols, g, first: first, count: count, into: dxp)
+                }
+                first += count
+            }
+        }
+        return dx
+    }
+}

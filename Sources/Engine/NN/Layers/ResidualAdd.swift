@@ -1,0 +1,40 @@
+/// The addition that joins a residual branch and its shortcut, `y = a + b`, as a named layer so
+/// that its output can be recorded (`layer2.0.add`). Backward passes `∂y` to both inputs.
+/// It takes two inputs, so it runs inside ``BasicBlock`` (through ``add(_:_:)``), not alone.
+public final class ResidualAdd: Layer {
+    public override init(name: String = "") {
+        super.init(name: name)
+    }
+
+    public override var kind: String { "Add" }
+    public override func copy() throws -> Layer {
+        let other = ResidualAdd(name: name)
+        copyState(to: other)
+        return other
+    }
+
+    public override func flops(for inputShape: [Int]) -> Int { inputShape.reduce(1, *) }
+
+    public override func forward(_ input: Tensor) throws -> Tensor {
+        throw EngineError("\(name) (Add): takes two inputs; it runs inside a residual block")
+    }
+
+    /// `a + b` (same shape, contiguous Float32).
+    func add(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        guard a.shape == b.shape else {
+            throw EngineError.invalid("\(name) (Add) inputs", expected: "equal shapes", given: "\(Shape.describe(a.shape)) and \(Shape.describe(b.shape))")
+        }
+        let x = try a.contiguous(), z = try b.contiguous()
+        let y = try Buffers.reuse(output, shape: x.shape)
+        let xp = x.mutablePointer(as: Float.self), zp = z.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)
+        ParallelLoops.forRanges(y.count) { range in
+            for i in range { yp[i] = xp[i] + zp[i] }
+        }
+        output = y
+        return y
+    }
+
+    public override func backward(_ gradOutput: Tensor) throws -> Tensor {
+        try checkedGradient(gradOutput)
+    }
+}

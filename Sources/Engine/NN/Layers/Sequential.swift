@@ -1,0 +1,101 @@
+/// A chain of layers applied in order (Torch7's `nn.Sequential`): `forward` feeds each
+/// layer's output to the next; `backward` runs the chain in reverse.
+///
+/// Children are named (`conv1`, `relu1`, `0` …); names must be distinct within a container,
+/// because pruning, recording and checkpoints find layers by their dotted names.
+public final class Sequential: Layer {
+    public private(set) var layers: [Layer]
+
+    /// A chain of `layers`. Unnamed layers (empty names) get a name from their kind and
+    /// position among layers of that kind (`conv1`, `conv2`, `relu1` …).
+    public init(name: String = "", _ layers: [Layer]) throws {
+        self.layers = layers
+        super.init(name: name)
+        try Sequential.assignNames(layers)
+        // Adopted layers pass gradients on (a layer built alone may have had it switched off).
+        for layer in layers { layer.needsInputGradient = true }
+    }
+
+    /// Gives unnamed layers kind-based names and checks that names are distinct.
+    static func assignNames(_ layers: [Layer]) throws {
+        var counters: [String: Int] = [:]
+        var used = Set(layers.map(\.name).filter { !$0.isEmpty })
+        for layer in layers where layer.name.isEmpty {
+            let stem = Sequential.defaultStem(layer.kind)
+            var n = counters[stem, default: 0]
+            var candidate: String
+            repeat {
+                n += 1
+                candidate = "\(stem)\(n)"
+            } while used.contains(candidate)
+            counters[stem] = n
+            layer.name = candidate
+            used.insert(candidate)
+        }
+        var seen = Set<String>()
+        for layer in layers {
+            guard !layer.name.contains("."), seen.insert(layer.name).inserted else {
+                throw EngineError.invalid("layer names", expected: "distinct names without dots within a container", given: "\"\(layer.name)\" in [\(layers.map(\.name).joined(separator: ", "))]")
+            }
+        }
+    }
+
+    /// The name prefix for unnamed layers of `kind`.
+    static func defaultStem(_ kind: String) -> String {
+        switch kind {
+        case "Conv2d": "conv"
+        case "Linear": "fc"
+        case "BatchNorm1d", "BatchNorm2d": "bn"
+        case "ReLU": "relu"
+        case "MaxPool2d", "AvgPool2d": "pool"
+        case "GlobalAvgPool2d": "avgpool"
+        case "Dropout": "dropout"
+        case "Flatten": "flatten"
+        case "BasicBlock": "block"
+        default: "seq"
+        }
+    }
+
+    public override var kind: String { "Sequential" }
+    public override var summary: String { "Sequential(\(layers.count) layers)" }
+    public override var children: [Layer] { layers }
+    public override var spec: LayerSpec { LayerSpec(kind: kind, name: name, children: layers.map(\.spec)) }
+
+    public override func copy() throws -> Layer {
+        let other = try Sequential(name: name, layers.map { try $0.copy() })
+        copyState(to: other)
+        return other
+    }
+
+    public override func outputShape(for inputShape: [Int]) throws -> [Int] {
+        try layers.reduce(inputShape) { try $1.outputShape(for: $0) }
+    }
+
+    public override func flops(for inputShape: [Int]) -> Int {
+        var shape = inputShape, total = 0
+        for layer in layers {
+            total += layer.flops(for: shape)
+            guard let next = try? layer.outputShape(for: shape) else { return total }
+            shape = next
+        }
+        return total
+    }
+
+    public override func forward(_ input: Tensor) throws -> Tensor {
+        var x = input
+        for layer in layers { x = try layer.forward(x) }
+        output = x
+        return x
+    }
+
+    public override func backward(_ gradOutput: Tensor) throws -> Tensor {
+        guard output != nil else { throw EngineError("\(name.isEmpty ? "Sequential" : name): backward called before forward") }
+        var g = gradOutput
+        for layer in layers.reversed() { g = try layer.backward(g) }
+        return g
+    }
+
+    public override var needsInputGradient: Bool {
+        didSet { layers.first?.needsInputGradient = needsInputGradient }
+    }
+}

@@ -1,0 +1,48 @@
+import Dispatch
+
+/// Data-parallel loops over independent work items on the machine's cores.
+///
+/// Each index is handled by exactly one thread and no reduction is split between threads, so
+/// results are bit-identical to a serial loop whatever the scheduling. BLAS calls must not be
+/// made from inside a body (OpenBLAS runs its own threads).
+public enum ParallelLoops {
+    /// Number of worker threads loops use (the number of online cores).
+    public static let threadCount: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
+    /// Calls `body(i)` for every `i` in `0..<count`, spreading the indices over the cores when
+    /// `count` is at least `minimumCount` (tiny loops stay on the calling thread).
+    public static func forEach(_ count: Int, minimumCount: Int = 2, _ body: (Int) -> Void) {
+        if count <= 0 { return }
+        if count < minimumCount || threadCount == 1 {
+            for i in 0..<count { body(i) }
+            return
+        }
+        withoutActuallyEscaping(body) { escapable in
+            nonisolated(unsafe) let work = escapable
+            DispatchQueue.concurrentPerform(iterations: count) { i in work(i) }
+        }
+    }
+
+    /// Splits `0..<count` into one contiguous range per thread and calls `body(range)` for each.
+    /// Use when per-index work is tiny (element-wise loops).
+    public static func forRanges(_ count: Int, minimumCount: Int = 16_384, _ body: (Range<Int>) -> Void) {
+        if count <= 0 { return }
+        let parts = count < minimumCount ? 1 : threadCount
+        if parts == 1 {
+            body(0..<count)
+            return
+        }
+        let step = (count + parts - 1) / parts
+        forEach(parts) { p in
+            let start = p * step
+            let end = min(count, start + step)
+            if start < end { body(start..<end) }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif

@@ -1,0 +1,139 @@
+import Testing
+@testable import Engine
+
+/// Known answers for the layers' forward passes.
+@Suite struct LayerForwardTests {
+    /// A direct 7-loop convolution to compare the im2col + sgemm path against.
+    func naiveConv(_ x: Tensor, _ conv: Conv2d) throws -> [Float] {
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let out = try conv.outputShape(for: [c, h, w])
+        let (k, ho, wo) = (out[0], out[1], out[2])
+        let xv = x.scalars(as: Float.self), wv = conv.weight.value.scalars(as: Float.self)
+        let bv = conv.bias?.value.scalars(as: Float.self) ?? [Float](repeating: 0, count: k)
+        var y = [Float](repeating: 0, count: n * k * ho * wo)
+        for b in 0..<n { for o in 0..<k { for i in 0..<ho { for j in 0..<wo {
+            var s = Double(bv[o])
+            for ch in 0..<c { for r in 0..<conv.kernel.0 { for q in 0..<conv.kernel.1 {
+                let ih = i * conv.stride.0 - conv.padding.0 + r, iw = j * conv.stride.1 - conv.padding.1 + q
+                if ih >= 0 && ih < h && iw >= 0 && iw < w {
+                    s += Double(xv[((b * c + ch) * h + ih) * w + iw]) * Double(wv[((o * c + ch) * conv.kernel.0 + r) * conv.kernel.1 + q])
+                }
+            } } }
+            y[((b * k + o) * ho + i) * wo + j] = Float(s)
+        } } } }
+        return y
+    }
+
+    @Test func convolutionMatchesDirectLoops() throws {
+        var rng = RandomGenerator(seed: 1)
+        for (kernel, stride, pad) in [((3, 3), (1, 1), (1, 1)), ((5, 5), (1, 1), (2, 2)), ((3, 2), (2, 3), (1, 0)), ((1, 1), (2, 2), (0, 0))] {
+            let conv = try Conv2d(inChannels: 3, outChannels: 4, kernel: kernel, stride: stride, padding: pad, generator: &rng)
+            let x = try Tensor.randn([3, 3, 7, 6], seed: 2)
+            let y = try conv.forward(x).scalars(as: Float.self)
+            let expected = try naiveConv(x, conv)
+            #expect(y.count == expected.count)
+            let worst = zip(y, expected).map { abs($0 - $1) }.max() ?? 0
+            #expect(worst < 1e-4, "kernel \(kernel) stride \(stride) pad \(pad): max error \(worst)")
+        }
+    }
+
+    @Test func convolutionChunksGiveTheSameAnswer() throws {
+        // A batch large enough to need several im2col chunks equals the per-sample results.
+        var rng = RandomGenerator(seed: 3)
+        let conv = try Conv2d(inChannels: 64, outChannels: 8, kernel: (5, 5), padding: (2, 2), generator: &rng)
+        let perSample = 64 * 25 * 28 * 28
+        let n = Conv2d.chunkBudget / perSample * 2 + 1
+        let x = try Tensor.randn([n, 64, 28, 28], seed: 4)
+        let all = try conv.forward(x).copy()
+        let last = try conv.forward(try x.narrowed(0, start: n - 1, length: 1))
+        let tail = try all.narrowed(0, start: n - 1, length: 1).contiguous()
+        #expect(tail.scalars(as: Float.self) == last.scalars(as: Float.self))
+    }
+
+    @Test func poolingKnownValues() throws {
+        let x = try Tensor(shape: [1, 1, 4, 4], values: (1...16).map(Float.init))
+        let max2 = try MaxPool2d(kernel: (2, 2)).forward(x)
+        #expect(max2.scalars(as: Float.self) == [6, 8, 14, 16])
+        // 3×3 stride 2 pad 1 (the ConvNet's pooling): windows clipped at the border.
+        let max3 = try MaxPool2d(kernel: (3, 3), stride: (2, 2), padding: (1, 1)).forward(x)
+        #expect(max3.shape == [1, 1, 2, 2])
+        #expect(max3.scalars(as: Float.self) == [6, 8, 14, 16])
+        let avg = try AvgPool2d(kernel: (2, 2)).forward(x)
+        #expect(avg.scalars(as: Float.self) == [3.5, 5.5, 11.5, 13.5])
+        // Padding counts as zeros (count_include_pad): the corner window sees 1, 2, 5, 6.
+        let avgPad = try AvgPool2d(kernel: (3, 3), stride: (2, 2), padding: (1, 1)).forward(x)
+        #expect(abs(avgPad.scalars(as: Float.self)[0] - 14 / 9) < 1e-6)
+        let gap = try GlobalAvgPool2d().forward(x)
+        #expect(gap.shape == [1, 1] && gap.scalars(as: Float.self) == [8.5])
+    }
+
+    @Test func batchNormNormalisesAndTracksStatistics() throws {
+        let bn = try BatchNorm2d(features: 2, momentum: 0.1)
+        let x = try Tensor.randn([8, 2, 3, 3], seed: 5, mean: 3, std: 2)
+        let y = try bn.forward(x)
+        let yv = y.scalars(as: Float.self), xv = x.scalars(as: Float.self)
+        for c in 0..<2 {
+            var values: [Double] = [], inputs: [Double] = []
+            for n in 0..<8 { for p in 0..<9 { values.append(Double(yv[(n * 2 + c) * 9 + p])); inputs.append(Double(xv[(n * 2 + c) * 9 + p])) } }
+            let mean = values.reduce(0, +) / 72
+            let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 72
+            #expect(abs(mean) < 1e-5)
+            #expect(abs(variance - 1) < 1e-3)  // var/(var+eps)
+            let inMean = inputs.reduce(0, +) / 72
+            let unbiased = inputs.map { ($0 - inMean) * ($0 - inMean) }.reduce(0, +) / 71
+            #expect(abs(Double(try bn.runningMean.element([c])) - 0.1 * inMean) < 1e-5)
+            #expect(abs(Double(try bn.runningVar.element([c])) - (0.9 + 0.1 * unbiased)) < 1e-4)
+        }
+        // Evaluation uses the running statistics: y = (x − r_μ)/√(r_σ² + ε).
+        bn.setTraining(false)
+        let e = try bn.forward(x)
+        let expected = (xv[0] - (try Float(bn.runningMean.element([0])))) / (try Float(bn.runningVar.element([0])) + 1e-5).squareRoot()
+        #expect(abs(e.scalars(as: Float.self)[0] - expected) < 1e-5)
+    }
+
+    @Test func crossEntropyKnownValues() throws {
+        // Equal logits: loss = log K for every row; gradient (1/K − onehot)/N.
+        let logits = try Tensor.zeros([2, 4])
+        let r = try CrossEntropy.evaluate(logits: logits, labels: [1, 3])
+        #expect(abs(r.loss - 1.3862943611198906) < 1e-6)
+        let g = r.gradient.scalars(as: Float.self)
+        #expect(abs(g[1] - (0.25 - 1) / 2) < 1e-7 && abs(g[0] - 0.125) < 1e-7)
+        // Huge logits stay finite (stable log-sum-exp).
+        let big = try Tensor(shape: [1, 3], values: [Float](arrayLiteral: 1000, 0, -1000))
+        let rb = try CrossEntropy.evaluate(logits: big, labels: [0])
+        #expect(rb.loss.isFinite && rb.loss < 1e-6 && rb.correct == 1)
+        #expect(throws: EngineError.self) { try CrossEntropy.evaluate(logits: logits, labels: [0, 4]) }
+        #expect(throws: EngineError.self) { try CrossEntropy.evaluate(logits: logits, labels: [0]) }
+    }
+
+    @Test func dropoutKeepsExpectationAndIsSeeded() throws {
+        let x = try Tensor.ones([100, 100])
+        let d = try Dropout(probability: 0.25, seed: 7)
+        let y = try d.forward(x).scalars(as: Float.self)
+        let kept = y.filter { $0 != 0 }
+        #expect(kept.allSatisfy { abs($0 - 4.0 / 3.0) < 1e-6 })
+        #expect(abs(Double(kept.count) / 10_000 - 0.75) < 0.03)
+        let again = try Dropout(probability: 0.25, seed: 7).forward(x).scalars(as: Float.self)
+        #expect(again == y)
+        d.setTraining(false)
+        #expect(try d.forward(x).scalars(as: Float.self).allSatisfy { $0 == 1 })
+    }
+
+    @Test func gradientCheckCatchesAWrongGradient() throws {
+        // The checker must fail on a layer whose backward is wrong (here: ReLU's gradient doubled).
+        final class BrokenReLU: Layer {
+            let inner = ReLU()
+            override var kind: String { "BrokenReLU" }
+            override func forward(_ input: Tensor) throws -> Tensor { let y = try inner.forward(input); output = y; return y }
+            override func backward(_ gradOutput: Tensor) throws -> Tensor {
+                let g = try inner.backward(gradOutput).copy()
+                let p = g.mutablePointer(as: Float.self)
+                for i in 0..<g.count { p[i] *= 2 }
+                return g
+            }
+            override func copy() throws -> Layer { BrokenReLU(name: name) }
+        }
+        let failures = try GradientCheck.check(BrokenReLU(name: ""), input: try GradientCheck.distinctValues([2, 8], seed: 1))
+        #expect(!failures.isEmpty)
+    }
+}
