@@ -4,7 +4,7 @@ import Engine
 /// `sim.layers`, `sim.pairwise`, `sim.over_time`: comparing models on a probe set
 /// (Engine's ``ModelComparison``).
 enum SimModelFunctions {
-    static let keys = ["measure", "dims", "variance", "energy", "epsilon", "conv", "layers", "max_datapoints", "batch", "seed"]
+    static let keys = ["measure", "dims", "variance", "energy", "epsilon", "kernel", "sigma", "debiased", "conv", "layers", "max_datapoints", "batch", "seed"]
 
     static let optionsDoc = """
         Options: measure = "svcca" (default; also "cca", "pwcca", "cka" — linear CKA only, since \
