@@ -17,8 +17,10 @@ public struct ModelComparisonOptions: Sendable {
     public var maxDatapoints: Int?
     /// Seed of the datapoint subsampling.
     public var samplingSeed: UInt64 = 0
-    /// Probe samples per forward pass.
-    public var batchSize = 256
+    /// Largest number of probe samples per forward pass. The probe is cut into equal batches
+    /// of at most this size (the last one padded), so every forward pass has one shape and the
+    /// models' layer buffers are reused; each compared model holds one batch of activations.
+    public var batchSize = 64
 
     public init() {}
 }
@@ -58,21 +60,31 @@ public enum ModelComparison {
         let names = options.layers ?? reference.recordableLayers
         let plans = try plan(names, reference, sample: sample, count: probe.count, options)
         for (j, other) in models.enumerated() {
-            try checkSameLayers(reference, other, names: names, sample: sample, which: models.count == 1 ? "the second model" : "model \(j + 1)",
-                                listAll: options.layers == nil)
+            let which = models.count == 1 ? "the second model" : "model \(j + 1)"
+            try checkSameLayers(reference, other, names: names, sample: sample, which: which, listAll: options.layers == nil)
+            do {
+                try reference.checkSameArchitecture(as: other, which)
+            } catch let error as EngineError {
+                throw EngineError("mismatched architectures: \(error.message)")
+            }
         }
         try checkMemory(plans.reduce(0.0) { $0 + 4 * Double($1.neurons * $1.neurons) } * Double(models.count) * 8, what: "\(models.count) × \(plans.count) layer accumulators")
         let accumulators = models.map { _ in plans.map { _ in CovarianceAccumulator() } }
-        let referenceLayers = try resolve(names, in: reference)
-        let otherLayers = try models.map { try resolve(names, in: $0) }
-        try stream(probe, options, [reference] + models) { batch, range in
-            let base = try forward(reference, batch, referenceLayers, plans, range)
+        // Two working copies run every forward pass: one of the reference and one that takes
+        // each model's weights in turn. Memory for activations is that of two models whatever
+        // the number of models, and the callers' models are left as they were.
+        let base = try reference.clone()
+        let work = try reference.clone()
+        try work.removeMasks()
+        let baseLayers = try resolve(names, in: base), workLayers = try resolve(names, in: work)
+        try stream(probe, options, [base, work]) { batch, range in
+            let x = try forward(base, batch, baseLayers, plans, range)
             for (j, model) in models.enumerated() {
-                // The same model object twice: its activations are the reference's.
-                let matrices = model === reference ? base : try forward(model, batch, otherLayers[j], plans, range)
-                for (i, plan) in plans.enumerated() where base[i].shape[1] > 0 {
-                    try accumulators[j][i].add(LayerActivations(base[i], name: "\(plan.name) (reference)"),
-                                               LayerActivations(matrices[i], name: "\(plan.name) (model \(j + 1))"))
+                try load(model, into: work)
+                let y = try forward(work, batch, workLayers, plans, range)
+                for (i, plan) in plans.enumerated() where x[i].shape[1] > 0 {
+                    try accumulators[j][i].add(LayerActivations(x[i], name: "\(plan.name) (reference)"),
+                                               LayerActivations(y[i], name: "\(plan.name) (model \(j + 1))"))
                 }
             }
         }
@@ -101,6 +113,10 @@ public enum ModelComparison {
         let n1 = rowPlans.reduce(0) { $0 + $1.neurons }, n2 = columnPlans.reduce(0) { $0 + $1.neurons }
         try checkMemory(3 * Double((n1 + n2) * (n1 + n2)) * 8, what: "the joint covariance of \(n1 + n2) neurons")
         let accumulator = CovarianceAccumulator()
+        // Working copies, so that the callers' models keep no activation buffers.
+        let same = a === b
+        let a = try a.clone()
+        let b = same ? a : try b.clone()
         let rowLayers = try resolve(rowNames, in: a), columnLayers = try resolve(columnNames, in: b)
         try stream(probe, options, [a, b]) { batch, range in
             let x = try forward(a, batch, rowLayers, rowPlans, range)
@@ -233,19 +249,45 @@ public enum ModelComparison {
     }
 
     /// Runs `body` on each probe batch with every model in evaluation mode (modes restored
-    /// afterwards), polling Ctrl-C between batches.
+    /// afterwards), polling Ctrl-C between batches. The N probe samples are cut into
+    /// ⌈N / batchSize⌉ batches of one size, ⌈N / batches⌉; the last batch is padded with copies
+    /// of its last sample, so that every forward pass has the same shape (layer buffers are
+    /// reused instead of reallocated). Padding rows never reach the statistics: `body` gets the
+    /// range of real samples, and in evaluation mode a sample's activations do not depend on the
+    /// others in its batch.
     static func stream(_ probe: RecordingInput, _ options: ModelComparisonOptions, _ models: [Model],
                        _ body: (Tensor, Range<Int>) throws -> Void) throws {
         let modes = models.map(\.isTraining)
         for m in models { m.setTraining(false) }
         defer { for (m, mode) in zip(models, modes) { m.setTraining(mode) } }
+        let n = probe.count
+        let batches = (n + options.batchSize - 1) / options.batchSize
+        let size = (n + batches - 1) / batches
         var start = 0
-        while start < probe.count {
+        while start < n {
             try Cancellation.check()
-            let end = min(probe.count, start + options.batchSize)
-            try body(try probe.batch(start..<end), start..<end)
+            let end = min(n, start + size)
+            var batch = try probe.batch(start..<end).converted(to: .float32).contiguous()
+            if end - start < size { batch = try padded(batch, to: size) }
+            try body(batch, start..<end)
             start = end
         }
+    }
+
+    /// Copies `model`'s parameters and buffers into `work` (same architecture, checked).
+    static func load(_ model: Model, into work: Model) throws {
+        for ((_, p), (_, q)) in zip(work.parameters, model.parameters) { try p.value.assign(from: q.value) }
+        for ((_, b), (_, c)) in zip(work.buffers, model.buffers) { try b.assign(from: c) }
+    }
+
+    /// `batch` (B × …) extended to `size` samples by repeating its last sample.
+    static func padded(_ batch: Tensor, to size: Int) throws -> Tensor {
+        let b = batch.shape[0], per = batch.count / max(1, b)
+        let result = try Tensor(shape: [size] + Array(batch.shape.dropFirst()), dtype: .float32, zeroed: false)
+        let src = batch.mutablePointer(as: Float.self), dst = result.mutablePointer(as: Float.self)
+        dst.update(from: src, count: b * per)
+        for j in b..<size { (dst + j * per).update(from: src + (b - 1) * per, count: per) }
+        return result
     }
 
     /// Forwards `batch` (probe samples `range`) through `model` and returns each planned layer's
@@ -270,7 +312,7 @@ public enum ModelComparison {
         let src = out.mutablePointer(as: Float.self), dst = result.mutablePointer(as: Float.self)
         let first = globalRange.lowerBound
         if plan.isSpatial {
-            let plane = out.count / max(1, b * n)
+            let plane = out.shape[2] * out.shape[3]
             if per == 1 {
                 // Spatial means: C × B.
                 let means = UnsafeMutablePointer<Float>.allocate(capacity: b * n)
@@ -282,11 +324,12 @@ public enum ModelComparison {
                 for c in 0..<n {
                     for j in 0..<b { (dst + c * width + j * plane).update(from: src + (j * n + c) * plane, count: plane) }
                 }
-            } else {
+            } else if let columns {
                 // Sampled positions of column (sample·H + h)·W + w.
-                fill(dst, n: n, width: width, columns: columns, first: first) { c, column in
-                    let j = column / plane, p = column % plane
-                    return src[(j * n + c) * plane + p]
+                for (k, g) in columns.enumerated() {
+                    let local = g - first
+                    let base = src + (local / plane) * n * plane + local % plane
+                    for c in 0..<n { dst[c * width + k] = base[c * plane] }
                 }
             }
         } else {

@@ -15,7 +15,7 @@ enum SimModelFunctions {
         layers); max_datapoints = k caps the datapoints per layer (k of the T are kept by \
         stratified sampling: the T columns, in order, are cut into k equal runs and one is drawn \
         at random from each, with seed = 0 by default — the same subset whatever the batch \
-        size); batch = 256 probe samples per forward pass. Both models run in evaluation mode \
+        size); batch = 64: at most this many probe samples per forward pass (equal batches, the last padded). Both models run in evaluation mode \
         (their modes are restored), the probe (a tensor N×input or a dataset, unaugmented) \
         passes batch by batch, and each layer's statistics are streamed, so memory does not \
         grow with the probe. CCA-based measures need at least as many datapoints per layer as \
@@ -23,7 +23,7 @@ enum SimModelFunctions {
         """
 
     static let all: [LuaFunctionSpec] = [
-        LuaFunctionSpec("layers", "sim.layers(m1, m2, probe [, {measure = \"svcca\", variance = 0.99, conv = \"flatten\" | \"mean\", layers = {…}, max_datapoints = n, batch = 256, seed = 0}]) → s",
+        LuaFunctionSpec("layers", "sim.layers(m1, m2, probe [, {measure = \"svcca\", variance = 0.99, conv = \"flatten\" | \"mean\", layers = {…}, max_datapoints = n, batch = 64, seed = 0}]) → s",
                         """
                         The similarity of every layer of m1 with the same layer of m2 (same architecture) on the probe \
                         inputs — the paper's per-layer SVCCA (Blakeney et al. 2020, §5.1). Returns a result s: s[i] = \
@@ -40,7 +40,7 @@ enum SimModelFunctions {
             lua.push(object: LayerSimilarityObject(LayerSimilarities(names: names, results: results[0], measure: options.measure, probeCount: probe.sampleCount)))
             return 1
         },
-        LuaFunctionSpec("pairwise", "sim.pairwise(m1, m2, probe [, {measure = \"svcca\", conv = \"mean\", layers = {…}, max_datapoints = n, batch = 256}]) → matrix, rows, columns",
+        LuaFunctionSpec("pairwise", "sim.pairwise(m1, m2, probe [, {measure = \"svcca\", conv = \"mean\", layers = {…}, max_datapoints = n, batch = 64}]) → matrix, rows, columns",
                         """
                         The layer × layer similarity matrix of m1 (rows) and m2 (columns): a float64 tensor, with the \
                         row and column layer names. The models need only take the same inputs. Every compared layer \
@@ -62,7 +62,7 @@ enum SimModelFunctions {
             lua.push(array: columns)
             return 3
         },
-        LuaFunctionSpec("over_time", "sim.over_time(snapshots, reference, probe [, {measure = \"svcca\", conv = \"flatten\", layers = {…}, max_datapoints = n, batch = 256}]) → matrix, names",
+        LuaFunctionSpec("over_time", "sim.over_time(snapshots, reference, probe [, {measure = \"svcca\", conv = \"flatten\", layers = {…}, max_datapoints = n, batch = 64}]) → matrix, names",
                         """
                         The similarity of every layer of each snapshot with the same layer of reference: a float64 \
                         tensor layers × snapshots and the layer names — the paper's similarity across retraining \
@@ -129,7 +129,7 @@ enum SimModelFunctions {
             }
         }
         options.maxDatapoints = try o.integer("max_datapoints", in: 2...(1 << 40))
-        options.batchSize = try lua.positiveOption(o, "batch", default: 256, max: 1 << 20)
+        options.batchSize = try lua.positiveOption(o, "batch", default: 64, max: 1 << 20)
         options.samplingSeed = try lua.seedOption(o, default: 0)
         return options
     }
