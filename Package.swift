@@ -28,7 +28,10 @@ let package = Package(
         .target(name: "TensorKernels", swiftSettings: optimize),
         .target(name: "TensorKernelsAVX2", dependencies: ["TensorKernels"],
                 swiftSettings: optimize + [.unsafeFlags(["-Xcc", "-mavx2"])]),
-        .target(name: "Engine", dependencies: ["CBLAS", "CZlib", "CInterrupt", "TensorKernels", "TensorKernelsAVX2"], swiftSettings: optimize),
+        .target(name: "TensorKernelsAVX512", dependencies: ["TensorKernels"],
+                swiftSettings: optimize + [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mavx512dq", "-Xcc", "-mavx512vl"])]),
+        .target(name: "Engine", dependencies: ["CBLAS", "CZlib", "CInterrupt", "TensorKernels", "TensorKernelsAVX2", "TensorKernelsAVX512"],
+                swiftSettings: optimize),
         .target(name: "Bindings", dependencies: ["Engine", "CLua"], swiftSettings: optimize),
         .target(name: "ShellKit", dependencies: ["Bindings", "Engine", "CLua"], swiftSettings: optimize),
         .executableTarget(
