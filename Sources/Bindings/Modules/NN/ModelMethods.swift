@@ -15,9 +15,11 @@ enum ModelMethods {
         LuaFunctionSpec("backward", "m:backward(dy) → dx",
                         "Backpropagates dy = ∂loss/∂output of the last m:forward: adds ∂loss/∂θ to every parameter's gradient (see m:gradients(); clear them with m:zero_grad()) and returns ∂loss/∂input.") { lua in
             let m = try lua.checkModel(1, "self")
-            let dy = try lua.check(2, Tensor.self, "dy")
+            let dy = try lua.check(2, Tensor.self, "dy").converted(to: .float32)
             try lua.checkArgumentCount(max: 2)
-            lua.push(object: try m.backward(dy).copy())
+            let dx = try m.backward(dy)
+            lua.push(object: try dx.copy())
+            TensorPool.release(dx, unlessSharedWith: dy)
             return 1
         },
         LuaFunctionSpec("zero_grad", "m:zero_grad() → m", "Sets every parameter gradient to zero.") { lua in
