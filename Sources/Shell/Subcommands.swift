@@ -7,6 +7,8 @@ enum Subcommands {
     /// add it here.
     static let all: [Subcommand] = [
         HelpSubcommand.subcommand,
+        SimSubcommand.sim,
+        SimSubcommand.svcca,
     ]
 
     static let table = SubcommandTable(all)

@@ -94,11 +94,11 @@ public enum SimilarityMeasure: Sendable, Equatable {
     /// than 5 datapoints per neuron.
     public func compute(_ a: LayerActivations, _ b: LayerActivations) throws -> SimilarityResult {
         try validate()
-        guard a.datapoints == b.datapoints else {
-            throw EngineError("the inputs have different numbers of datapoints: \(a.name) has \(a.datapoints) (shape \(a.shapeDescription)), \(b.name) has \(b.datapoints) (shape \(b.shapeDescription))")
-        }
         for layer in [a, b] where layer.datapoints < layer.neurons {
             throw EngineError("\(layer.name) has fewer datapoints (\(layer.datapoints)) than neurons (\(layer.neurons)) (shape \(layer.shapeDescription)): it is probably transposed; activations must be neurons × datapoints")
+        }
+        guard a.datapoints == b.datapoints else {
+            throw EngineError("the inputs have different numbers of datapoints: \(a.name) has \(a.datapoints) (shape \(a.shapeDescription)), \(b.name) has \(b.datapoints) (shape \(b.shapeDescription))")
         }
         guard a.datapoints >= 2 else {
             throw EngineError("similarity needs at least 2 datapoints, got \(a.datapoints)")
