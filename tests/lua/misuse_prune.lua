@@ -81,8 +81,16 @@ test("prune.reinit and prune.rewind: bad options, bad snapshots, mismatched arch
   check_error(function() prune.reinit(m:clone(), {sed = 1}) end, "prune.reinit", "unknown option 'sed'")
   check_error(function() prune.reinit(m:clone(), 3) end, "prune.reinit", "argument 2 (options)")
   check_error(function() prune.rewind(m:clone()) end, "prune.rewind", "argument 2 (snapshot): expected a model", "got no value")
-  check_error(function() prune.rewind(m:clone(), "snap.safetensors") end, "prune.rewind", "argument 2 (snapshot): expected a model")
-  check_error(function() prune.rewind(m:clone(), tensor.ones(2)) end, "prune.rewind", "argument 2 (snapshot)")
+  check_error(function() prune.rewind(m:clone(), "no/such/snap.safetensors") end, "prune.rewind", "argument 2 (snapshot): no/such/snap.safetensors")
+  local plain = os.tmpname()
+  tensor.save(plain .. ".safetensors", {x = tensor.ones(2)})
+  check_error(function() prune.rewind(m:clone(), plain .. ".safetensors") end, "prune.rewind", "argument 2 (snapshot)", "not a prunelab model checkpoint")
+  os.remove(plain .. ".safetensors"); os.remove(plain)
+  local other = os.tmpname() .. ".safetensors"
+  conv:save(other)
+  check_error(function() prune.rewind(m:clone(), other) end, "prune.rewind", "snapshot: expected the same architecture")
+  os.remove(other)
+  check_error(function() prune.rewind(m:clone(), tensor.ones(2)) end, "prune.rewind", "argument 2 (snapshot): expected a model (e.g. a clone taken earlier) or the path of a checkpoint, got tensor")
   check_error(function() prune.rewind(m:clone(), conv) end, "prune.rewind", "snapshot: expected the same architecture", "convnet")
   check_error(function() prune.rewind(H.mlp(1), nn.Sequential{nn.Linear(4, 6), nn.ReLU(), nn.Linear(6, 2), input = {4}}) end,
               "prune.rewind", "fc1.weight is 6×4 instead of 5×4")

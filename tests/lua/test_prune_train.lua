@@ -129,3 +129,31 @@ test("iterative pruning reaches each target, retraining in between", function()
   check_near(stopped[1].accuracy, stopped[1].history[1].accuracy, 0)
   check_eq(stopped[1].model:masks()["fc1.weight"], nil, "skip_last by default")
 end)
+
+test("checkpoints keep masks: save, load, train on, rewind from a path", function()
+  local m = prune.random(prune.magnitude(H.tiny(6), 0.6), 0.8, {seed = 3, skip_last = false})
+  local path = os.tmpname() .. ".safetensors"
+  m:save(path)
+  local loaded = models.load(path)
+  check(H.same_weights(m, loaded), "weights")
+  local a, b = m:masks(), loaded:masks()
+  local names = {}
+  for name, mask in pairs(a) do
+    names[#names + 1] = name
+    check(H.same(b[name], mask), name .. ": mask round trip")
+  end
+  check_eq(#names, 2)
+  for name in pairs(b) do check(a[name] ~= nil, name .. " not invented") end
+  check_eq(loaded:sparsity().total.masked, m:sparsity().total.masked)
+  -- The loaded masks hold through training.
+  train.sgd{lr = 0.05, momentum = 0.9, weight_decay = 5e-4, batch = 16, epochs = 1}:fit(loaded, small, {progress = false})
+  for name, mask in pairs(b) do check_eq((loaded:parameters()[name] * (1 - mask)):abs():max(), 0, name) end
+  -- Rewinding to a checkpoint path.
+  local init = H.tiny(7)
+  init:save(path)
+  prune.rewind(loaded, path)
+  for name, w in pairs(loaded:parameters()) do
+    check(H.same(w, b[name] and init:parameters()[name] * b[name] or init:parameters()[name]), name .. " rewound from the file")
+  end
+  os.remove(path)
+end)

@@ -38,9 +38,16 @@ extension Lua {
         return selection
     }
 
-    /// A model or the path of a checkpoint, as a snapshot.
+    /// A model, or the path of a checkpoint written by `m:save` (loaded with `models.load`).
     func checkSnapshot(_ index: Int32, _ name: String) throws -> Model {
         if let m = object(index, as: Model.self) { return m }
-        throw argumentError(index, name, expected: "a model (e.g. a clone taken earlier)")
+        if type(index) == .string, let path = string(index) {
+            do {
+                return try Model.load(path)
+            } catch let error as EngineError {
+                throw LuaError("\(callee): argument \(index) (\(name)): \(error.message)")
+            }
+        }
+        throw argumentError(index, name, expected: "a model (e.g. a clone taken earlier) or the path of a checkpoint")
     }
 }
