@@ -27,8 +27,20 @@ struct PruningSegment {
 /// order) with key = v — ties are broken by position.
 enum MagnitudeSelection {
     @inline(__always)
-    static func key(_ w: Float, masked: Bool) -> UInt32 {
-        masked ? 0 : (w.bitPattern & 0x7FFF_FFFF) &+ 1
+    static func key(_ w: Float) -> UInt32 {
+        (w.bitPattern & 0x7FFF_FFFF) &+ 1
+    }
+
+    /// Calls `body(index, key)` for every weight of `s`, with the mask test hoisted out of the
+    /// loop for dense tensors.
+    @inline(__always)
+    static func forEachKey(_ s: PruningSegment, _ body: (Int, UInt32) -> Void) {
+        let w = s.values
+        if let m = s.mask {
+            for i in 0..<s.count { body(i, m[i] == 0 ? 0 : key(w[i])) }
+        } else {
+            for i in 0..<s.count { body(i, key(w[i])) }
+        }
     }
 
     /// Marks in each segment's `newMask` (1 kept, 0 pruned) the `k` smallest-keyed weights
@@ -47,11 +59,13 @@ enum MagnitudeSelection {
         var histogram = [Int](repeating: 0, count: 1 << 16)
         try histogram.withUnsafeMutableBufferPointer { h in
             for (j, s) in segments.enumerated() {
+                // Keys above +∞'s (0x7F80_0001) are NaNs; count them exactly only if the top
+                // bins are occupied at all.
+                let before = h[0x7F80...].reduce(0, +)
+                forEachKey(s) { _, kv in h[Int(kv >> 16)] += 1 }
                 var nan = 0
-                for i in 0..<s.count {
-                    let w = s.values[i]
-                    if w.isNaN { nan += 1 }
-                    h[Int(key(w, masked: s.mask.map { $0[i] == 0 } ?? false) >> 16)] += 1
+                if h[0x7F80...].reduce(0, +) > before {
+                    for i in 0..<s.count where s.values[i].isNaN { nan += 1 }
                 }
                 if nan > 0 {
                     throw EngineError("\(names[j]) has \(nan) NaN weight\(nan == 1 ? "" : "s"): magnitude pruning needs finite weights (did training diverge?)", kind: .numerical)
@@ -64,10 +78,7 @@ enum MagnitudeSelection {
         histogram.withUnsafeMutableBufferPointer { h in
             h.update(repeating: 0)
             for s in segments {
-                for i in 0..<s.count {
-                    let kv = key(s.values[i], masked: s.mask.map { $0[i] == 0 } ?? false)
-                    if Int(kv >> 16) == high { h[Int(kv & 0xFFFF)] += 1 }
-                }
+                forEachKey(s) { _, kv in if Int(kv >> 16) == high { h[Int(kv & 0xFFFF)] += 1 } }
             }
         }
         let (low, belowLow) = crossing(histogram, rank: k - belowHigh)
@@ -75,14 +86,14 @@ enum MagnitudeSelection {
         var ties = k - belowHigh - belowLow
         // Pass 3: the new masks.
         for s in segments {
-            for i in 0..<s.count {
-                let kv = key(s.values[i], masked: s.mask.map { $0[i] == 0 } ?? false)
+            let out = s.newMask
+            forEachKey(s) { i, kv in
                 var pruned = kv < threshold
                 if kv == threshold && ties > 0 {
                     pruned = true
                     ties -= 1
                 }
-                s.newMask[i] = pruned ? 0 : 1
+                out[i] = pruned ? 0 : 1
             }
         }
     }
