@@ -19,7 +19,7 @@
 local settings = {
   train = 1500,           -- training images (the first N of Fashion-MNIST's 60,000)
   test = 1000,            -- test images for the accuracies (the first N of the 10,000)
-  probe = 500,            -- probe images for SVCCA (test images after those used for accuracy)
+  probe = 1000,           -- probe images for SVCCA (test images after those used for accuracy)
   epochs = 2,             -- epochs for the baseline and for Re-Init./Rand. (the paper: the same budget)
   retrain = 1,            -- epochs of retraining after magnitude pruning
   batch = 32,

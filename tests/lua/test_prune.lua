@@ -193,6 +193,11 @@ test("the final classifier is the last prunable tensor (ResNet: fc; VGG: fc2)", 
   check_eq(masks["fc.weight"], nil)
   check(masks["conv1.weight"] ~= nil and masks["layer2.0.downsample.0.weight"] ~= nil)
   check_eq(masks["layer1.0.bn1.weight"], nil, "BatchNorm is not pruned")
+  -- A container selects every prunable tensor inside it.
+  local l4 = prune.magnitude(models.resnet{depth = 18, width = 0.125, input = {3, 32, 32}}, 0.5, {layers = {"layer4"}})
+  local names = {}
+  for name in pairs(l4:masks()) do names[#names + 1] = name end
+  check_eq(table.concat(names, " "), "layer4.0.conv1.weight layer4.0.conv2.weight layer4.0.downsample.0.weight layer4.1.conv1.weight layer4.1.conv2.weight")
   local v = prune.magnitude(models.vgg{depth = 11, width = 0.125}, 0.5)
   check_eq(v:masks()["fc2.weight"], nil); check(v:masks()["fc1.weight"] ~= nil)
 end)

@@ -4,7 +4,8 @@
 /// weights, never biases or BatchNorm), except the final classifier — the last prunable tensor
 /// in layer order — which Blakeney, Yan & Zong (2020, §4.1) keep dense ("we omit pruning the
 /// final fully connected layer"). `layers` narrows the selection: each name is either a layer
-/// name (`conv1`, `layer2.0.downsample.0`; meaning that layer's prunable weights) or a full
+/// name (`conv1`, `layer2.0.downsample.0`; meaning that layer's prunable weights), a container
+/// (`layer4`, `layer2.0`: every prunable tensor inside it) or a full
 /// parameter name (`fc1.weight`, and also `fc1.bias` or `bn1.weight`: biases and BatchNorm
 /// parameters are pruned only when named like this).
 public struct PrunableSelection: Sendable, Equatable {
@@ -34,7 +35,8 @@ public struct PrunableSelection: Sendable, Equatable {
                     names.insert(name)
                     continue
                 }
-                let own = prunable.filter { PrunableSelection.layerName(of: $0.name, in: model) == name }
+                // A layer's own weights, or every prunable tensor inside a container (`layer4`).
+                let own = prunable.filter { $0.name.hasPrefix(name + ".") || PrunableSelection.layerName(of: $0.name, in: model) == name }
                 if !own.isEmpty {
                     for p in own { names.insert(p.name) }
                     continue

@@ -26,8 +26,9 @@ enum PruneModule {
                 total) zeros in all. Weights already pruned stay pruned, so a higher target adds \
                 to the mask and a lower one changes nothing. Selected tensors: every convolution \
                 and linear weight except the final classifier (skip_last = true, the paper's \
-                rule); layers = {"conv1", "fc1", …} picks layers (or parameter names such as \
-                "fc1.bias": biases and BatchNorm are pruned only when named). Runs selection, \
+                rule); layers = {"conv1", "fc1", …} picks layers (containers such as "layer4" mean \
+                every prunable tensor inside; parameter names such as "fc1.bias" prune biases or \
+                BatchNorm, which are pruned only when named). Runs selection, \
                 not a sort: a ResNet-34 takes well under a second.
                 """) { lua in
                 let m = try lua.checkModel(1, "m")
