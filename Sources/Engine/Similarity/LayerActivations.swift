@@ -154,7 +154,7 @@ public struct LayerActivations {
     }
 
     /// Columns per block so that a block of `rows` rows takes about `bytes` of Float64.
-    static func blockWidth(rows: Int, bytes: Int = 8 << 20) -> Int {
+    static func blockWidth(rows: Int, bytes: Int = 4 << 20) -> Int {
         max(256, bytes / (8 * max(1, rows)))
     }
 }
