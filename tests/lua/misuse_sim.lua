@@ -113,3 +113,11 @@ test("the accumulator rejects bad batches and premature questions", function()
   local r = acc:cca()
   check(r.value == r.value and r.value >= 0 and r.value <= 1, "the accumulator still works after the errors")
 end)
+
+test("non-finite 4-D activations are counted in the input, whatever the conv layout", function()
+  local t = tensor.randn({4, 3, 2, 2}, {seed = 1, dtype = "float64"})
+  t[2][1][1][2] = 0 / 0
+  local other = tensor.randn({2, 4}, {seed = 2, dtype = "float64"})
+  check_error(function() sim.cka(t, other, {conv = "mean"}) end, "sim.cka", "argument 1 (a) has 1 non-finite entry (1 NaN, 0 infinite) in its 48 values")
+  check_error(function() sim.cca(t, tensor.randn({2, 16}, {seed = 3})) end, "sim.cca", "argument 1 (a) has 1 non-finite entry (1 NaN, 0 infinite) in its 48 values")
+end)
