@@ -4,14 +4,35 @@ import Testing
 import Glibc
 #endif
 
-/// A fresh path in a per-process scratch directory.
-func scratch(_ name: String) -> String {
-    let dir = "/tmp/prunelab-tests-\(getpid())"
-    mkdir(dir, 0o755)
-    return "\(dir)/\(name)"
+import Synchronization
+
+private let scratchCounter = Atomic<Int>(0)
+
+/// A scratch directory for one test, removed (with its files) when the test ends.
+final class ScratchDirectory {
+    let path: String
+    init() {
+        path = "/tmp/prunelab-tests-\(getpid())-\(scratchCounter.add(1, ordering: .relaxed).newValue)"
+        mkdir(path, 0o755)
+    }
+    deinit {
+        if let dir = opendir(path) {
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name != "." && name != ".." { unlink("\(path)/\(name)") }
+            }
+            closedir(dir)
+        }
+        rmdir(path)
+    }
 }
 
-@Suite struct TensorFileTests {
+@Suite final class TensorFileTests {
+    let directory = ScratchDirectory()
+
+    /// A fresh path in this test's scratch directory.
+    func scratch(_ name: String) -> String { "\(directory.path)/\(name)" }
+
     let a = try! Tensor.randn([3, 4], seed: 11, dtype: .float32)  // test fixture, not user input
     let b = try! Tensor.randn([2, 3, 2], seed: 12, dtype: .float64)
 
@@ -134,6 +155,21 @@ func scratch(_ name: String) -> String {
         #expect(throws: EngineError.self) { try NPZ.save(scratch("dup.npz"), tensors: [("a", a), ("a", b)]) }
     }
 
+    @Test func zip64RecordsRoundTrip() throws {
+        for compressed in [false, true] {
+            let path = scratch("forced64-\(compressed).npz")
+            try NPZ.save(path, tensors: [("a", a), ("b", b)], compressed: compressed, forceZip64: true)
+            let bytes = try FileIO.read(path)
+            // A zip64 end-of-central-directory record (PK\x06\x06) and locator (PK\x06\x07) are present.
+            let hasRecord = (0..<(bytes.count - 4)).contains { bytes[$0] == 0x50 && bytes[$0 + 1] == 0x4B && bytes[$0 + 2] == 6 && bytes[$0 + 3] == 6 }
+            let hasLocator = (0..<(bytes.count - 4)).contains { bytes[$0] == 0x50 && bytes[$0 + 1] == 0x4B && bytes[$0 + 2] == 6 && bytes[$0 + 3] == 7 }
+            #expect(hasRecord && hasLocator)
+            #expect(try NPZ.keys(path) == ["a", "b"])
+            #expect(try NPZ.load(path, key: "b").scalars(as: Double.self) == b.scalars(as: Double.self))
+            #expect(try NPZ.load(path, key: "a").scalars(as: Float.self) == a.scalars(as: Float.self))
+        }
+    }
+
     @Test func brokenNpzFilesAreErrors() throws {
         let path = scratch("base.npz")
         try NPZ.save(path, tensors: [("a", a)], compressed: true)
@@ -153,6 +189,9 @@ func scratch(_ name: String) -> String {
             corpus.append(("method 12", badMethod))
             var lying = good
             lying[c + 24] = 0xFF; lying[c + 25] = 0xFF  // uncompressed size
+            var huge = good
+            huge[c + 24] = 0xFE; huge[c + 25] = 0xFF; huge[c + 26] = 0xFF; huge[c + 27] = 0xFF  // claims ~4 GB
+            corpus.append(("claims 4 GB uncompressed", huge))
             corpus.append(("lying size", lying))
             var offset = good
             offset[c + 42] = 0xF0; offset[c + 43] = 0xFF  // local header offset

@@ -1,8 +1,8 @@
--- prunelab side of scripts/bench_train: trains and runs one model on synthetic data and
--- prints one JSON line of timings (seconds per batch).
--- usage: prunelab train_prunelab.lua MODEL C H W WIDTH BATCH GROUPS STEPS_PER_GROUP
-local name, c, h, w, width, batch, groups, steps = table.unpack(arg)
-c, h, w, batch, groups, steps = tonumber(c), tonumber(h), tonumber(w), tonumber(batch), tonumber(groups), tonumber(steps)
+-- prunelab side of scripts/bench_train: trains and runs one model on one synthetic batch and
+-- prints one JSON line with the seconds of every training step and every inference pass.
+-- usage: prunelab train_prunelab.lua MODEL C H W WIDTH BATCH STEPS
+local name, c, h, w, width, batch, steps = table.unpack(arg)
+c, h, w, batch, steps = tonumber(c), tonumber(h), tonumber(w), tonumber(batch), tonumber(steps)
 width = tonumber(width)
 local input = {c, h, w}
 local m
@@ -15,51 +15,27 @@ elseif name:match("^resnet") then
 else
   error("unknown model " .. name)
 end
--- Synthetic data: one batch of pseudo-random images (a fixed LCG), repeated `steps` times.
-local x = tensor.zeros(batch, c, h, w)
-local state = 12345
-for n = 1, batch do
-  local sample = x[n]
-  for ch = 1, c do
-    local plane = sample[ch]
-    for i = 1, h do
-      local row = plane[i]
-      for j = 1, w do
-        state = (state * 1103515245 + 12345) % 2147483648
-        row[j] = state / 2147483648 * 2 - 1
-      end
-    end
-  end
-end
+local x = tensor.randn{batch, c, h, w, seed = 1}
 local labels = {}
 for i = 1, batch do labels[i] = (i % 10) + 1 end
 local ds = data.tensors(x, labels, {classes = 10})
-local big = tensor.zeros(batch * steps, c, h, w)
-local big_labels = {}
-for s = 0, steps - 1 do
-  for i = 1, batch do
-    big[s * batch + i] = x[i]
-    big_labels[s * batch + i] = labels[i]
-  end
-end
-local train_ds = data.tensors(big, big_labels, {classes = 10})
-local t = train.sgd{lr = 0.01, momentum = 0.9, weight_decay = 5e-4, batch = batch, epochs = 1, seed = 1}
-t:fit(m, ds, {progress = false})  -- warm-up (one batch)
+x = nil
+collectgarbage()
+-- One batch per epoch: the history's per-epoch seconds are per-step times.
+local warmup = 2
+local t = train.sgd{lr = 0.01, momentum = 0.9, weight_decay = 5e-4, batch = batch, epochs = steps + warmup, seed = 1}
+local hist = t:fit(m, ds, {progress = false})
 local train_times = {}
-for g = 1, groups do
-  local hist = t:fit(m, train_ds, {progress = false})
-  train_times[g] = hist[1].seconds / steps
-end
+for i = warmup + 1, #hist do train_times[#train_times + 1] = hist[i].seconds end
 m:eval()
 local infer_times = {}
-m:evaluate(ds, {batch = batch})  -- warm-up
-for g = 1, groups do
-  local _, _, seconds = m:evaluate(train_ds, {batch = batch})
-  infer_times[g] = seconds / steps
+for i = 1, steps + warmup do
+  local _, _, seconds = m:evaluate(ds, {batch = batch})
+  if i > warmup then infer_times[#infer_times + 1] = seconds end
 end
-local function json_list(t)
+local function json_list(list)
   local parts = {}
-  for i, v in ipairs(t) do parts[i] = string.format("%.6f", v) end
+  for i, v in ipairs(list) do parts[i] = string.format("%.6f", v) end
   return "[" .. table.concat(parts, ", ") .. "]"
 end
 print(string.format('{"train": %s, "infer": %s}', json_list(train_times), json_list(infer_times)))

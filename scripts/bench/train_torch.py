@@ -1,7 +1,7 @@
 """PyTorch side of scripts/bench_train: trains and runs one model on synthetic data and prints
 one JSON line of timings. Run by /usr/bin/python3 (Debian's python3-torch).
 
-usage: train_torch.py MODEL C H W WIDTH BATCH GROUPS STEPS_PER_GROUP THREADS
+usage: train_torch.py MODEL C H W WIDTH BATCH STEPS THREADS
 """
 import json
 import sys
@@ -93,8 +93,8 @@ def build(name, c, h, w, width):
 
 
 def main():
-    name, c, h, w, width, batch, groups, steps, threads = sys.argv[1:10]
-    c, h, w, batch, groups, steps, threads = map(int, (c, h, w, batch, groups, steps, threads))
+    name, c, h, w, width, batch, steps, threads = sys.argv[1:9]
+    c, h, w, batch, steps, threads = map(int, (c, h, w, batch, steps, threads))
     width = float(width)
     torch.set_num_threads(threads)
     torch.manual_seed(1)
@@ -109,24 +109,22 @@ def main():
         loss.backward()
         opt.step()
 
+    warmup = 2
     model.train()
-    for _ in range(2):
-        train_step()
     train_times = []
-    for _ in range(groups):
+    for i in range(steps + warmup):
         t = time.perf_counter()
-        for _ in range(steps):
-            train_step()
-        train_times.append((time.perf_counter() - t) / steps)
+        train_step()
+        if i >= warmup:
+            train_times.append(time.perf_counter() - t)
     model.eval()
     infer_times = []
     with torch.no_grad():
-        model(x)
-        for _ in range(groups):
+        for i in range(steps + warmup):
             t = time.perf_counter()
-            for _ in range(steps):
-                model(x)
-            infer_times.append((time.perf_counter() - t) / steps)
+            F.cross_entropy(model(x), y)
+            if i >= warmup:
+                infer_times.append(time.perf_counter() - t)
     print(json.dumps({"train": train_times, "infer": infer_times}))
 
 

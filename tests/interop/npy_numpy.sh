@@ -42,6 +42,8 @@ for name, a in arrays.items():
     put(name, a)
 np.savez("stored.npz", x=arrays["f32_c"], y=arrays["f64_f"], z=arrays["i32"])
 np.savez_compressed("packed.npz", x=arrays["f32_c"], y=arrays["f64_f"], big=arrays["big"])
+# More than 65,535 members: zipfile writes the zip64 end-of-central-directory records.
+np.savez("many.npz", **{"k%d" % i: np.array([i], dtype=np.float32) for i in range(66000)})
 try:
     import safetensors.numpy
     safetensors.numpy.save_file({"w": arrays["f32_c"], "d": arrays["f64_c"], "i": arrays["i64"], "h": arrays["f16"]},
@@ -97,6 +99,9 @@ end
 expect("i32", tensor.load("stored.npz", "z"))
 expect("big", tensor.load("packed.npz", "big"))
 same("npz keys in order", table.concat(tensor.keys("stored.npz"), ",") == "x,y,z")
+local many = tensor.keys("many.npz")
+same("zip64 archive from numpy: 66000 keys", #many == 66000 and many[66000] == "k65999")
+same("zip64 archive from numpy: a member past 65535", tensor.load("many.npz", "k65999"):item() == 65999)
 local f = io.open("py.safetensors")
 if f then
   f:close()
@@ -124,6 +129,9 @@ for name, t in pairs{pa = a, pb = b, pc = c, ps = s} do t:save(name .. ".npy"); 
 tensor.save("pl_stored.npz", {a = a, b = b, c = c})
 tensor.save("pl_packed.npz", {a = a, b = b, c = c}, {compressed = true})
 tensor.save("pl.safetensors", {a = a, b = b, c = c}, {metadata = {arch = '{"layers": 3}', seed = "1"}})
+local members = {}
+for i = 0, 65999 do members["m" .. i] = tensor.from{i} end
+tensor.save("pl_many.npz", members)              -- more than 65,535 members: zip64 records
 print(string.format("lua: %d passed, %d failed", passed, failed))
 os.exit(failed == 0 and 0 or 1)
 LUA
@@ -154,6 +162,9 @@ for archive in ["pl_stored.npz", "pl_packed.npz"]:
             failed += 1; print("FAIL keys of", archive, z.files)
         for key in "abc":
             expect("p" + key, z[key], types["p" + key])
+with np.load("pl_many.npz") as z:
+    if len(z.files) == 66000 and z["m65999"][0] == 65999 and z["m123"].dtype == np.float32: passed += 1
+    else: failed += 1; print("FAIL zip64 archive from prunelab")
 try:
     import safetensors.numpy, safetensors
     d = safetensors.numpy.load_file("pl.safetensors")

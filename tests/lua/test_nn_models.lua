@@ -62,3 +62,18 @@ test("seeds: the same seed gives the same weights; init = 'he' draws normals wit
   local default = models.mlp{input = 400, hidden = {300}, classes = 2, seed = 1}
   for _, v in ipairs(H.flat(default:parameters()["fc1.bias"])) do check(math.abs(v) <= 1 / 20) end
 end)
+
+test("m:save / models.load round-trip bit-exactly (weights, BatchNorm statistics, architecture)", function()
+  local path = os.tmpname() .. ".safetensors"
+  local m = models.resnet{depth = 18, width = 0.0625, input = {3, 8, 8}, classes = 3, seed = 8}
+  local x = H.rand({4, 3, 8, 8}, 2)
+  m:forward(x)  -- training mode: running statistics move
+  check_eq(m:save(path), m)
+  local l = models.load(path)
+  os.remove(path)
+  check_eq(tostring(l), tostring(m))
+  check(H.same_weights(l, m))
+  for name, b in pairs(m:buffers()) do check(b:equal(l:buffers()[name]), name) end
+  m:eval(); l:eval()
+  check(m:forward(x):equal(l:forward(x)))
+end)

@@ -18,6 +18,9 @@ test("large tensors are summarised with ... and keep their last line", function(
   local lines = 0
   for _ in m:gmatch("\n") do lines = lines + 1 end
   check(lines < 12, "a 200×200 tensor prints in a few lines, got " .. lines)
+  local view = tensor.arange(0, 3000):reshape(30, 100):t()          -- summarised, strided
+  check_eq(tostring(view), tostring(view:contiguous()))
+  check(tostring(view):find("[   0,  100,  200, ..., 2700, 2800, 2900],", 1, true) ~= nil)
 end)
 
 test("every tensor function and method is documented", function()

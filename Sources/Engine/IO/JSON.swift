@@ -18,6 +18,7 @@ public enum JSON: Equatable, Sendable {
     case array([JSON])
     case object([(key: String, value: JSON)])
 
+    /// Structural equality (objects compare their pairs in order).
     public static func == (a: JSON, b: JSON) -> Bool {
         switch (a, b) {
         case (.null, .null): return true

@@ -13,8 +13,11 @@
 public enum NPY {
     /// What a header says.
     public struct Header: Equatable, Sendable {
+        /// Stored element type.
         public var type: StoredElementType
+        /// Array shape (as the header states it, whatever the order).
         public var shape: [Int]
+        /// Whether the data is in column-major (Fortran) order.
         public var fortranOrder: Bool
         /// Byte offset of the first element.
         public var dataOffset: Int

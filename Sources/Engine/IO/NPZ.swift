@@ -27,6 +27,11 @@ public enum NPZ {
     /// Writes `tensors` to `path` (atomically) as members `name.npy`; deflated when `compressed`.
     /// Names must be unique and non-empty.
     public static func save(_ path: String, tensors: [(name: String, tensor: Tensor)], compressed: Bool = false) throws {
+        try save(path, tensors: tensors, compressed: compressed, forceZip64: false)
+    }
+
+    /// As ``save(_:tensors:compressed:)``, with every zip64 record forced (for tests).
+    static func save(_ path: String, tensors: [(name: String, tensor: Tensor)], compressed: Bool, forceZip64: Bool) throws {
         var seen = Set<String>()
         for (name, _) in tensors {
             guard !name.isEmpty else { throw EngineError.invalid("npz key", expected: "a non-empty name", given: "\"\"") }
@@ -49,7 +54,7 @@ public enum NPZ {
                         UnsafeRawBufferPointer(start: contiguous[i].firstElementAddress, count: contiguous[i].count * contiguous[i].dtype.byteSize),
                     ])
                 }
-                try ZipArchive.write(path, members: members, compressed: compressed)
+                try ZipArchive.write(path, members: members, compressed: compressed, forceZip64: forceZip64)
             }
         }
     }

@@ -15,8 +15,11 @@
 public enum Safetensors {
     /// One tensor as the header describes it.
     public struct Entry: Sendable {
+        /// Tensor name.
         public let name: String
+        /// Stored element type.
         public let type: StoredElementType
+        /// Tensor shape.
         public let shape: [Int]
         /// Byte range relative to the start of the data.
         public let dataRange: Range<Int>

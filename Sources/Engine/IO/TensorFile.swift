@@ -6,6 +6,7 @@
 /// ``splitReference(_:)``) names one tensor in a container; a container holding exactly one
 /// tensor needs no key.
 public enum TensorFile {
+    /// The tensor file formats prunelab reads and writes.
     public enum Format: String, Sendable {
         case npy, npz, safetensors
     }

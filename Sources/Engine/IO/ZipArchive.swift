@@ -11,10 +11,15 @@ import CZlib
 public enum ZipArchive {
     /// One member, as the central directory describes it.
     public struct Entry: Sendable {
+        /// Member name (path inside the archive).
         public let name: String
+        /// Compression method (0 stored, 8 deflate).
         public let method: UInt16
+        /// CRC-32 of the uncompressed bytes.
         public let crc32: UInt32
+        /// Bytes stored in the archive.
         public let compressedSize: Int
+        /// Bytes after decompression.
         public let uncompressedSize: Int
         let localHeaderOffset: Int
         let flags: UInt16
@@ -140,8 +145,10 @@ public enum ZipArchive {
             guard entry.compressedSize <= maxCompressedMember, entry.uncompressedSize <= maxCompressedMember else {
                 throw EngineError.file(name, "compressed member larger than 4 GiB is not supported")
             }
-            guard entry.uncompressedSize <= Storage.maxCount else {
-                throw EngineError.file(name, "member declares an absurd size (\(entry.uncompressedSize) bytes)")
+            // Deflate expands at most 1032:1, so a larger claim is a lie; refusing it up front
+            // avoids allocating what the claim says.
+            guard entry.uncompressedSize <= entry.compressedSize * 1032 + 1024 else {
+                throw EngineError.file(name, "corrupt zip member: \(entry.compressedSize) compressed bytes cannot hold the \(entry.uncompressedSize) bytes it claims")
             }
             let packed = try file.bytes(at: dataStart, count: entry.compressedSize, what: "data of member '\(entry.name)'")
             data = try Inflate.decompress(packed, format: .raw, expectedSize: entry.uncompressedSize, name: name)
@@ -159,8 +166,11 @@ public enum ZipArchive {
 
     /// A member to write: its name and its bytes as a list of chunks (written back to back).
     public struct Member {
+        /// Member name.
         public let name: String
+        /// The member's bytes, in pieces written back to back.
         public let chunks: [UnsafeRawBufferPointer]
+        /// A member from its name and chunks.
         public init(name: String, chunks: [UnsafeRawBufferPointer]) {
             self.name = name
             self.chunks = chunks
@@ -168,8 +178,10 @@ public enum ZipArchive {
     }
 
     /// Writes `members` to `path` atomically; deflated when `compressed`. The chunk pointers must
-    /// stay valid during the call.
-    public static func write(_ path: String, members: [Member], compressed: Bool) throws {
+    /// stay valid during the call. `forceZip64` writes every zip64 record and field even when
+    /// sizes do not need them (for tests of the zip64 paths).
+    public static func write(_ path: String, members: [Member], compressed: Bool, forceZip64: Bool = false) throws {
+        let limit = forceZip64 ? 0 : 0xFFFF_FFFF
         var central: [UInt8] = []
         var offset = 0
         try FileIO.writeAtomically(path) { write in
@@ -193,7 +205,7 @@ public enum ZipArchive {
                     packed = try Inflate.deflateRaw(whole)
                 }
                 let storedSize = packed?.count ?? size
-                let needs64 = size >= 0xFFFF_FFFF || storedSize >= 0xFFFF_FFFF
+                let needs64 = size >= limit || storedSize >= limit
                 let flags: UInt16 = nameBytes.contains { $0 >= 0x80 } ? 0x0800 : 0
                 let method: UInt16 = compressed ? 8 : 0
                 let version: UInt16 = needs64 ? 45 : 20
@@ -216,25 +228,25 @@ public enum ZipArchive {
                 }
                 // Central directory entry, zip64 extra only for the fields that overflow.
                 var extra: [UInt8] = []
-                if size >= 0xFFFF_FFFF { put64(&extra, UInt64(size)) }
-                if storedSize >= 0xFFFF_FFFF { put64(&extra, UInt64(storedSize)) }
-                if offset >= 0xFFFF_FFFF { put64(&extra, UInt64(offset)) }
+                if size >= limit { put64(&extra, UInt64(size)) }
+                if storedSize >= limit { put64(&extra, UInt64(storedSize)) }
+                if offset >= limit { put64(&extra, UInt64(offset)) }
                 let centralVersion: UInt16 = extra.isEmpty ? 20 : 45
                 put32(&central, 0x0201_4B50); put16(&central, 0x0300 | centralVersion); put16(&central, centralVersion)
                 put16(&central, flags); put16(&central, method); put16(&central, 0); put16(&central, 0x21)
                 put32(&central, crc)
-                put32(&central, storedSize >= 0xFFFF_FFFF ? 0xFFFF_FFFF : UInt32(storedSize))
-                put32(&central, size >= 0xFFFF_FFFF ? 0xFFFF_FFFF : UInt32(size))
+                put32(&central, storedSize >= limit ? 0xFFFF_FFFF : UInt32(storedSize))
+                put32(&central, size >= limit ? 0xFFFF_FFFF : UInt32(size))
                 put16(&central, UInt16(nameBytes.count)); put16(&central, extra.isEmpty ? 0 : UInt16(extra.count + 4)); put16(&central, 0)
                 put16(&central, 0); put16(&central, 0); put32(&central, 0o100644 << 16)
-                put32(&central, offset >= 0xFFFF_FFFF ? 0xFFFF_FFFF : UInt32(offset))
+                put32(&central, offset >= limit ? 0xFFFF_FFFF : UInt32(offset))
                 central += nameBytes
                 if !extra.isEmpty { put16(&central, 0x0001); put16(&central, UInt16(extra.count)); central += extra }
                 offset += local.count + storedSize
             }
             var end: [UInt8] = []
             let count = members.count
-            let needs64 = count >= 0xFFFF || offset >= 0xFFFF_FFFF || central.count >= 0xFFFF_FFFF
+            let needs64 = forceZip64 || count >= 0xFFFF || offset >= 0xFFFF_FFFF || central.count >= 0xFFFF_FFFF
             if needs64 {
                 let recordAt = offset + central.count
                 put32(&end, 0x0606_4B50); put64(&end, 44); put16(&end, 45); put16(&end, 45); put32(&end, 0); put32(&end, 0)

@@ -6,6 +6,14 @@
 protocol UnaryKernel {
     associatedtype Scalar: KernelScalar
     func callAsFunction(_ x: Scalar) -> Scalar
+    /// Runs the kernel over a contiguous run with a faster implementation if it has one for this
+    /// machine (see ``CPUFeatures``); false when the caller should run its own loop.
+    func runFast(_ x: UnsafePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>, _ n: Int) -> Bool
+}
+
+extension UnaryKernel {
+    @inline(__always)
+    func runFast(_ x: UnsafePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>, _ n: Int) -> Bool { false }
 }
 
 /// A function of two elements (add, maximum, less-than …).
@@ -19,6 +27,10 @@ enum ElementwiseLoops {
     static func map<K: UnaryKernel>(_ kernel: K, _ input: Tensor, into output: Tensor) {
         let x = input.mutablePointer(as: K.Scalar.self)
         let o = output.mutablePointer(as: K.Scalar.self)
+        if input.isContiguous && output.isContiguous && input.shape == output.shape {
+            ParallelChunks.run(output.count) { start, n in contiguousMap(kernel, x + start, o + start, n) }
+            return
+        }
         StridedLoop(shape: output.shape, strides: [output.strides, input.strides]).forEachRun { offsets, n, inner in
             let po = o + offsets[0], px = x + offsets[1]
             let so = inner[0], sx = inner[1]
@@ -32,6 +44,7 @@ enum ElementwiseLoops {
 
     @inline(__always)
     private static func contiguousMap<K: UnaryKernel>(_ kernel: K, _ x: UnsafeMutablePointer<K.Scalar>, _ o: UnsafeMutablePointer<K.Scalar>, _ n: Int) {
+        if kernel.runFast(x, o, n) { return }
         if x == o {
             for i in 0..<n { o[i] = kernel(o[i]) }
         } else {
@@ -45,6 +58,30 @@ enum ElementwiseLoops {
         let pa = a.mutablePointer(as: K.Scalar.self)
         let pb = b.mutablePointer(as: K.Scalar.self)
         let o = output.mutablePointer(as: K.Scalar.self)
+        if output.isContiguous && output.count >= ParallelChunks.minimumElements {
+            let aFull = a.isContiguous && a.shape == output.shape, bFull = b.isContiguous && b.shape == output.shape
+            let aScalar = a.strides.allSatisfy { $0 == 0 }, bScalar = b.strides.allSatisfy { $0 == 0 }
+            if aFull && bFull {
+                ParallelChunks.run(output.count) { start, n in contiguousZip(kernel, pa + start, pb + start, o + start, n) }
+                return
+            }
+            if aFull && bScalar {
+                let c = pb[0]
+                ParallelChunks.run(output.count) { start, n in
+                    let x = pa + start, po = o + start
+                    for i in 0..<n { po[i] = kernel(x[i], c) }
+                }
+                return
+            }
+            if aScalar && bFull {
+                let c = pa[0]
+                ParallelChunks.run(output.count) { start, n in
+                    let y = pb + start, po = o + start
+                    for i in 0..<n { po[i] = kernel(c, y[i]) }
+                }
+                return
+            }
+        }
         StridedLoop(shape: output.shape, strides: [output.strides, a.strides, b.strides]).forEachRun { offsets, n, inner in
             let po = o + offsets[0], x = pa + offsets[1], y = pb + offsets[2]
             let so = inner[0], sx = inner[1], sy = inner[2]

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import TensorKernels
 
 /// The element math the tensor kernels need, for Float and Double: the C library's functions
 /// under one generic name, plus a branch-free ``vectorExp(_:)`` that the compiler vectorises.
@@ -16,8 +17,24 @@ protocol KernelScalar: TensorScalar {
     static func libCos(_ x: Self) -> Self
     static func libTanh(_ x: Self) -> Self
     static func libPow(_ x: Self, _ y: Self) -> Self
-    /// e^x, branch-free (see ``VectorExp``).
+    /// e^x, branch-free (see `VectorExp`).
     static func vectorExp(_ x: Self) -> Self
+}
+
+extension KernelScalar {
+    /// The pointers retyped as Float when `Self` is Float, else nil (for type-specific kernels).
+    @inline(__always)
+    static func asFloat(_ x: UnsafePointer<Self>, _ o: UnsafeMutablePointer<Self>) -> (UnsafePointer<Float>, UnsafeMutablePointer<Float>)? {
+        guard Self.self == Float.self else { return nil }
+        return (UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), UnsafeMutableRawPointer(o).assumingMemoryBound(to: Float.self))
+    }
+
+    /// The pointers retyped as Double when `Self` is Double, else nil.
+    @inline(__always)
+    static func asDouble(_ x: UnsafePointer<Self>, _ o: UnsafeMutablePointer<Self>) -> (UnsafePointer<Double>, UnsafeMutablePointer<Double>)? {
+        guard Self.self == Double.self else { return nil }
+        return (UnsafeRawPointer(x).assumingMemoryBound(to: Double.self), UnsafeMutableRawPointer(o).assumingMemoryBound(to: Double.self))
+    }
 }
 
 extension Float: KernelScalar {
@@ -38,61 +55,4 @@ extension Double: KernelScalar {
     @inline(__always) static func libTanh(_ x: Double) -> Double { Glibc.tanh(x) }
     @inline(__always) static func libPow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
     @inline(__always) static func vectorExp(_ x: Double) -> Double { VectorExp.exp(x) }
-}
-
-/// e^x without branches or float-to-integer conversions, so that loops calling it vectorise.
-///
-/// Cody–Waite range reduction x = n·ln2 + r with |r| ≤ ln2/2 (n found by adding the
-/// 1.5·2^p "magic" constant, whose bit pattern then holds n), a polynomial (Float: the Cephes
-/// `expf` minimax polynomial of degree 7) or Padé form (Double: Cephes `exp`,
-/// e^r = 1 + 2r·P(r²)/(Q(r²) − r·P(r²))) for e^r, and a scale by 2^n built from exponent bits
-/// in two halves, so the result overflows to +inf and underflows gradually through the
-/// subnormals exactly like the C library's. Accuracy: about 1 ulp (checked against the C
-/// library in the tests). NaN gives NaN.
-enum VectorExp {
-    @inline(__always)
-    static func exp(_ x: Float) -> Float {
-        // Beyond these the result is +inf or 0 anyway; clamping keeps n's halves in range.
-        let lo: Float = -104, hi: Float = 89
-        let xc = x < lo ? lo : (x > hi ? hi : x)
-        let xs = xc != xc ? 0 : xc  // NaN: compute on 0, patch at the end
-        let magic: Float = 12_582_912  // 1.5 · 2^23
-        let t = xs * 1.442_695_04 + magic
-        let n = Int32(bitPattern: t.bitPattern &- magic.bitPattern)
-        let nf = t - magic
-        let r = (xs - nf * 0.693_359_375) - nf * -2.121_944_4e-4
-        var p: Float = 1.987_569_15e-4
-        p = p * r + 1.398_199_95e-3
-        p = p * r + 8.333_451_9e-3
-        p = p * r + 4.166_579_59e-2
-        p = p * r + 1.666_666_55e-1
-        p = p * r + 5.000_000_12e-1
-        let y = p * (r * r) + r + 1
-        let n1 = n >> 1, n2 = n &- n1
-        let s1 = Float(bitPattern: UInt32(bitPattern: (n1 &+ 127) << 23))
-        let s2 = Float(bitPattern: UInt32(bitPattern: (n2 &+ 127) << 23))
-        let result = (y * s1) * s2
-        return x != x ? x : result
-    }
-
-    @inline(__always)
-    static func exp(_ x: Double) -> Double {
-        let lo: Double = -746, hi: Double = 710
-        let xc = x < lo ? lo : (x > hi ? hi : x)
-        let xs = xc != xc ? 0 : xc
-        let magic: Double = 6_755_399_441_055_744  // 1.5 · 2^52
-        let t = xs * 1.442_695_040_888_963_4 + magic
-        let n = Int64(bitPattern: t.bitPattern &- magic.bitPattern)
-        let nf = t - magic
-        let r = (xs - nf * 6.931_457_519_531_25e-1) - nf * 1.428_606_820_309_417_232_12e-6
-        let rr = r * r
-        let p = r * ((1.261_771_930_748_105_908_78e-4 * rr + 3.029_944_077_074_419_613e-2) * rr + 9.999_999_999_999_999_999_1e-1)
-        let q = ((3.001_985_051_386_644_550_42e-6 * rr + 2.524_483_403_496_841_041_92e-3) * rr + 2.272_655_482_081_550_287_66e-1) * rr + 2.000_000_000_000_000_000_09
-        let y = 1 + 2 * (p / (q - p))
-        let n1 = n >> 1, n2 = n &- n1
-        let s1 = Double(bitPattern: UInt64(bitPattern: (n1 &+ 1023) << 52))
-        let s2 = Double(bitPattern: UInt64(bitPattern: (n2 &+ 1023) << 52))
-        let result = (y * s1) * s2
-        return x != x ? x : result
-    }
 }

@@ -94,26 +94,12 @@ enum ReductionKernels {
     }
 
     /// The largest (or, with `smallest`, the smallest) element of a non-empty contiguous run;
-    /// NaN if any element is NaN. Eight independent accumulators with a NaN-propagating select
-    /// (`x > m || x ≠ x ? x : m`), a pattern the optimiser turns into packed compares and blends.
+    /// NaN if any element is NaN (`VectorLoops.extreme` in the machine's best build).
     @inline(__always)
     static func extreme<T: KernelScalar>(_ p: UnsafePointer<T>, _ n: Int, smallest: Bool) -> T {
-        smallest ? extreme(p, n) { $0 < $1 } : extreme(p, n) { $0 > $1 }
-    }
-
-    @inline(__always)
-    private static func extreme<T: KernelScalar>(_ p: UnsafePointer<T>, _ n: Int, _ better: (T, T) -> Bool) -> T {
-        @inline(__always) func pick(_ x: T, _ m: T) -> T { (better(x, m) || x != x) ? x : m }
-        var m0 = p[0], m1 = p[0], m2 = p[0], m3 = p[0], m4 = p[0], m5 = p[0], m6 = p[0], m7 = p[0]
-        var i = 0
-        while n - i >= 8 {
-            m0 = pick(p[i], m0); m1 = pick(p[i + 1], m1); m2 = pick(p[i + 2], m2); m3 = pick(p[i + 3], m3)
-            m4 = pick(p[i + 4], m4); m5 = pick(p[i + 5], m5); m6 = pick(p[i + 6], m6); m7 = pick(p[i + 7], m7)
-            i += 8
+        if T.self == Float.self {
+            return T(KernelDispatch.extreme(UnsafeRawPointer(p).assumingMemoryBound(to: Float.self), n, smallest: smallest))
         }
-        while i < n { m0 = pick(p[i], m0); i += 1 }
-        m0 = pick(m1, m0); m0 = pick(m2, m0); m0 = pick(m3, m0); m0 = pick(m4, m0)
-        m0 = pick(m5, m0); m0 = pick(m6, m0); m0 = pick(m7, m0)
-        return m0
+        return T(KernelDispatch.extreme(UnsafeRawPointer(p).assumingMemoryBound(to: Double.self), n, smallest: smallest))
     }
 }

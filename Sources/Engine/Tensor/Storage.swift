@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Synchronization
 
 /// A reference-counted buffer of one element type. Tensors that are views of one another
 /// share a `Storage`.
@@ -11,6 +12,11 @@ import Musl
 /// anonymous `mmap`s aligned to 2 MiB and advised `MADV_HUGEPAGE`, as NumPy does for its large
 /// arrays: first-touch page faults then cost one fault per 2 MiB instead of one per 4 KiB, which
 /// dominates elementwise work on fresh 10⁷-element results. Fresh mappings are already zero.
+///
+/// Freed large mappings are kept in a small pool (at most ``poolLimit`` bytes) and handed to the
+/// next allocation of the same size, as caching allocators do: a loop that makes a new 40 MB
+/// result each step then reuses warm memory instead of faulting in fresh pages every time. A
+/// reused buffer requested zeroed is cleared with `memset`.
 public final class Storage: @unchecked Sendable {
     /// Element type of every element.
     public let dtype: DType
@@ -40,15 +46,21 @@ public final class Storage: @unchecked Sendable {
         self.dtype = dtype
         self.count = count
         if bytes >= Storage.largeThreshold {
-            let length = bytes + Storage.hugePage
+            // Whole huge pages, plus one for alignment.
+            let length = (bytes + Storage.hugePage - 1) / Storage.hugePage * Storage.hugePage + Storage.hugePage
+            if let reused = Storage.takePooled(length: length) {
+                let start = Storage.alignedStart(reused)
+                if zeroed { memset(start, 0, bytes) }
+                self.raw = start
+                self.mapping = (reused, length)
+                return
+            }
             let base = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
             guard let base, base != UnsafeMutableRawPointer(bitPattern: -1) else {
                 throw EngineError("cannot allocate \(bytes) bytes for a tensor of \(count) elements")
             }
-            let address = UInt(bitPattern: base)
-            let aligned = (address + UInt(Storage.hugePage - 1)) & ~UInt(Storage.hugePage - 1)
-            let start = base + Int(aligned - address)
-            _ = madvise(start, bytes, MADV_HUGEPAGE)
+            let start = Storage.alignedStart(base)
+            _ = madvise(start, length - Storage.hugePage, MADV_HUGEPAGE)
             self.raw = start
             self.mapping = (base, length)
         } else {
@@ -63,10 +75,57 @@ public final class Storage: @unchecked Sendable {
 
     deinit {
         if let mapping {
-            munmap(mapping.base, mapping.length)
+            if !Storage.pool(mapping.base, length: mapping.length) { munmap(mapping.base, mapping.length) }
         } else {
             free(raw)
         }
+    }
+
+    // MARK: the pool of freed large mappings
+
+    /// Most bytes of freed mappings kept for reuse.
+    public static let poolLimit = 256 << 20
+
+    /// Freed mappings (base address, length), most recent last.
+    private static let freed = Mutex<[(base: UInt, length: Int)]>([])
+
+    private static func alignedStart(_ base: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        let address = UInt(bitPattern: base)
+        let aligned = (address + UInt(hugePage - 1)) & ~UInt(hugePage - 1)
+        return base + Int(aligned - address)
+    }
+
+    private static func takePooled(length: Int) -> UnsafeMutableRawPointer? {
+        freed.withLock { list in
+            guard let i = list.lastIndex(where: { $0.length == length }) else { return nil }
+            return UnsafeMutableRawPointer(bitPattern: list.remove(at: i).base)
+        }
+    }
+
+    /// Keeps a freed mapping if it fits the pool (evicting the oldest ones); false if not kept.
+    private static func pool(_ base: UnsafeMutableRawPointer, length: Int) -> Bool {
+        guard length <= poolLimit / 2 else { return false }
+        var evicted: [(base: UInt, length: Int)] = []
+        freed.withLock { list in
+            list.append((UInt(bitPattern: base), length))
+            var total = list.reduce(0) { $0 + $1.length }
+            while total > poolLimit, let oldest = list.first {
+                evicted.append(oldest)
+                total -= oldest.length
+                list.removeFirst()
+            }
+        }
+        for e in evicted { munmap(UnsafeMutableRawPointer(bitPattern: e.base), e.length) }
+        return true
+    }
+
+    /// Returns every pooled mapping to the system.
+    public static func releasePool() {
+        let all = freed.withLock { list -> [(base: UInt, length: Int)] in
+            defer { list.removeAll() }
+            return list
+        }
+        for e in all { munmap(UnsafeMutableRawPointer(bitPattern: e.base), e.length) }
     }
 
     /// The buffer typed as `T` (which must match `dtype`).

@@ -56,6 +56,9 @@ extension Tensor {
     /// Elementwise maximum (NaN propagates).
     public func maximum(_ other: Tensor) throws -> Tensor { try applying(.maximum, other) }
 
+    // Operators: `a + b`, `a * 2`, `1 - a`, `-a` … (throwing: `try a + b`), as `applying(_:_:)`.
+
+    /// Elementwise sum (broadcast, promoted).
     public static func + (lhs: Tensor, rhs: Tensor) throws -> Tensor { try lhs.applying(.add, rhs) }
     public static func - (lhs: Tensor, rhs: Tensor) throws -> Tensor { try lhs.applying(.subtract, rhs) }
     public static func * (lhs: Tensor, rhs: Tensor) throws -> Tensor { try lhs.applying(.multiply, rhs) }

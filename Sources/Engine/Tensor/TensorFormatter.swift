@@ -9,19 +9,20 @@ public enum TensorFormatter {
 
     public static func format(_ t: Tensor) -> String {
         let summarise = t.count > summaryThreshold
-        let values = t.scalars(as: Double.self)
-        let shown = summarise ? sampled(t, values) : values
+        // A summarised tensor is read element by element: only the shown entries are touched.
+        let values = ElementReader(t, materialize: !summarise)
+        let shown = summarise ? sampled(t, values) : values.all
         let style = NumberStyle(values: shown.filter { $0.isFinite }, dtype: t.dtype)
         var out = ""
         if t.rank == 0 {
-            out = style.text(values.first ?? 0)
+            out = style.text(t.count > 0 ? values[0] : 0)
         } else {
             render(t, values: values, dim: 0, base: 0, indent: 1, summarise: summarise, style: style, into: &out)
         }
         return out + (t.rank == 0 ? "\n[\(t.dtype.rawValue) 0-d tensor]" : "\n[\(t.dtype.rawValue) tensor of shape \(Shape.describe(t.shape))]")
     }
 
-    private static func sampled(_ t: Tensor, _ values: [Double]) -> [Double] {
+    private static func sampled(_ t: Tensor, _ values: ElementReader) -> [Double] {
         // Only the entries that will be printed decide the number format.
         var picked: [Double] = []
         func walk(_ dim: Int, _ base: Int) {
@@ -38,7 +39,7 @@ public enum TensorFormatter {
         return Array(0..<n)
     }
 
-    private static func render(_ t: Tensor, values: [Double], dim: Int, base: Int, indent: Int, summarise: Bool, style: NumberStyle, into out: inout String) {
+    private static func render(_ t: Tensor, values: ElementReader, dim: Int, base: Int, indent: Int, summarise: Bool, style: NumberStyle, into out: inout String) {
         let n = t.shape[dim]
         let stride = t.shape[(dim + 1)...].reduce(1, *)
         let picks = indices(n, summarise)
@@ -62,6 +63,34 @@ public enum TensorFormatter {
             }
         }
         out += "]"
+    }
+}
+
+/// The elements of a tensor by row-major (flat) index, as Double: either all converted up
+/// front (small tensors), or read one by one through the strides (summarised large tensors).
+struct ElementReader {
+    let tensor: Tensor
+    let all: [Double]
+    private let rowMajorStrides: [Int]
+
+    init(_ t: Tensor, materialize: Bool) {
+        tensor = t
+        all = materialize ? t.scalars(as: Double.self) : []
+        rowMajorStrides = Shape.contiguousStrides(t.shape)
+    }
+
+    subscript(flat: Int) -> Double {
+        if !all.isEmpty || tensor.count == 0 { return all.isEmpty ? 0 : all[flat] }
+        var rest = flat, offset = 0
+        for d in 0..<tensor.rank {
+            let i = rest / rowMajorStrides[d]
+            rest -= i * rowMajorStrides[d]
+            offset += i * tensor.strides[d]
+        }
+        switch tensor.dtype {
+        case .float32: return Double(tensor.mutablePointer(as: Float.self)[offset])
+        case .float64: return tensor.mutablePointer(as: Double.self)[offset]
+        }
     }
 }
 

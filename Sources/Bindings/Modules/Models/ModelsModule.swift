@@ -58,6 +58,13 @@ enum ModelsModule {
                                                seed: try lua.seedOption(o, default: 1), initializer: try lua.initializerOption(o)))
                 return 1
             },
+            LuaFunctionSpec("load", "models.load(path) → model",
+                            "Rebuilds a model saved with m:save(path): architecture, weights, masks and BatchNorm statistics (in training mode). A file that is not a prunelab checkpoint, or is truncated, corrupt, of the wrong dtype or missing a tensor, gives an error saying so.") { lua in
+                let path = try lua.checkString(1, "path")
+                try lua.checkArgumentCount(max: 1)
+                lua.push(object: try Model.load(path))
+                return 1
+            },
         ])
 
     /// The `input` option as an image shape {c, h, w}.

@@ -15,9 +15,11 @@ enum ModelMethods {
         LuaFunctionSpec("backward", "m:backward(dy) → dx",
                         "Backpropagates dy = ∂loss/∂output of the last m:forward: adds ∂loss/∂θ to every parameter's gradient (see m:gradients(); clear them with m:zero_grad()) and returns ∂loss/∂input.") { lua in
             let m = try lua.checkModel(1, "self")
-            let dy = try lua.check(2, Tensor.self, "dy")
+            let dy = try lua.check(2, Tensor.self, "dy").converted(to: .float32)
             try lua.checkArgumentCount(max: 2)
-            lua.push(object: try m.backward(dy).copy())
+            let dx = try m.backward(dy)
+            lua.push(object: try dx.copy())
+            TensorPool.release(dx, unlessSharedWith: dy)
             return 1
         },
         LuaFunctionSpec("zero_grad", "m:zero_grad() → m", "Sets every parameter gradient to zero.") { lua in
@@ -147,6 +149,15 @@ enum ModelMethods {
             let recorded = try m.record(input, layers: names, convolution: reduction,
                                         batchSize: try lua.positiveOption(options, "batch", default: 256, max: 1 << 20))
             try OrderedTable.push(lua, keys: recorded.map(\.name)) { lua.push(object: recorded[$0].activations) }
+            return 1
+        },
+        LuaFunctionSpec("save", "m:save(path) → m",
+                        "Writes a checkpoint (safetensors, written atomically): every parameter and BatchNorm buffer under its name (conv1.weight, bn1.running_mean …; PyTorch's state_dict names), pruning masks as <name>.mask, and the architecture in the header metadata so that models.load(path) rebuilds the model. Python's safetensors package reads it.") { lua in
+            let m = try lua.checkModel(1, "self")
+            let path = try lua.checkString(2, "path")
+            try lua.checkArgumentCount(max: 2)
+            try m.save(path)
+            lua.pushCopy(1)
             return 1
         },
     ]

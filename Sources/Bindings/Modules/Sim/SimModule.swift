@@ -88,7 +88,7 @@ enum SimModule {
                 lua.push(object: SimAccumulatorObject(conv: try SimOptions.conv(options)))
                 return 1
             },
-        ])
+        ] + SimModelFunctions.all)
 
     /// sim.cca / svcca / pwcca / cka: two tensors and an options table.
     private static func pairFunction(_ family: String, _ signature: String, _ doc: String, keys: [String]) -> LuaFunctionSpec {

@@ -74,7 +74,7 @@ enum TensorMathMethods {
         unary("abs", .abs, "|x| elementwise."),
         unary("neg", .negate, "−x elementwise (also -t)."),
         unary("sqrt", .sqrt, "√x elementwise (NaN for x < 0)."),
-        unary("exp", .exp, "e^x elementwise (vectorised, about 1 ulp)."),
+        unary("exp", .exp, "e^x elementwise (vectorised; within 2 ulp of the C library)."),
         unary("log", .log, "The natural logarithm elementwise (−inf at 0, NaN below)."),
         unary("sin", .sin, "sin x elementwise (radians)."),
         unary("cos", .cos, "cos x elementwise (radians)."),

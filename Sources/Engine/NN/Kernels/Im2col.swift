@@ -33,7 +33,7 @@ struct WindowGeometry: Equatable {
     }
 }
 
-/// im2col and col2im over a chunk of a batch, with the batch folded into the columns so one
+/// im2col and col2im (serial: callers split the batch between workers) over a chunk of a batch, with the batch folded into the columns so one
 /// sgemm covers many samples: the matrix has `C·kH·kW` rows and `count·Ho·Wo` columns;
 /// entry `[(c·kH + r)·kW + s, (j·Ho + oh)·Wo + ow]` is `x[first + j, c, oh·sh − ph + r, ow·sw − pw + s]`
 /// (zero outside the image).
@@ -42,9 +42,8 @@ enum Im2col {
     static func expand(_ input: UnsafePointer<Float>, _ g: WindowGeometry, first: Int, count: Int,
                        into columns: UnsafeMutablePointer<Float>) {
         let rowLength = count * g.outPlane
-        let rows = g.patchSize
         let sampleStride = g.channels * g.inPlane
-        ParallelLoops.forEach(rows, minimumCount: 2) { row in
+        for row in 0..<g.patchSize {
             let s = row % g.kernelW
             let r = (row / g.kernelW) % g.kernelH
             let c = row / (g.kernelW * g.kernelH)
@@ -60,7 +59,8 @@ enum Im2col {
                         if valid.lowerBound > 0 { dst.update(repeating: 0, count: valid.lowerBound) }
                         let src = plane + ih * g.width - g.padW + s
                         if g.strideW == 1 {
-                            (dst + valid.lowerBound).update(from: src + valid.lowerBound, count: valid.count)
+                            // Short rows: an inline loop beats a memcpy call.
+                            for ow in valid { dst[ow] = src[ow] }
                         } else {
                             for ow in valid { dst[ow] = src[ow * g.strideW] }
                         }
@@ -78,8 +78,7 @@ enum Im2col {
                            into gradInput: UnsafeMutablePointer<Float>) {
         let rowLength = count * g.outPlane
         let sampleStride = g.channels * g.inPlane
-        // One channel per task: every input plane is written by exactly one thread.
-        ParallelLoops.forEach(g.channels, minimumCount: 2) { c in
+        for c in 0..<g.channels {
             for r in 0..<g.kernelH {
                 for s in 0..<g.kernelW {
                     let row = (c * g.kernelH + r) * g.kernelW + s

@@ -51,23 +51,28 @@ public enum Workspace {
         pool.withLock { $0.reduce(0) { $0 + $1.capacity * 4 } }
     }
 
+    /// Idle bytes kept at most; beyond it the largest idle blocks are freed.
+    static let idleLimit = 256 << 20
+
     private static func take(_ count: Int) throws -> Block {
-        // The smallest idle block that fits; else replace the largest idle block (so the pool
-        // does not accumulate ever-growing buffers) with a new one.
+        // The smallest idle block that fits; else a new one, rounded up to a multiple of 256 K
+        // floats so that layers of similar sizes share blocks.
         let reused: Block? = pool.withLock { blocks in
-            if let i = blocks.indices.filter({ blocks[$0].capacity >= count }).min(by: { blocks[$0].capacity < blocks[$1].capacity }) {
-                return blocks.remove(at: i)
-            }
-            if let i = blocks.indices.max(by: { blocks[$0].capacity < blocks[$1].capacity }) {
-                blocks.remove(at: i)
-            }
-            return nil
+            guard let i = blocks.indices.filter({ blocks[$0].capacity >= count }).min(by: { blocks[$0].capacity < blocks[$1].capacity }) else { return nil }
+            return blocks.remove(at: i)
         }
-        return try reused ?? Block(capacity: count)
+        if let reused { return reused }
+        let granule = 1 << 18
+        return try Block(capacity: (count + granule - 1) / granule * granule)
     }
 
     private static func give(_ block: Block) {
-        pool.withLock { $0.append(block) }
+        pool.withLock { blocks in
+            blocks.append(block)
+            while blocks.reduce(0, { $0 + $1.capacity * 4 }) > idleLimit, let i = blocks.indices.max(by: { blocks[$0].capacity < blocks[$1].capacity }) {
+                blocks.remove(at: i)
+            }
+        }
     }
 }
 

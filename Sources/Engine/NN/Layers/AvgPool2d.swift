@@ -5,7 +5,6 @@ public final class AvgPool2d: Layer {
     public let kernel: (height: Int, width: Int)
     public let stride: (height: Int, width: Int)
     public let padding: (height: Int, width: Int)
-    private var gradInput: Tensor?
     private var inputShape: [Int] = []
 
     public init(name: String = "", kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws {
@@ -73,8 +72,7 @@ public final class AvgPool2d: Layer {
 
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {
         let dy = try checkedGradient(gradOutput)
-        let dx = try Buffers.reuse(gradInput, shape: inputShape)
-        gradInput = dx
+        let dx = try TensorPool.acquire(inputShape)
         let g = geometry(inputShape[1], inputShape[2], inputShape[3])
         let planes = inputShape[0] * inputShape[1]
         let dyp = dy.mutablePointer(as: Float.self), dxp = dx.mutablePointer(as: Float.self)

@@ -17,7 +17,6 @@ public final class BasicBlock: Layer {
     public let add: ResidualAdd
     public let relu2: ReLU
     private var input: Tensor?
-    private var gradInput: Tensor?
 
     public init(name: String = "", inChannels: Int, outChannels: Int, stride: Int = 1, initializer: Initializer = .pytorch,
                 generator: inout RandomGenerator) throws {
@@ -104,26 +103,37 @@ public final class BasicBlock: Layer {
             throw inputError("float32 N×\(inChannels)×H×W", input)
         }
         let x = try input.contiguous()
-        let branch = try bn2.forward(conv2.forward(relu1.forward(bn1.forward(conv1.forward(x)))))
+        let branch = try bn2.forward(conv2.forward(relu1.forwardInPlace(bn1.forward(conv1.forward(x)))))
         let short = try downsample?.forward(x) ?? x
-        let y = try relu2.forward(add.add(branch, short))
+        let y = try relu2.forwardInPlace(add.add(branch, short))
         self.input = x
         output = y
         return y
     }
 
+    /// Backward through both paths: the gradient at the addition goes to the residual branch
+    /// and to the shortcut, and their input gradients are summed. Intermediate gradients go back
+    /// to ``TensorPool`` as soon as they are consumed.
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {
         guard let x = input, output != nil else { throw EngineError("\(name) (BasicBlock): backward called before forward") }
         let g = try add.backward(relu2.backward(gradOutput))
-        let main = try conv1.backward(bn1.backward(relu1.backward(conv2.backward(bn2.backward(g)))))
+        var main = g
+        for layer in [bn2, conv2, relu1, bn1, conv1] as [Layer] {
+            let next = try layer.backward(main)
+            if main !== g { TensorPool.release(main, unlessSharedWith: next) }
+            main = next
+        }
         let short = try downsample?.backward(g) ?? g
-        let dx = try Buffers.reuse(gradInput, shape: x.shape)
-        gradInput = dx
-        if needsInputGradient {
-            let a = main.mutablePointer(as: Float.self), b = short.mutablePointer(as: Float.self), d = dx.mutablePointer(as: Float.self)
-            ParallelLoops.forRanges(dx.count) { range in
-                for i in range { d[i] = a[i] + b[i] }
-            }
+        defer {
+            if short !== g { TensorPool.release(short) }
+            if g.storage !== gradOutput.storage { TensorPool.release(g) }
+        }
+        guard needsInputGradient else { return main }
+        defer { TensorPool.release(main) }
+        let dx = try TensorPool.acquire(x.shape)
+        let a = main.mutablePointer(as: Float.self), b = short.mutablePointer(as: Float.self), d = dx.mutablePointer(as: Float.self)
+        ParallelLoops.forRanges(dx.count) { range in
+            VectorOps.add(a + range.lowerBound, b + range.lowerBound, d + range.lowerBound, range.count)
         }
         return dx
     }

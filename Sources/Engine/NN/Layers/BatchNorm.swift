@@ -17,7 +17,6 @@ public class BatchNorm: Layer {
     public let runningMean: Tensor
     public let runningVar: Tensor
     private var input: Tensor?
-    private var gradInput: Tensor?
     /// Mean and 1/√(var+ε) used by the last forward, per channel.
     private var savedMean: [Float] = []
     private var savedInvStd: [Float] = []
@@ -91,16 +90,13 @@ public class BatchNorm: Layer {
                         var total = 0.0
                         for j in 0..<n {
                             let p = xp + (j * c + ch) * plane
-                            total += plane == 1 ? Double(p[0]) : VectorOps.sumAndSquares(p, plane).0
+                            total += plane == 1 ? Double(p[0]) : Double(VectorOps.sum(p, plane))
                         }
                         mean = total / Double(m)
                         var squares = 0.0
                         let mf = Float(mean)
                         for j in 0..<n {
-                            let p = xp + (j * c + ch) * plane
-                            var acc: Float = 0
-                            for i in 0..<plane { let d = p[i] - mf; acc += d * d }
-                            squares += Double(acc)
+                            squares += Double(VectorOps.squaredDeviations(xp + (j * c + ch) * plane, plane, mean: mf))
                         }
                         variance = squares / Double(m)
                         rm[ch] = Float((1 - mom) * Double(rm[ch]) + mom * mean)
@@ -116,8 +112,7 @@ public class BatchNorm: Layer {
                     let shift = beta[ch] - Float(mean) * scale
                     for j in 0..<n {
                         let offset = (j * c + ch) * plane
-                        let src = xp + offset, dst = yp + offset
-                        for i in 0..<plane { dst[i] = src[i] * scale + shift }
+                        VectorOps.affine(xp + offset, yp + offset, plane, scale: scale, shift: shift)
                     }
                 }
             }
@@ -135,8 +130,7 @@ public class BatchNorm: Layer {
         guard let x = input else { throw EngineError("\(name) (\(kind)): backward called before forward") }
         let n = x.shape[0], c = features, plane = planeSize(x)
         let m = n * plane
-        let dx = try Buffers.reuse(gradInput, shape: x.shape)
-        gradInput = dx
+        let dx = try TensorPool.acquire(x.shape)
         let xp = x.mutablePointer(as: Float.self), dyp = dy.mutablePointer(as: Float.self), dxp = dx.mutablePointer(as: Float.self)
         let gamma = weight.value.mutablePointer(as: Float.self)
         let dgamma = weight.gradient.mutablePointer(as: Float.self), dbeta = bias.gradient.mutablePointer(as: Float.self)
@@ -150,9 +144,7 @@ public class BatchNorm: Layer {
                     var sumDy = 0.0, sumDyXc = 0.0
                     for j in 0..<n {
                         let offset = (j * c + ch) * plane
-                        let g = dyp + offset, v = xp + offset
-                        var s: Float = 0, sx: Float = 0
-                        for i in 0..<plane { s += g[i]; sx += g[i] * (v[i] - mean) }
+                        let (s, sx) = VectorOps.sumAndCenteredDot(dyp + offset, xp + offset, plane, mean: mean)
                         sumDy += Double(s)
                         sumDyXc += Double(sx)
                     }
@@ -167,14 +159,12 @@ public class BatchNorm: Layer {
                         let k = Float(sumDyXhat / Double(m)) * inv  // multiplies (x − μ)
                         for j in 0..<n {
                             let offset = (j * c + ch) * plane
-                            let g = dyp + offset, v = xp + offset, d = dxp + offset
-                            for i in 0..<plane { d[i] = scale * (g[i] - meanDy - (v[i] - mean) * k) }
+                            VectorOps.batchNormGradient(dyp + offset, xp + offset, dxp + offset, plane, scale: scale, meanG: meanDy, mean: mean, k: k)
                         }
                     } else {
                         for j in 0..<n {
                             let offset = (j * c + ch) * plane
-                            let g = dyp + offset, d = dxp + offset
-                            for i in 0..<plane { d[i] = scale * g[i] }
+                            VectorOps.scale(dyp + offset, dxp + offset, plane, by: scale)
                         }
                     }
                 }

@@ -18,10 +18,9 @@ public final class Conv2d: Layer {
     public let weight: Parameter
     public let bias: Parameter?
     private var input: Tensor?
-    private var gradInput: Tensor?
 
-    /// Largest im2col chunk, in floats (the chunk holds at least one sample).
-    static let chunkBudget = 4 << 20
+    /// Largest im2col chunk per worker, in floats (a chunk holds at least one sample).
+    nonisolated(unsafe) static var chunkBudget = 1 << 20
 
     public init(name: String = "", inChannels: Int, outChannels: Int, kernel: (Int, Int), stride: (Int, Int) = (1, 1),
                 padding: (Int, Int) = (0, 0), bias: Bool = true, initializer: Initializer = .pytorch,
@@ -117,6 +116,9 @@ public final class Conv2d: Layer {
         let x = try input.contiguous()
         let n = x.shape[0]
         let g = geometry(height: x.shape[2], width: x.shape[3])
+        guard g.patchSize * g.outPlane < Int(Int32.max), outChannels * g.outPlane < Int(Int32.max) else {
+            throw inputError("images small enough for 32-bit BLAS sizes", input)
+        }
         let y = try Buffers.reuse(output, shape: [n] + outShape)
         let k = outChannels, plane = g.outPlane, patch = g.patchSize
         let chunk = chunkSize(g, batch: n)
@@ -124,24 +126,29 @@ public final class Conv2d: Layer {
         let yp = y.mutablePointer(as: Float.self)
         let wp = weight.value.mutablePointer(as: Float.self)
         let bp = bias?.value.mutablePointer(as: Float.self)
-        try Workspace.withBuffers(patch * chunk * plane, k * chunk * plane) { cols, product in
-            var first = 0
-            while first < n {
-                let count = min(chunk, n - first)
-                let columns = count * plane
-                Im2col.expand(xp, g, first: first, count: count, into: cols)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(k), Int32(columns), Int32(patch),
-                            1, wp, Int32(patch), cols, Int32(columns), 0, product, Int32(columns))
-                // product is K × (count·plane); scatter each sample's K × plane block into NCHW.
-                ParallelLoops.forEach(k, minimumCount: 2) { ch in
-                    let b = bp?[ch] ?? 0
-                    for j in 0..<count {
-                        let src = product + ch * columns + j * plane
-                        let dst = yp + ((first + j) * k + ch) * plane
-                        for i in 0..<plane { dst[i] = src[i] + b }
+        let workers = min(BLASWorkers.count, max(n, 1))
+        try BLASWorkers.run(workers) { w in
+            let mine = BLASWorkers.share(n, w, workers)
+            if mine.isEmpty { return }
+            let size = min(chunk, mine.count)
+            try Workspace.withBuffers(patch * size * plane, k * size * plane) { cols, product in
+                var first = mine.lowerBound
+                while first < mine.upperBound {
+                    let count = min(size, mine.upperBound - first)
+                    let columns = count * plane
+                    Im2col.expand(xp, g, first: first, count: count, into: cols)
+                    // product (K × count·plane) = W (K × patch) · cols (patch × count·plane)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(k), Int32(columns), Int32(patch),
+                                1, wp, Int32(patch), cols, Int32(columns), 0, product, Int32(columns))
+                    // Scatter each sample's K × plane block into NCHW, adding the bias.
+                    for ch in 0..<k {
+                        let b = bp?[ch] ?? 0
+                        for j in 0..<count {
+                            VectorOps.affine(product + ch * columns + j * plane, yp + ((first + j) * k + ch) * plane, plane, scale: 1, shift: b)
+                        }
                     }
+                    first += count
                 }
-                first += count
             }
         }
         self.input = x
@@ -156,13 +163,11 @@ public final class Conv2d: Layer {
         let g = geometry(height: x.shape[2], width: x.shape[3])
         let k = outChannels, plane = g.outPlane, patch = g.patchSize
         let chunk = chunkSize(g, batch: n)
-        let dx = try Buffers.reuse(gradInput, shape: x.shape)
-        gradInput = dx
+        let dx = try TensorPool.acquire(x.shape)
         let xp = UnsafePointer(x.mutablePointer(as: Float.self))
         let dyp = dy.mutablePointer(as: Float.self)
         let dxp = dx.mutablePointer(as: Float.self)
         let wp = weight.value.mutablePointer(as: Float.self)
-        let dwp = weight.gradient.mutablePointer(as: Float.self)
         if let bias {
             // ∂b[k] += Σ_{n,pixel} ∂y[n,k,pixel]
             let db = bias.gradient.mutablePointer(as: Float.self)
@@ -173,29 +178,51 @@ public final class Conv2d: Layer {
             }
         }
         let needDx = needsInputGradient
-        if needDx { dxp.update(repeating: 0, count: dx.count) }
-        try Workspace.withBuffers(patch * chunk * plane, k * chunk * plane) { cols, gathered in
-            var first = 0
-            while first < n {
-                let count = min(chunk, n - first)
-                let columns = count * plane
-                // Gather ∂Y for the chunk as K × (count·plane).
-                ParallelLoops.forEach(k, minimumCount: 2) { ch in
-                    for j in 0..<count {
-                        (gathered + ch * columns + j * plane).update(from: dyp + ((first + j) * k + ch) * plane, count: plane)
+        let workers = min(BLASWorkers.count, max(n, 1))
+        // Worker 0 accumulates ∂W straight into the gradient; the others into partials from the
+        // shared workspace, added afterwards in worker order (deterministic).
+        let dwp = weight.gradient.mutablePointer(as: Float.self)
+        let size = k * patch
+        try Workspace.withBuffer(count: max(workers - 1, 1) * size) { partials in
+            try BLASWorkers.run(workers) { w in
+                let mine = BLASWorkers.share(n, w, workers)
+                let dw = w == 0 ? dwp : partials + (w - 1) * size
+                if w > 0 { dw.update(repeating: 0, count: size) }
+                if mine.isEmpty { return }
+                let samples = min(chunk, mine.count)
+                if needDx {
+                    (dxp + mine.lowerBound * g.channels * g.inPlane).update(repeating: 0, count: mine.count * g.channels * g.inPlane)
+                }
+                try Workspace.withBuffers(patch * samples * plane, k * samples * plane) { cols, gathered in
+                    var first = mine.lowerBound
+                    while first < mine.upperBound {
+                        let count = min(samples, mine.upperBound - first)
+                        let columns = count * plane
+                        // Gather ∂Y for the chunk as K × (count·plane).
+                        for ch in 0..<k {
+                            for j in 0..<count {
+                                (gathered + ch * columns + j * plane).update(from: dyp + ((first + j) * k + ch) * plane, count: plane)
+                            }
+                        }
+                        Im2col.expand(xp, g, first: first, count: count, into: cols)
+                        // ∂W (K × patch) += ∂Y (K × columns) · colsᵀ (columns × patch)
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(k), Int32(patch), Int32(columns),
+                                    1, gathered, Int32(columns), cols, Int32(columns), 1, dw, Int32(patch))
+                        if needDx {
+                            // ∂cols (patch × columns) = Wᵀ (patch × K) · ∂Y (K × columns), reusing cols.
+                            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(patch), Int32(columns), Int32(k),
+                                        1, wp, Int32(patch), gathered, Int32(columns), 0, cols, Int32(columns))
+                            Im2col.accumulate(cols, g, first: first, count: count, into: dxp)
+                        }
+                        first += count
                     }
                 }
-                Im2col.expand(xp, g, first: first, count: count, into: cols)
-                // ∂W (K × patch) += ∂Y (K × columns) · colsᵀ (columns × patch)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(k), Int32(patch), Int32(columns),
-                            1, gathered, Int32(columns), cols, Int32(columns), 1, dwp, Int32(patch))
-                if needDx {
-                    // ∂cols (patch × columns) = Wᵀ (patch × K) · ∂Y (K × columns), reusing cols.
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(patch), Int32(columns), Int32(k),
-                                1, wp, Int32(patch), gathered, Int32(columns), 0, cols, Int32(columns))
-                    Im2col.accumulate(cols, g, first: first, count: count, into: dxp)
+            }
+            for w in 1..<max(workers, 1) {
+                let part = partials + (w - 1) * size
+                ParallelLoops.forRanges(size) { range in
+                    VectorOps.add(dwp + range.lowerBound, part + range.lowerBound, dwp + range.lowerBound, range.count)
                 }
-                first += count
             }
         }
         return dx

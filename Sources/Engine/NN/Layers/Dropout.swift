@@ -8,7 +8,6 @@ public final class Dropout: Layer {
     private var generator: RandomGenerator
     private let seed: UInt64
     private var mask: Tensor?
-    private var gradInput: Tensor?
     private var passedThrough = false
 
     public init(name: String = "", probability: Double = 0.5, seed: UInt64 = 0) throws {
@@ -62,8 +61,7 @@ public final class Dropout: Layer {
         let dy = try checkedGradient(gradOutput)
         if passedThrough { return dy }
         guard let m = mask else { throw EngineError("\(name) (Dropout): backward called before forward") }
-        let dx = try Buffers.reuse(gradInput, shape: dy.shape)
-        gradInput = dx
+        let dx = try TensorPool.acquire(dy.shape)
         let mp = m.mutablePointer(as: Float.self), dyp = dy.mutablePointer(as: Float.self), dxp = dx.mutablePointer(as: Float.self)
         for i in 0..<dy.count { dxp[i] = dyp[i] * mp[i] }
         return dx

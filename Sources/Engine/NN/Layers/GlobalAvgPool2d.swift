@@ -1,7 +1,6 @@
 /// Global average pooling: `N × C × H × W → N × C`, `y[n,c] = (1/(H·W)) Σ_{h,w} x[n,c,h,w]`
 /// (PyTorch's `AdaptiveAvgPool2d(1)` followed by a flatten). Backward spreads `∂y/(H·W)`.
 public final class GlobalAvgPool2d: Layer {
-    private var gradInput: Tensor?
     private var inputShape: [Int] = []
 
     public override init(name: String = "") {
@@ -41,8 +40,7 @@ public final class GlobalAvgPool2d: Layer {
 
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {
         let dy = try checkedGradient(gradOutput)
-        let dx = try Buffers.reuse(gradInput, shape: inputShape)
-        gradInput = dx
+        let dx = try TensorPool.acquire(inputShape)
         let planes = inputShape[0] * inputShape[1], plane = inputShape[2] * inputShape[3]
         let dyp = dy.mutablePointer(as: Float.self), dxp = dx.mutablePointer(as: Float.self)
         let scale = 1 / Float(plane)

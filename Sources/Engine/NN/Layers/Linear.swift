@@ -11,7 +11,6 @@ public final class Linear: Layer {
     public let weight: Parameter
     public let bias: Parameter?
     private var input: Tensor?
-    private var gradInput: Tensor?
 
     /// A layer with weights drawn by `initializer` from `generator`.
     public init(name: String = "", inFeatures: Int, outFeatures: Int, bias: Bool = true,
@@ -59,17 +58,22 @@ public final class Linear: Layer {
         }
         let x = try input.contiguous()
         let n = x.shape[0]
+        guard n < Int(Int32.max) / max(inFeatures, outFeatures) else { throw inputError("a batch small enough for 32-bit BLAS sizes", input) }
         let y = try Buffers.reuse(output, shape: [n, outFeatures])
         let yp = y.mutablePointer(as: Float.self)
         if let bias {
             let b = bias.value.mutablePointer(as: Float.self)
             for i in 0..<n { (yp + i * outFeatures).update(from: b, count: outFeatures) }
         }
-        if n > 0 {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(outFeatures), Int32(inFeatures),
-                        1, x.mutablePointer(as: Float.self), Int32(inFeatures),
-                        weight.value.mutablePointer(as: Float.self), Int32(inFeatures),
-                        bias == nil ? 0 : 1, yp, Int32(outFeatures))
+        let (i, o) = (inFeatures, outFeatures)
+        let xp = x.mutablePointer(as: Float.self), wp = weight.value.mutablePointer(as: Float.self)
+        let beta: Float = bias == nil ? 0 : 1
+        let workers = min(BLASWorkers.count, max(n, 1))
+        try BLASWorkers.run(workers) { w in
+            let rows = BLASWorkers.share(n, w, workers)
+            if rows.isEmpty { return }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows.count), Int32(o), Int32(i),
+                        1, xp + rows.lowerBound * i, Int32(i), wp, Int32(i), beta, yp + rows.lowerBound * o, Int32(o))
         }
         self.input = x
         output = y
@@ -81,26 +85,33 @@ public final class Linear: Layer {
         guard let x = input else { throw EngineError("\(name) (Linear): backward called before forward") }
         let n = x.shape[0]
         let dyp = dy.mutablePointer(as: Float.self)
-        if n > 0 {
-            // ∂W (out × in) += ∂yᵀ (out × N) · x (N × in)
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(outFeatures), Int32(inFeatures), Int32(n),
-                        1, dyp, Int32(outFeatures), x.mutablePointer(as: Float.self), Int32(inFeatures),
-                        1, weight.gradient.mutablePointer(as: Float.self), Int32(inFeatures))
-            if let bias {
-                let db = bias.gradient.mutablePointer(as: Float.self)
-                for i in 0..<n {
-                    let row = dyp + i * outFeatures
-                    for j in 0..<outFeatures { db[j] += row[j] }
-                }
+        let (i, o) = (inFeatures, outFeatures)
+        let xp = x.mutablePointer(as: Float.self), wp = weight.value.mutablePointer(as: Float.self)
+        let dwp = weight.gradient.mutablePointer(as: Float.self)
+        if let bias, n > 0 {
+            let db = bias.gradient.mutablePointer(as: Float.self)
+            for r in 0..<n {
+                let row = dyp + r * o
+                for j in 0..<o { db[j] += row[j] }
             }
         }
-        let dx = try Buffers.reuse(gradInput, shape: [n, inFeatures])
-        gradInput = dx
-        if needsInputGradient && n > 0 {
-            // ∂x (N × in) = ∂y (N × out) · W (out × in)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(inFeatures), Int32(outFeatures),
-                        1, dyp, Int32(outFeatures), weight.value.mutablePointer(as: Float.self), Int32(inFeatures),
-                        0, dx.mutablePointer(as: Float.self), Int32(inFeatures))
+        let dx = try TensorPool.acquire([n, i])
+        let dxp = dx.mutablePointer(as: Float.self)
+        let needDx = needsInputGradient
+        let workers = min(BLASWorkers.count, max(min(n, o), 1))
+        try BLASWorkers.run(workers) { w in
+            // ∂W rows (output features) split between workers: ∂W[f] += Σₙ ∂y[n, f]·x[n]
+            let features = BLASWorkers.share(o, w, workers)
+            if !features.isEmpty && n > 0 {
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(features.count), Int32(i), Int32(n),
+                            1, dyp + features.lowerBound, Int32(o), xp, Int32(i), 1, dwp + features.lowerBound * i, Int32(i))
+            }
+            // ∂x rows split between workers: ∂x (N × in) = ∂y (N × out) · W (out × in)
+            let rows = BLASWorkers.share(n, w, workers)
+            if needDx && !rows.isEmpty {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows.count), Int32(i), Int32(o),
+                            1, dyp + rows.lowerBound * o, Int32(o), wp, Int32(i), 0, dxp + rows.lowerBound * i, Int32(i))
+            }
         }
         return dx
     }

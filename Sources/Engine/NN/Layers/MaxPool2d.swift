@@ -5,7 +5,6 @@ public final class MaxPool2d: Layer {
     public let kernel: (height: Int, width: Int)
     public let stride: (height: Int, width: Int)
     public let padding: (height: Int, width: Int)
-    private var gradInput: Tensor?
     private var inputShape: [Int] = []
     /// Index within its input plane of each output's winner.
     private var winners: [Int32] = []
@@ -86,8 +85,7 @@ public final class MaxPool2d: Layer {
 
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {
         let dy = try checkedGradient(gradOutput)
-        let dx = try Buffers.reuse(gradInput, shape: inputShape)
-        gradInput = dx
+        let dx = try TensorPool.acquire(inputShape)
         let planes = inputShape[0] * inputShape[1]
         let inPlane = inputShape[2] * inputShape[3], outPlane = dy.count / max(planes, 1)
         let dyp = dy.mutablePointer(as: Float.self), dxp = dx.mutablePointer(as: Float.self)

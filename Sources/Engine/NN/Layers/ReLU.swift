@@ -1,6 +1,7 @@
 /// Rectified linear unit, `y = max(0, x)`; backward `∂x = ∂y · [y > 0]`.
 public final class ReLU: Layer {
-    private var gradInput: Tensor?
+    /// The buffer out-of-place forwards write to (in-place ones write to their input).
+    private var ownBuffer: Tensor?
 
     public override init(name: String = "") {
         super.init(name: name)
@@ -18,23 +19,41 @@ public final class ReLU: Layer {
     public override func forward(_ input: Tensor) throws -> Tensor {
         guard input.dtype == .float32, input.rank >= 1 else { throw inputError("a float32 batch", input) }
         let x = try input.contiguous()
-        let y = try Buffers.reuse(output, shape: x.shape)
+        let y = try Buffers.reuse(ownBuffer, shape: x.shape)
+        ownBuffer = y
         let xp = x.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)
         ParallelLoops.forRanges(x.count) { range in
-            for i in range { yp[i] = xp[i] > 0 ? xp[i] : 0 }
+            VectorOps.relu(xp + range.lowerBound, yp + range.lowerBound, range.count)
         }
         output = y
         return y
     }
 
+    /// Forward that, in training mode, writes the result over `input` (a buffer the previous
+    /// layer owns and does not need again): containers use it after layers that keep their
+    /// input, not their output, for backward. In evaluation mode (recording) it never does.
+    func forwardInPlace(_ input: Tensor) throws -> Tensor {
+        guard isTraining, input.dtype == .float32, input.isContiguous, input.rank >= 1 else { return try forward(input) }
+        let p = input.mutablePointer(as: Float.self)
+        ParallelLoops.forRanges(input.count) { range in
+            VectorOps.relu(p + range.lowerBound, p + range.lowerBound, range.count)
+        }
+        output = input
+        return input
+    }
+
+    /// Whether a ReLU may overwrite the output of `previous` (see ``forwardInPlace(_:)``).
+    static func mayOverwrite(_ previous: Layer) -> Bool {
+        previous is Conv2d || previous is Linear || previous is BatchNorm
+    }
+
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {
         let dy = try checkedGradient(gradOutput)
         guard let y = output else { throw EngineError("\(name) (ReLU): backward called before forward") }
-        let dx = try Buffers.reuse(gradInput, shape: y.shape)
-        gradInput = dx
+        let dx = try TensorPool.acquire(y.shape)
         let yp = y.mutablePointer(as: Float.self), dyp = dy.mutablePointer(as: Float.self), dxp = dx.mutablePointer(as: Float.self)
         ParallelLoops.forRanges(y.count) { range in
-            for i in range { dxp[i] = yp[i] > 0 ? dyp[i] : 0 }
+            VectorOps.reluBackward(yp + range.lowerBound, dyp + range.lowerBound, dxp + range.lowerBound, range.count)
         }
         return dx
     }

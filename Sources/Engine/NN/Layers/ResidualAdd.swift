@@ -28,7 +28,7 @@ public final class ResidualAdd: Layer {
         let y = try Buffers.reuse(output, shape: x.shape)
         let xp = x.mutablePointer(as: Float.self), zp = z.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)
         ParallelLoops.forRanges(y.count) { range in
-            for i in range { yp[i] = xp[i] + zp[i] }
+            VectorOps.add(xp + range.lowerBound, zp + range.lowerBound, yp + range.lowerBound, range.count)
         }
         output = y
         return y

@@ -81,17 +81,34 @@ public final class Sequential: Layer {
         return total
     }
 
+    /// Runs the chain. In training mode a ReLU that follows a convolution, linear or BatchNorm
+    /// layer overwrites that layer's output (none of them needs its output for backward), which
+    /// saves one activation-sized buffer per such pair.
     public override func forward(_ input: Tensor) throws -> Tensor {
         var x = input
-        for layer in layers { x = try layer.forward(x) }
+        for (i, layer) in layers.enumerated() {
+            if i > 0, let relu = layer as? ReLU, ReLU.mayOverwrite(layers[i - 1]) {
+                x = try relu.forwardInPlace(x)
+            } else {
+                x = try layer.forward(x)
+            }
+        }
         output = x
         return x
     }
 
+    /// Backpropagates through the chain in reverse, handing each intermediate gradient back to
+    /// ``TensorPool`` once the layer before has consumed it.
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {
         guard output != nil else { throw EngineError("\(name.isEmpty ? "Sequential" : name): backward called before forward") }
         var g = gradOutput
-        for layer in layers.reversed() { g = try layer.backward(g) }
+        var owned = false  // whether g is ours to release (not the caller's, nor a view of it)
+        for layer in layers.reversed() {
+            let next = try layer.backward(g)
+            if owned { TensorPool.release(g, unlessSharedWith: next) }
+            owned = next.storage !== g.storage || owned
+            g = next
+        }
         return g
     }
 

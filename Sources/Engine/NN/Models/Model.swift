@@ -22,6 +22,7 @@ public final class Model {
         self.title = title
         self.inputShape = inputShape
         if let inputShape { _ = try root.outputShape(for: inputShape) }
+        _ = AllocatorTuning.applied
     }
 
     // MARK: structure

@@ -66,14 +66,24 @@ public final class SGD {
                 let buffer = try velocity[k] ?? Tensor(zeros: p.value.shape)
                 velocity[k] = buffer
                 let v = buffer.mutablePointer(as: Float.self)
-                let nest = nesterov
                 let fresh = first || buffer.count != n
+                let nest = nesterov
                 ParallelLoops.forRanges(n) { range in
-                    for i in range {
-                        let d = g[i] + wd * w[i]
-                        let vi = fresh ? d : mu * v[i] + d
-                        v[i] = vi
-                        w[i] -= lr * (nest ? d + mu * vi : vi)
+                    // v ← μ·v + (g + λw) (v ← g + λw on the first step); w ← w − η·(Nesterov ? d + μ·v : v)
+                    let keep: Float = fresh ? 0 : mu
+                    if nest {
+                        for i in range {
+                            let d = g[i] + wd * w[i]
+                            let vi = keep * v[i] + d
+                            v[i] = vi
+                            w[i] -= lr * (d + mu * vi)
+                        }
+                    } else {
+                        for i in range {
+                            let vi = keep * v[i] + (g[i] + wd * w[i])
+                            v[i] = vi
+                            w[i] -= lr * vi
+                        }
                     }
                 }
                 p.applyMask(to: buffer)

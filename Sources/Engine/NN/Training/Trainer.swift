@@ -119,7 +119,8 @@ public final class Trainer {
                 let result = try CrossEntropy.evaluate(logits: logits, labels: batch.labels, reuse: reuse)
                 gradientBuffer = result.gradient
                 model.zeroGradients()
-                try model.backward(result.gradient, inputGradient: false)
+                let inputGradient = try model.backward(result.gradient, inputGradient: false)
+                TensorPool.release(inputGradient, unlessSharedWith: result.gradient)
                 try optimizer.step()
                 let n = batch.labels.count
                 lossSum += result.loss * Double(n)

@@ -1,0 +1,57 @@
+import Testing
+@testable import Engine
+
+/// Recycled gradient buffers and in-place ReLUs never touch the caller's tensors and never
+/// change results.
+@Suite struct BufferReuseTests {
+    @Test func callersTensorsAreNeitherModifiedNorRecycled() throws {
+        var rng = RandomGenerator(seed: 1)
+        // Flatten and Dropout(0) return views of / the very gradient they are given.
+        let m = try Model(root: Sequential([Flatten(), Dropout(probability: 0), Linear(inFeatures: 12, outFeatures: 3, generator: &rng), ReLU(), Flatten()]),
+                          inputShape: [3, 4], title: "t")
+        let x = try Tensor.randn([5, 3, 4], seed: 2)
+        let xCopy = try x.copy()
+        let dy = try Tensor.randn([5, 3], seed: 3)
+        let dyCopy = try dy.copy()
+        for _ in 0..<3 {
+            _ = try m.forward(x)
+            let dx = try m.backward(dy)
+            #expect(dx.storage !== dy.storage && dx.storage !== x.storage)
+            TensorPool.release(dx, unlessSharedWith: dy)
+        }
+        #expect(x.scalars(as: Float.self) == xCopy.scalars(as: Float.self))
+        #expect(dy.scalars(as: Float.self) == dyCopy.scalars(as: Float.self))
+        // A model whose backward returns the caller's own gradient: it must not be recycled.
+        let pass = try Model(root: Sequential([Flatten(), Flatten()]), inputShape: [2], title: "p")
+        _ = try pass.forward(try Tensor.zeros([4, 2]))
+        let g = try Tensor.randn([4, 2], seed: 4)
+        let back = try pass.backward(g)
+        TensorPool.release(back, unlessSharedWith: g)
+        let fresh = try TensorPool.acquire([4, 2])
+        #expect(fresh.storage !== g.storage)
+    }
+
+    @Test func inPlaceReLUGivesTheSameGradientsAsOutOfPlace() throws {
+        // The same network as one Sequential (ReLU after BatchNorm runs in place) and as a
+        // hand-driven chain of its layers (every ReLU out of place).
+        var rng = RandomGenerator(seed: 5)
+        let layers: [Layer] = [
+            try Conv2d(inChannels: 2, outChannels: 3, kernel: (3, 3), padding: (1, 1), generator: &rng), try BatchNorm2d(features: 3), ReLU(),
+            Flatten(), try Linear(inFeatures: 48, outFeatures: 4, generator: &rng), ReLU(), try Linear(inFeatures: 4, outFeatures: 2, generator: &rng),
+        ]
+        let chain = try Sequential(layers.map { try $0.copy() })
+        let net = try Sequential(layers)
+        let x = try Tensor.randn([3, 2, 4, 4], seed: 6)
+        let y1 = try net.forward(x).copy()
+        var h = x
+        for l in chain.layers { h = try l.forward(h) }
+        #expect(y1.scalars(as: Float.self) == h.scalars(as: Float.self))
+        let dy = try Tensor.randn([3, 2], seed: 7)
+        _ = try net.backward(dy)
+        var g = dy
+        for l in chain.layers.reversed() { g = try l.backward(g) }
+        let p1 = GradientCheck.parameters(of: net).map { $0.gradient.scalars(as: Float.self) }
+        let p2 = GradientCheck.parameters(of: chain).map { $0.gradient.scalars(as: Float.self) }
+        #expect(p1 == p2)
+    }
+}
