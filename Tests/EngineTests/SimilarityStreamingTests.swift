@@ -82,3 +82,17 @@ import Testing
         #expect(throws: EngineError.self) { try SimilarityMeasure.cka(.rbf(sigma: 1), debiased: false).compute(from: acc) }
     }
 }
+
+extension SimilarityStreamingTests {
+    @Test func covarianceBlocksAndScatterBlocksDescribeTheSameStatistics() throws {
+        let x = F.normals(4, 300, seed: 60), y = F.normals(3, 300, seed: 61)
+        let s = try JointStatistics(F.layer(x, "x"), F.layer(y, "y"))
+        let rebuilt = JointStatistics(count: s.count, mean1: s.mean1, mean2: s.mean2, sxx: s.sxx, syy: s.syy, sxy: s.sxy)
+        for (a, b) in zip(s.scatterXX.elements + s.scatterXY.elements, rebuilt.scatterXX.elements + rebuilt.scatterXY.elements) {
+            #expect(abs(a - b) <= 1e-12 * max(1, abs(a)))
+        }
+        for measure in F.streamingMeasures {
+            #expect(abs(try measure.compute(from: s).value - measure.compute(from: rebuilt).value) < 1e-12, "\(measure.name)")
+        }
+    }
+}

@@ -47,6 +47,18 @@ public struct JointStatistics: Sendable {
         self.scatterXY = scatterXY
     }
 
+    /// Statistics from covariance blocks Sxx, Syy, Sxy (divided by m − 1), as an earlier version
+    /// of this type stored them; they are kept as scatter, (m − 1) × each block.
+    public init(count: Int, mean1: [Double], mean2: [Double], sxx: Matrix, syy: Matrix, sxy: Matrix) {
+        func scatter(_ m: Matrix) -> Matrix {
+            var r = m
+            let f = Double(max(count - 1, 0))
+            for i in r.elements.indices { r.elements[i] *= f }
+            return r
+        }
+        self.init(count: count, mean1: mean1, mean2: mean2, scatterXX: scatter(sxx), scatterYY: scatter(syy), scatterXY: scatter(sxy))
+    }
+
     /// The statistics of two full layers (one pass for the means, one blocked BLAS pass over
     /// the centred data). The layers must have the same number of datapoints.
     public init(_ x: LayerActivations, _ y: LayerActivations) throws {
@@ -57,6 +69,10 @@ public struct JointStatistics: Sendable {
 
     /// Covariance of X, Sxx = scatter / (m − 1) (a copy).
     public var covarianceXX: Matrix { scaled(scatterXX) }
+    /// The covariance blocks under their earlier names (copies): ``covarianceXX`` …
+    public var sxx: Matrix { covarianceXX }
+    public var syy: Matrix { covarianceYY }
+    public var sxy: Matrix { covarianceXY }
     /// Covariance of Y.
     public var covarianceYY: Matrix { scaled(scatterYY) }
     /// Cross-covariance of X and Y (n1×n2).
