@@ -135,13 +135,13 @@ public enum ModelComparison {
         for r in rowRanges {
             var row: [SimilarityResult] = []
             let rows = Array(r)
-            let sxx = statistics.sxx.selecting(rows: rows, columns: rows)
+            let sxx = statistics.scatterXX.selecting(rows: rows, columns: rows)
             for c in columnRanges {
                 try Cancellation.check()
                 let columns = Array(c)
                 let pair = JointStatistics(count: statistics.count, mean1: Array(statistics.mean1[r]), mean2: Array(statistics.mean2[c]),
-                                           sxx: sxx, syy: statistics.syy.selecting(rows: columns, columns: columns),
-                                           sxy: statistics.sxy.selecting(rows: rows, columns: columns))
+                                           scatterXX: sxx, scatterYY: statistics.scatterYY.selecting(rows: columns, columns: columns),
+                                           scatterXY: statistics.scatterXY.selecting(rows: rows, columns: columns))
                 row.append(try options.measure.compute(from: pair))
             }
             results.append(row)
