@@ -28,9 +28,12 @@ let package = Package(
         .target(name: "TensorKernels", swiftSettings: optimize),
         .target(name: "TensorKernelsAVX2", dependencies: ["TensorKernels"],
                 swiftSettings: optimize + [.unsafeFlags(["-Xcc", "-mavx2"])]),
+        .target(name: "TensorKernelsAVX512", dependencies: ["TensorKernels"],
+                swiftSettings: optimize + [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mavx512dq", "-Xcc", "-mavx512vl"])]),
         // Direct convolution kernels (AVX2 + FMA), chosen at run time by Conv2d.
         .target(name: "ConvKernelsAVX2", swiftSettings: optimize + [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]),
-        .target(name: "Engine", dependencies: ["CBLAS", "CZlib", "CInterrupt", "TensorKernels", "TensorKernelsAVX2", "ConvKernelsAVX2"], swiftSettings: optimize),
+        .target(name: "Engine", dependencies: ["CBLAS", "CZlib", "CInterrupt", "TensorKernels", "TensorKernelsAVX2", "TensorKernelsAVX512", "ConvKernelsAVX2"],
+                swiftSettings: optimize),
         .target(name: "Bindings", dependencies: ["Engine", "CLua"], swiftSettings: optimize),
         .target(name: "ShellKit", dependencies: ["Bindings", "Engine", "CLua"], swiftSettings: optimize),
         .executableTarget(

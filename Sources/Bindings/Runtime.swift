@@ -20,6 +20,7 @@ public final class Runtime {
         NNModule.module,
         ModelsModule.module,
         TrainModule.module,
+        PruneModule.module,
     ]
 
     public init() throws {

@@ -2,6 +2,7 @@ import Testing
 @testable import Engine
 import TensorKernels
 import TensorKernelsAVX2
+import TensorKernelsAVX512
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -170,46 +171,78 @@ import Glibc
         #expect(throws: EngineError.self) { try Tensor.arange(0, 1e300) }
     }
 
-    @Test func avx2KernelsMatchTheBaselineBitForBit() throws {
-        guard CPUFeatures.hasAVX2 else { return }  // nothing to compare on this machine
+    /// One build of the kernels: exp, sigmoid and extreme for both element types.
+    struct KernelBuild {
+        let name: String
+        let expF: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+        let expD: (UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Void
+        let sigmoidF: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+        let sigmoidD: (UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Void
+        let extremeF: (UnsafePointer<Float>, Int, Bool) -> Float
+        let extremeD: (UnsafePointer<Double>, Int, Bool) -> Double
+    }
+
+    /// The AVX builds this machine can run (none elsewhere: then there is nothing to compare).
+    var wideBuilds: [KernelBuild] {
+        var builds: [KernelBuild] = []
+        if CPUFeatures.hasAVX2 {
+            builds.append(KernelBuild(name: "avx2", expF: AVX2Kernels.exp, expD: AVX2Kernels.exp, sigmoidF: AVX2Kernels.sigmoid,
+                                      sigmoidD: AVX2Kernels.sigmoid, extremeF: { AVX2Kernels.extreme($0, $1, smallest: $2) },
+                                      extremeD: { AVX2Kernels.extreme($0, $1, smallest: $2) }))
+        }
+        if CPUFeatures.hasAVX512 {
+            builds.append(KernelBuild(name: "avx512", expF: AVX512Kernels.exp, expD: AVX512Kernels.exp, sigmoidF: AVX512Kernels.sigmoid,
+                                      sigmoidD: AVX512Kernels.sigmoid, extremeF: { AVX512Kernels.extreme($0, $1, smallest: $2) },
+                                      extremeD: { AVX512Kernels.extreme($0, $1, smallest: $2) }))
+        }
+        return builds
+    }
+
+    @Test func wideKernelBuildsMatchTheBaselineBitForBit() throws {
         var xs: [Float] = [0, -0.0, 1, -1, 88.7, 88.8, -87.3, -103.9, -104.5, .infinity, -.infinity, .nan, 1e-30]
         var x: Float = -110
         while x < 90 { xs.append(x); x += 0.377 }
-        var a = [Float](repeating: 0, count: xs.count), b = a
-        VectorLoops.exp(xs, &a, xs.count)
-        AVX2Kernels.exp(xs, &b, xs.count)
-        #expect(zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern })
-        VectorLoops.sigmoid(xs, &a, xs.count)
-        AVX2Kernels.sigmoid(xs, &b, xs.count)
-        #expect(zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern })
         var ds: [Double] = [0, -0.0, 709.7, 709.8, -708.5, -745.2, -746, .infinity, -.infinity, .nan]
         var y = -750.0
         while y < 712 { ds.append(y); y += 1.37 }
-        var c = [Double](repeating: 0, count: ds.count), d = c
-        VectorLoops.exp(ds, &c, ds.count)
-        AVX2Kernels.exp(ds, &d, ds.count)
-        #expect(zip(c, d).allSatisfy { $0.bitPattern == $1.bitPattern })
-        VectorLoops.sigmoid(ds, &c, ds.count)
-        AVX2Kernels.sigmoid(ds, &d, ds.count)
-        #expect(zip(c, d).allSatisfy { $0.bitPattern == $1.bitPattern })
-        // Extremes: every length around the 32/16-element blocks, NaN anywhere.
+        var baseF = [Float](repeating: 0, count: xs.count), baseD = [Double](repeating: 0, count: ds.count)
+        var sigF = baseF, sigD = baseD
+        VectorLoops.exp(xs, &baseF, xs.count)
+        VectorLoops.exp(ds, &baseD, ds.count)
+        VectorLoops.sigmoid(xs, &sigF, xs.count)
+        VectorLoops.sigmoid(ds, &sigD, ds.count)
+        for build in wideBuilds {
+            var f = [Float](repeating: 0, count: xs.count), d = [Double](repeating: 0, count: ds.count)
+            build.expF(xs, &f, xs.count)
+            #expect(zip(f, baseF).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(build.name) exp float")
+            build.expD(ds, &d, ds.count)
+            #expect(zip(d, baseD).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(build.name) exp double")
+            build.sigmoidF(xs, &f, xs.count)
+            #expect(zip(f, sigF).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(build.name) sigmoid float")
+            build.sigmoidD(ds, &d, ds.count)
+            #expect(zip(d, sigD).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(build.name) sigmoid double")
+        }
+        // Extremes: every length around the 32/16-element blocks, NaN anywhere, in every build.
         for n in [1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100] {
             let f = (0..<n).map { Float(($0 * 37) % 101) - 50 }
             let g = f.map(Double.init)
             for smallest in [false, true] {
                 let want = smallest ? f.min()! : f.max()!
                 #expect(VectorLoops.extreme(f, n, smallest: smallest) == want)
-                #expect(AVX2Kernels.extreme(f, n, smallest: smallest) == want)
                 #expect(VectorLoops.extreme(g, n, smallest: smallest) == Double(want))
-                #expect(AVX2Kernels.extreme(g, n, smallest: smallest) == Double(want))
+                for build in wideBuilds {
+                    #expect(build.extremeF(f, n, smallest) == want, "\(build.name) n \(n)")
+                    #expect(build.extremeD(g, n, smallest) == Double(want), "\(build.name) n \(n)")
+                }
             }
             for at in [0, n / 2, n - 1] {
                 var h = g
                 h[at] = .nan
-                #expect(AVX2Kernels.extreme(h, n, smallest: false).isNaN && VectorLoops.extreme(h, n, smallest: true).isNaN)
+                #expect(VectorLoops.extreme(h, n, smallest: true).isNaN)
+                for build in wideBuilds { #expect(build.extremeD(h, n, false).isNaN && build.extremeF(h.map(Float.init), n, true).isNaN) }
             }
         }
-        // And the tensor path (which dispatches to AVX2) equals the scalar function.
+        // The tensor path (which dispatches to the best build) equals the scalar function.
         let t = try Tensor(shape: [xs.count], values: xs)
         #expect(try t.applying(.exp).scalars(as: Float.self).map(\.bitPattern) == xs.map { VectorExp.exp($0).bitPattern })
     }

@@ -51,11 +51,15 @@ import Testing
         let full = try JointStatistics(F.layer(x, "x"), F.layer(y, "y"))
         let streamed = try batches(F.tensor(x), F.tensor(y), sizes: Array(repeating: 10, count: 100)).statistics()
         for (a, b) in zip(full.mean1 + full.mean2, streamed.mean1 + streamed.mean2) { #expect(abs(a - b) <= 1e-12 * max(1, abs(a))) }
-        for (a, b) in zip(full.sxx.elements + full.syy.elements + full.sxy.elements,
-                          streamed.sxx.elements + streamed.syy.elements + streamed.sxy.elements) {
+        for (a, b) in zip(full.covarianceXX.elements + full.covarianceYY.elements + full.covarianceXY.elements,
+                          streamed.covarianceXX.elements + streamed.covarianceYY.elements + streamed.covarianceXY.elements) {
             #expect(abs(a - b) < 1e-10)
         }
-        #expect(abs(full.sxx[0, 0] - 1) < 0.1)   // unit variance despite the 1e6 mean
+        #expect(abs(full.covarianceXX[0, 0] - 1) < 0.1)   // unit variance despite the 1e6 mean
+        // The covariance is the textbook one: Σ (x − x̄)(y − ȳ) / (m − 1), checked on one entry.
+        let mx = (0..<1000).reduce(0.0) { $0 + x[2, $1] } / 1000, my = (0..<1000).reduce(0.0) { $0 + y[1, $1] } / 1000
+        let direct = (0..<1000).reduce(0.0) { $0 + (x[2, $1] - mx) * (y[1, $1] - my) } / 999
+        #expect(abs(streamed.covarianceXY[2, 1] - direct) < 1e-12)
     }
 
     @Test func accumulatorRejectsInconsistentBatchesWithoutChangingState() throws {
@@ -70,11 +74,25 @@ import Testing
         #expect(throws: EngineError.self) { try acc.add(F.layer(bad, "x"), F.layer(F.normals(2, 10, seed: 53), "y")) }
         let after = try acc.statistics()
         #expect(acc.count == 10 && acc.batches == 1)
-        #expect(before.sxx == after.sxx && before.sxy == after.sxy && before.mean1 == after.mean1)
+        #expect(before.scatterXX == after.scatterXX && before.scatterXY == after.scatterXY && before.mean1 == after.mean1)
         // Few datapoints for the neurons: an error from the accumulator, not a NaN.
         let small = CovarianceAccumulator()
         try small.add(F.layer(F.normals(5, 3, seed: 54), "x"), F.layer(F.normals(2, 3, seed: 55), "y"))
         #expect(throws: EngineError.self) { try SimilarityMeasure.cca(epsilon: 1e-10).compute(from: small) }
         #expect(throws: EngineError.self) { try SimilarityMeasure.cka(.rbf(sigma: 1), debiased: false).compute(from: acc) }
+    }
+}
+
+extension SimilarityStreamingTests {
+    @Test func covarianceBlocksAndScatterBlocksDescribeTheSameStatistics() throws {
+        let x = F.normals(4, 300, seed: 60), y = F.normals(3, 300, seed: 61)
+        let s = try JointStatistics(F.layer(x, "x"), F.layer(y, "y"))
+        let rebuilt = JointStatistics(count: s.count, mean1: s.mean1, mean2: s.mean2, sxx: s.sxx, syy: s.syy, sxy: s.sxy)
+        for (a, b) in zip(s.scatterXX.elements + s.scatterXY.elements, rebuilt.scatterXX.elements + rebuilt.scatterXY.elements) {
+            #expect(abs(a - b) <= 1e-12 * max(1, abs(a)))
+        }
+        for measure in F.streamingMeasures {
+            #expect(abs(try measure.compute(from: s).value - measure.compute(from: rebuilt).value) < 1e-12, "\(measure.name)")
+        }
     }
 }

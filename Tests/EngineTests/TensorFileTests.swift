@@ -189,6 +189,9 @@ final class ScratchDirectory {
             corpus.append(("method 12", badMethod))
             var lying = good
             lying[c + 24] = 0xFF; lying[c + 25] = 0xFF  // uncompressed size
+            var huge = good
+            huge[c + 24] = 0xFE; huge[c + 25] = 0xFF; huge[c + 26] = 0xFF; huge[c + 27] = 0xFF  // claims ~4 GB
+            corpus.append(("claims 4 GB uncompressed", huge))
             corpus.append(("lying size", lying))
             var offset = good
             offset[c + 42] = 0xF0; offset[c + 43] = 0xFF  // local header offset

@@ -105,3 +105,30 @@ test("trainer fields and tostring", function()
   check_eq(t.seed, 9); check_eq(t.batch, 128); check_near(t.weight_decay, 5e-4)
   check(tostring(t):find("milestones = {2}", 1, true), tostring(t))
 end)
+
+test("augmentation: the trainer applies the dataset's augmentation, reproducibly; augment = false turns it off", function()
+  local augmented = small:augment{crop = 2, flip = true}
+  local function run(ds, augment, seed)
+    local m = tiny(11)
+    train.sgd{lr = 0.05, batch = 16, epochs = 1, seed = seed or 1, augment = augment}:fit(m, ds, {progress = false})
+    return m
+  end
+  local plain = run(small, true)
+  local a1, a2 = run(augmented, true), run(augmented, true)
+  check(H.same_weights(a1, a2), "same seed, same augmentation draws")
+  check(not H.same_weights(a1, plain), "augmentation changes the batches")
+  check(H.same_weights(run(augmented, false), plain), "augment = false trains on the plain images")
+  -- The same data order as `ds:batches(n, {shuffle = true, seed = s, augment = true})`: the first
+  -- batch the trainer sees is the first batch of that iterator.
+  local seen
+  local m = tiny(12)
+  train.sgd{lr = 0, momentum = 0, weight_decay = 0, batch = 16, epochs = 1, seed = 5}:fit(m, augmented, {progress = false, on_batch = function(info)
+    if info.batch == 1 then seen = info.loss end
+  end})
+  local x, y = nil, nil
+  for bx, by in augmented:batches(16, {shuffle = true, seed = 5, augment = true}) do x, y = bx, by break end
+  local labels = {}
+  for i = 1, 16 do labels[i] = y[i] end
+  m:train()
+  check_near(nn.cross_entropy(m:forward(x), labels), seen, 1e-5, "first batch loss")
+end)

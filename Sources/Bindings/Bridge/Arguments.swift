@@ -18,7 +18,7 @@ extension Lua {
     /// The object of type `T` at `index`, or an error naming `expected` (e.g. "a tensor").
     public func check<T: LuaBindable>(_ index: Int32, _ type: T.Type, _ name: String = "") throws -> T {
         guard let value = object(index, as: type) else {
-            throw argumentError(index, name, expected: "a \(T.luaClass.name)")
+            throw argumentError(index, name, expected: T.luaClass.withArticle)
         }
         return value
     }
@@ -196,7 +196,7 @@ public struct Options {
     }
 
     public func object<T: LuaBindable>(_ key: String, _ type: T.Type) throws -> T? {
-        try fetch(key, expected: "a \(T.luaClass.name)") { $0.object(-1, as: type) }
+        try fetch(key, expected: T.luaClass.withArticle) { $0.object(-1, as: type) }
     }
 
     public func integerArray(_ key: String) throws -> [Int]? {

@@ -41,6 +41,11 @@ public final class LuaClass: @unchecked Sendable {  // immutable after init
     /// Short description of an instance for error messages ("tensor (float32, 2×3)").
     public let describe: (@Sendable (AnyObject) -> String)?
 
+    /// The class name with its indefinite article ("a tensor", "an accumulator").
+    public var withArticle: String {
+        ("aeiou".contains(name.first ?? "x") ? "an " : "a ") + name
+    }
+
     /// Registry key of the metatable.
     public var metatableName: String { "prunelab.\(name)" }
 

@@ -145,8 +145,10 @@ public enum ZipArchive {
             guard entry.compressedSize <= maxCompressedMember, entry.uncompressedSize <= maxCompressedMember else {
                 throw EngineError.file(name, "compressed member larger than 4 GiB is not supported")
             }
-            guard entry.uncompressedSize <= Storage.maxCount else {
-                throw EngineError.file(name, "member declares an absurd size (\(entry.uncompressedSize) bytes)")
+            // Deflate expands at most 1032:1, so a larger claim is a lie; refusing it up front
+            // avoids allocating what the claim says.
+            guard entry.uncompressedSize <= entry.compressedSize * 1032 + 1024 else {
+                throw EngineError.file(name, "corrupt zip member: \(entry.compressedSize) compressed bytes cannot hold the \(entry.uncompressedSize) bytes it claims")
             }
             let packed = try file.bytes(at: dataStart, count: entry.compressedSize, what: "data of member '\(entry.name)'")
             data = try Inflate.decompress(packed, format: .raw, expectedSize: entry.uncompressedSize, name: name)

@@ -53,6 +53,10 @@ public struct Matrix: Sendable, Equatable {
 
     /// The submatrix with the given rows and columns (in the order given).
     public func selecting(rows rowIndices: [Int], columns columnIndices: [Int]) -> Matrix {
+        if rowIndices.count == rows, columnIndices.count == columns,
+           rowIndices.elementsEqual(0..<rows), columnIndices.elementsEqual(0..<columns) {
+            return self   // shares storage (copy on write)
+        }
         var result = Matrix(rows: rowIndices.count, columns: columnIndices.count)
         elements.withUnsafeBufferPointer { src in
             result.elements.withUnsafeMutableBufferPointer { dst in
@@ -63,6 +67,16 @@ public struct Matrix: Sendable, Equatable {
             }
         }
         return result
+    }
+
+    /// The first `count` columns, reusing this matrix's storage (column-major: they are the
+    /// first rows·count elements).
+    public consuming func keepingLeadingColumns(_ count: Int) -> Matrix {
+        let rows = self.rows
+        var elements = self.elements
+        self = Matrix(rows: 0, columns: 0)
+        elements.removeLast(elements.count - rows * count)
+        return (try? Matrix(rows: rows, columns: count, columnMajor: elements)) ?? Matrix(rows: rows, columns: 0)
     }
 
     /// The first `count` columns.

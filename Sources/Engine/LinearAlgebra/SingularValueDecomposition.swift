@@ -11,7 +11,8 @@ public struct SingularValueDecomposition: Sendable {
     public let vt: Matrix?
 
     /// Decomposes `a`; `vectors` asks for the thin U and Vᵀ as well as the values.
-    public init(_ a: Matrix, vectors: Bool) throws {
+    /// Pass a matrix nothing else holds (`consume m`) to let LAPACK work in its storage.
+    public init(_ a: consuming Matrix, vectors: Bool) throws {
         let m = a.rows, n = a.columns, k = min(m, n)
         if k == 0 {
             values = []
@@ -20,6 +21,7 @@ public struct SingularValueDecomposition: Sendable {
             return
         }
         var work = a.elements
+        a = Matrix(rows: 0, columns: 0)   // drop the second reference, so `work` is not copied
         var s = [Double](repeating: 0, count: k)
         var mm = try LAPACK.int(m, "dgesdd"), nn = try LAPACK.int(n, "dgesdd")
         var lda = mm

@@ -8,18 +8,20 @@ public struct SymmetricEigen: Sendable {
     /// Orthonormal eigenvectors, column i for `values[i]`.
     public let vectors: Matrix
 
-    /// Decomposes the symmetric matrix `a` (only its lower triangle is read).
-    public init(_ a: Matrix) throws {
+    /// Decomposes the symmetric matrix `a` (only its lower triangle is read). Pass a matrix
+    /// nothing else holds (`consume m`) and its storage becomes the eigenvectors' (no copy).
+    public init(_ a: consuming Matrix) throws {
         guard a.rows == a.columns else {
             throw EngineError.invalid("symmetric eigendecomposition", expected: "a square matrix", given: "\(a.rows)×\(a.columns)")
         }
         let n = a.rows
         if n == 0 {
             values = []
-            vectors = a
+            vectors = Matrix(rows: 0, columns: 0)
             return
         }
         var work = a.elements
+        a = Matrix(rows: 0, columns: 0)   // drop the second reference, so `work` is not copied
         var w = [Double](repeating: 0, count: n)
         var nn = try LAPACK.int(n, "dsyevd")
         var lda = nn
@@ -35,13 +37,14 @@ public struct SymmetricEigen: Sendable {
         var iworkspace = [Int32](repeating: 0, count: Int(liwork))
         dsyevd_("V", "L", &nn, &work, &lda, &w, &workspace, &lwork, &iworkspace, &liwork, &info, 1, 1)
         try LAPACK.check(info, "dsyevd", "the eigenvalue iteration did not converge")
-        // LAPACK returns ascending order; reverse values and columns.
+        // LAPACK returns ascending order; reverse values and columns (in place).
         values = w.reversed()
-        var v = Matrix(rows: n, columns: n)
-        for j in 0..<n {
-            let source = (n - 1 - j) * n
-            v.elements.replaceSubrange((j * n)..<(j * n + n), with: work[source..<(source + n)])
+        work.withUnsafeMutableBufferPointer { p in
+            for j in 0..<(n / 2) {
+                let left = j * n, right = (n - 1 - j) * n
+                for i in 0..<n { p.swapAt(left + i, right + i) }
+            }
         }
-        vectors = v
+        vectors = try Matrix(rows: n, columns: n, columnMajor: work)
     }
 }

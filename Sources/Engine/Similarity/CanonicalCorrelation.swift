@@ -42,13 +42,14 @@ public struct CanonicalCorrelation: Sendable {
         return mean
     }
 
-    /// Runs CCA on the covariance blocks of `statistics` with threshold/regulariser `epsilon`.
+    /// Runs CCA on the scatter blocks of `statistics` with threshold/regulariser `epsilon`.
     /// `vectors` also computes ``u`` and ``v`` (for PWCCA).
     public init(_ statistics: JointStatistics, epsilon: Double, vectors: Bool = false) throws {
-        try self.init(sxx: statistics.sxx, syy: statistics.syy, sxy: statistics.sxy, epsilon: epsilon, vectors: vectors)
+        try self.init(sxx: statistics.scatterXX, syy: statistics.scatterYY, sxy: statistics.scatterXY, epsilon: epsilon, vectors: vectors)
     }
 
-    /// Runs CCA on covariance blocks Sxx (n1×n1), Syy (n2×n2) and Sxy (n1×n2).
+    /// Runs CCA on covariance blocks Sxx (n1×n1), Syy (n2×n2) and Sxy (n1×n2), or on the same
+    /// blocks times any common positive factor (scatter matrices): step 1 makes it irrelevant.
     public init(sxx: Matrix, syy: Matrix, sxy: Matrix, epsilon: Double, vectors: Bool = false) throws {
         let xmax = sxx.maxAbsoluteElement, ymax = syy.maxAbsoluteElement
         kept1 = xmax > 0 ? (0..<sxx.rows).filter { sxx[$0, $0] / xmax >= epsilon } : []
@@ -72,7 +73,7 @@ public struct CanonicalCorrelation: Sendable {
         if let vx = ex.vectors { t = try Matrix.product(vx, t, transposeA: true) }
         if let vy = ey.vectors { t = try Matrix.product(t, vy) }
         t.scale(rows: ex.inverseRoots, columns: ey.inverseRoots)
-        let svd = try SingularValueDecomposition(t, vectors: vectors)
+        let svd = try SingularValueDecomposition(consume t, vectors: vectors)
         guard svd.values.allSatisfy({ $0.isFinite }) else {
             throw EngineError("CCA produced non-finite coefficients (the covariance is too badly scaled)", kind: .numerical)
         }
@@ -89,8 +90,7 @@ public struct CanonicalCorrelation: Sendable {
     /// Eigenvectors of (S/scale + εI) and the inverse square roots of its eigenvalues (0 for
     /// eigenvalues ≤ 1e-15·λmax, as a pseudo-inverse would have it). A diagonal S (SVCCA's
     /// reduced layers) needs no decomposition: its eigenvectors (nil) are the identity.
-    private static func whitening(_ s: Matrix, scale: Double, epsilon: Double) throws -> (vectors: Matrix?, inverseRoots: [Double]) {
-        var a = s
+    private static func whitening(_ a: consuming Matrix, scale: Double, epsilon: Double) throws -> (vectors: Matrix?, inverseRoots: [Double]) {
         for i in a.elements.indices { a.elements[i] /= scale }
         for i in 0..<a.rows { a[i, i] += epsilon }
         let diagonal = (0..<a.columns).allSatisfy { j in (0..<a.rows).allSatisfy { i in i == j || a[i, j] == 0 } }
@@ -99,7 +99,7 @@ public struct CanonicalCorrelation: Sendable {
         if diagonal {
             values = a.diagonalElements
         } else {
-            let eigen = try SymmetricEigen(a)
+            let eigen = try SymmetricEigen(consume a)
             values = eigen.values
             vectors = eigen.vectors
         }

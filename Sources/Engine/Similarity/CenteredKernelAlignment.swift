@@ -32,9 +32,9 @@ public enum CenteredKernelAlignment {
 
     /// Linear CKA from the statistics (biased HSIC, as Kornblith's `feature_space_linear_cka`).
     public static func linear(_ s: JointStatistics) -> Double {
-        let nx = s.sxx.frobeniusNorm, ny = s.syy.frobeniusNorm
+        let nx = s.scatterXX.frobeniusNorm, ny = s.scatterYY.frobeniusNorm
         guard nx > 0, ny > 0 else { return 0 }
-        let nxy = s.sxy.frobeniusNorm
+        let nxy = s.scatterXY.frobeniusNorm
         return (nxy / nx) * (nxy / ny)
     }
 
@@ -63,15 +63,15 @@ public enum CenteredKernelAlignment {
             try Cancellation.check()
         }
         let (sumAA, sumBB) = try squaredNormProducts(x, y, s)
-        let q = Double(m - 1), md = Double(m)
-        let normX2 = q * trace(s.sxx), normY2 = q * trace(s.syy)   // Σ_i ‖xc_i‖², Σ_i ‖yc_i‖²
+        let md = Double(m)
+        let normX2 = trace(s.scatterXX), normY2 = trace(s.scatterYY)   // Σ_i ‖xc_i‖², Σ_i ‖yc_i‖²
         func debiased(_ dot: Double, _ ab: Double, _ na: Double, _ nb: Double) -> Double {
             dot - md / (md - 2) * ab + na * nb / ((md - 1) * (md - 2))
         }
-        let fxy = s.sxy.frobeniusNorm, fxx = s.sxx.frobeniusNorm, fyy = s.syy.frobeniusNorm
-        let hxy = debiased(q * q * fxy * fxy, sumAB, normX2, normY2)
-        let hxx = debiased(q * q * fxx * fxx, sumAA, normX2, normX2)
-        let hyy = debiased(q * q * fyy * fyy, sumBB, normY2, normY2)
+        let fxy = s.scatterXY.frobeniusNorm, fxx = s.scatterXX.frobeniusNorm, fyy = s.scatterYY.frobeniusNorm
+        let hxy = debiased(fxy * fxy, sumAB, normX2, normY2)
+        let hxx = debiased(fxx * fxx, sumAA, normX2, normX2)
+        let hyy = debiased(fyy * fyy, sumBB, normY2, normY2)
         guard hxx > 0, hyy > 0 else { return 0 }
         return hxy / (hxx.squareRoot() * hyy.squareRoot())
     }

@@ -30,8 +30,11 @@ public final class CovarianceAccumulator {
     public private(set) var neurons2 = 0
 
     private var mean: [Double] = []
-    /// Row-major (n1+n2)² scatter matrix Σ (z − μ)(z − μ)ᵀ; only the upper triangle is kept.
-    private var scatter: [Double] = []
+    /// Scatter blocks Σ (x − μx)(x − μx)ᵀ, Σ (y − μy)(y − μy)ᵀ (lower triangles kept up to
+    /// date; ``statistics()`` mirrors them) and Σ (x − μx)(y − μy)ᵀ.
+    private var xx = Matrix(rows: 0, columns: 0)
+    private var yy = Matrix(rows: 0, columns: 0)
+    private var xy = Matrix(rows: 0, columns: 0)
     private var interrupted = false
 
     public init() {}
@@ -57,10 +60,14 @@ public final class CovarianceAccumulator {
             neurons1 = n1
             neurons2 = n2
             mean = [Double](repeating: 0, count: n)
-            scatter = [Double](repeating: 0, count: n * n)
+            xx = Matrix(rows: n1, columns: n1)
+            yy = Matrix(rows: n2, columns: n2)
+            xy = Matrix(rows: n1, columns: n2)
         }
 
-        // Pass 2: add the batch's centred scatter, block by block.
+        // Pass 2: add the batch's centred scatter, block by block. The block holds x's rows
+        // then y's rows, row-major with leading dimension w: column-major w × n, i.e. the
+        // datapoints × neurons matrices Xᵀ and Yᵀ side by side.
         let width = min(b, LayerActivations.blockWidth(rows: n))
         let block = UnsafeMutablePointer<Double>.allocate(capacity: n * width)
         defer { block.deallocate() }
@@ -71,8 +78,15 @@ public final class CovarianceAccumulator {
             let w = end - start
             x.readBlock(rows: nil, columns: start..<end, subtracting: xMean, into: block, ld: w)
             y.readBlock(rows: nil, columns: start..<end, subtracting: yMean, into: block + n1 * w, ld: w)
-            scatter.withUnsafeMutableBufferPointer { s in
-                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(w), 1, block, Int32(w), 1, s.baseAddress, Int32(n))
+            let yBlock = block + n1 * w
+            xx.elements.withUnsafeMutableBufferPointer { c in
+                cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, Int32(n1), Int32(w), 1, block, Int32(w), 1, c.baseAddress, Int32(n1))
+            }
+            yy.elements.withUnsafeMutableBufferPointer { c in
+                cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, Int32(n2), Int32(w), 1, yBlock, Int32(w), 1, c.baseAddress, Int32(n2))
+            }
+            xy.elements.withUnsafeMutableBufferPointer { c in
+                cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, Int32(n1), Int32(n2), Int32(w), 1, block, Int32(w), yBlock, Int32(w), 1, c.baseAddress, Int32(n1))
             }
             start = end
             if start < b {
@@ -85,8 +99,13 @@ public final class CovarianceAccumulator {
         if count > 0 {
             var delta = [Double](repeating: 0, count: n)
             for i in 0..<n { delta[i] = batchMean[i] - mean[i] }
-            scatter.withUnsafeMutableBufferPointer { s in
-                cblas_dsyr(CblasRowMajor, CblasUpper, Int32(n), nA * nB / total, delta, 1, s.baseAddress, Int32(n))
+            let f = nA * nB / total
+            delta.withUnsafeBufferPointer { d in
+                guard let dx = d.baseAddress else { return }
+                let dy = dx + n1
+                xx.elements.withUnsafeMutableBufferPointer { c in cblas_dsyr(CblasColMajor, CblasLower, Int32(n1), f, dx, 1, c.baseAddress, Int32(n1)) }
+                yy.elements.withUnsafeMutableBufferPointer { c in cblas_dsyr(CblasColMajor, CblasLower, Int32(n2), f, dy, 1, c.baseAddress, Int32(n2)) }
+                xy.elements.withUnsafeMutableBufferPointer { c in cblas_dger(CblasColMajor, Int32(n1), Int32(n2), f, dx, 1, dy, 1, c.baseAddress, Int32(n1)) }
             }
             for i in 0..<n { mean[i] += delta[i] * (nB / total) }
         } else {
@@ -96,7 +115,8 @@ public final class CovarianceAccumulator {
         batches += 1
     }
 
-    /// The means and covariance blocks of everything added so far.
+    /// The means and scatter blocks of everything added so far. The blocks share storage with
+    /// the accumulator until it next changes (copy on write), so asking costs no memory.
     public func statistics() throws -> JointStatistics {
         try checkUsable()
         guard batches > 0 else {
@@ -105,30 +125,21 @@ public final class CovarianceAccumulator {
         guard count >= 2 else {
             throw EngineError("a covariance needs at least 2 datapoints, but the accumulator has \(count)")
         }
-        let n1 = neurons1, n2 = neurons2, n = n1 + n2
-        let scale = 1 / Double(count - 1)
-        var sxx = Matrix(rows: n1, columns: n1), syy = Matrix(rows: n2, columns: n2), sxy = Matrix(rows: n1, columns: n2)
-        scatter.withUnsafeBufferPointer { s in
-            for i in 0..<n1 {
-                for j in i..<n1 {
-                    let v = s[i * n + j] * scale
-                    sxx[i, j] = v
-                    sxx[j, i] = v
-                }
-                for j in 0..<n2 { sxy[i, j] = s[i * n + n1 + j] * scale }
-            }
-            for i in 0..<n2 {
-                for j in i..<n2 {
-                    let v = s[(n1 + i) * n + n1 + j] * scale
-                    syy[i, j] = v
-                    syy[j, i] = v
-                }
-            }
-        }
-        guard sxx.isFinite, syy.isFinite, sxy.isFinite else {
+        CovarianceAccumulator.mirrorLowerTriangle(&xx)
+        CovarianceAccumulator.mirrorLowerTriangle(&yy)
+        guard xx.isFinite, yy.isFinite, xy.isFinite else {
             throw EngineError("the covariance overflows Float64: the activations are too large in magnitude", kind: .numerical)
         }
-        return JointStatistics(count: count, mean1: Array(mean[0..<n1]), mean2: Array(mean[n1...]), sxx: sxx, syy: syy, sxy: sxy)
+        return JointStatistics(count: count, mean1: Array(mean[0..<neurons1]), mean2: Array(mean[neurons1...]),
+                               scatterXX: xx, scatterYY: yy, scatterXY: xy)
+    }
+
+    /// Copies the lower triangle of a square column-major matrix onto its upper triangle.
+    private static func mirrorLowerTriangle(_ m: inout Matrix) {
+        let n = m.rows
+        m.elements.withUnsafeMutableBufferPointer { p in
+            for j in 0..<n { for i in (j + 1)..<max(j + 1, n) { p[i * n + j] = p[j * n + i] } }
+        }
     }
 
     private func checkUsable() throws {

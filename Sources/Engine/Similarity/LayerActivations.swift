@@ -36,6 +36,9 @@ public struct LayerActivations {
                 matrix = try tensor.permuted([1, 0, 2, 3]).contiguous().view([c, n * h * w])
             case .mean:
                 matrix = try LayerActivations.spatialMeans(tensor)
+                if !matrix.scalars(as: Double.self).allSatisfy({ $0.isFinite }) {
+                    throw try LayerActivations.nonFiniteError(name, tensor)
+                }
             }
         default:
             throw EngineError("\(name): expected a 2-D tensor (neurons × datapoints) or a 4-D one (N×C×H×W), got shape \(shapeText)")
@@ -50,21 +53,34 @@ public struct LayerActivations {
     /// The shape as the user gave it, for messages ("64×1000").
     public var shapeDescription: String { Shape.describe(originalShape) }
 
-    /// C × N Float64 means over H and W.
+    /// C × N Float64 means over H and W (strided reads, no copies).
     private static func spatialMeans(_ t: Tensor) throws -> Tensor {
-        let (n, c, h, w) = (t.shape[0], t.shape[1], t.shape[2], t.shape[3])
+        let (n, c) = (t.shape[0], t.shape[1])
         let result = try Tensor(shape: [c, n], dtype: .float64, zeroed: true)
         let out = result.mutablePointer(as: Double.self)
-        let plane = try t.permuted([1, 0, 2, 3])
+        switch t.dtype {
+        case .float32: spatialMeans(t, Float.self, into: out)
+        case .float64: spatialMeans(t, Double.self, into: out)
+        }
+        return result
+    }
+
+    private static func spatialMeans<T: TensorScalar>(_ t: Tensor, _: T.Type, into out: UnsafeMutablePointer<Double>) {
+        let (n, c, h, w) = (t.shape[0], t.shape[1], t.shape[2], t.shape[3])
+        let s = t.strides
+        let base = t.mutablePointer(as: T.self)
         let scale = 1.0 / Double(h * w)
-        for ci in 0..<c {
-            for ni in 0..<n {
-                let slice = try plane.selected(0, index: ci).selected(0, index: ni)
-                let total = try slice.withContiguousBuffer(as: Double.self) { buffer in buffer.reduce(0, +) }
+        for ni in 0..<n {
+            for ci in 0..<c {
+                let plane = base + ni * s[0] + ci * s[1]
+                var total = 0.0
+                for hi in 0..<h {
+                    let row = plane + hi * s[2]
+                    for wi in 0..<w { total += Double(row[wi * s[3]]) }
+                }
                 out[ci * n + ni] = total * scale
             }
         }
-        return result
     }
 
     // MARK: reading
@@ -78,11 +94,20 @@ public struct LayerActivations {
         case .float64: rowSums(Double.self, into: &sums)
         }
         if sums.allSatisfy({ $0.isFinite }) { return sums }
-        let (nan, inf) = try nonFiniteCounts()
-        if nan + inf == 0 {
-            throw EngineError("\(name) has values too large to sum in Float64 (shape \(shapeDescription))", kind: .numerical)
+        throw try LayerActivations.nonFiniteError(name, matrix)
+    }
+
+    /// The error for non-finite entries in `tensor`, counting them (or, if there are none, for
+    /// sums that overflow).
+    static func nonFiniteError(_ name: String, _ tensor: Tensor) throws -> EngineError {
+        var nan = 0, inf = 0
+        try tensor.withContiguousBuffer(as: Double.self) { buffer in
+            for v in buffer where !v.isFinite { if v.isNaN { nan += 1 } else { inf += 1 } }
         }
-        throw EngineError("\(name) has \(nan + inf) non-finite entr\(nan + inf == 1 ? "y" : "ies") (\(nan) NaN, \(inf) infinite) in its \(neurons * datapoints) values: similarity needs finite activations", kind: .invalidArgument)
+        if nan + inf == 0 {
+            return EngineError("\(name) has values too large to sum in Float64 (shape \(Shape.describe(tensor.shape)))", kind: .numerical)
+        }
+        return EngineError("\(name) has \(nan + inf) non-finite entr\(nan + inf == 1 ? "y" : "ies") (\(nan) NaN, \(inf) infinite) in its \(tensor.count) values: similarity needs finite activations")
     }
 
     private func rowSums<T: TensorScalar>(_: T.Type, into sums: inout [Double]) {
@@ -102,14 +127,6 @@ public struct LayerActivations {
             while j < m { s0 += Double(row[j * cs]); j += 1 }
             sums[i] = (s0 + s1) + (s2 + s3)
         }
-    }
-
-    private func nonFiniteCounts() throws -> (nan: Int, infinite: Int) {
-        var nan = 0, inf = 0
-        try matrix.withContiguousBuffer(as: Double.self) { buffer in
-            for v in buffer where !v.isFinite { if v.isNaN { nan += 1 } else { inf += 1 } }
-        }
-        return (nan, inf)
     }
 
     /// Writes rows `rows` (all when nil) and columns `columns` into `destination` as a row-major
@@ -154,7 +171,7 @@ public struct LayerActivations {
     }
 
     /// Columns per block so that a block of `rows` rows takes about `bytes` of Float64.
-    static func blockWidth(rows: Int, bytes: Int = 8 << 20) -> Int {
+    static func blockWidth(rows: Int, bytes: Int = 4 << 20) -> Int {
         max(256, bytes / (8 * max(1, rows)))
     }
 }

@@ -75,13 +75,13 @@ public struct ProjectionWeightedCCA: Sendable {
         }
     }
 
-    /// The weighted side: which layer, its kept neurons, their means and covariance, and the
+    /// The weighted side: which layer, its kept neurons, their means and scatter matrix, and the
     /// canonical directions (kept × kept).
     private struct Side {
         let useX: Bool
         let kept: [Int]
         let means: [Double]
-        let covariance: Matrix
+        let scatter: Matrix
         let directions: Matrix
     }
 
@@ -89,7 +89,7 @@ public struct ProjectionWeightedCCA: Sendable {
         let useX = cca.kept1.count <= cca.kept2.count
         let kept = useX ? cca.kept1 : cca.kept2
         let allMeans = useX ? s.mean1 : s.mean2
-        let cov = (useX ? s.sxx : s.syy).selecting(rows: kept, columns: kept)
+        let cov = (useX ? s.scatterXX : s.scatterYY).selecting(rows: kept, columns: kept)
         var dirs = (useX ? cca.u : cca.v) ?? Matrix(rows: kept.count, columns: 0)
         // Sign convention: the largest-magnitude entry of each direction is positive.
         for c in 0..<dirs.columns {
@@ -97,7 +97,7 @@ public struct ProjectionWeightedCCA: Sendable {
             for r in 0..<dirs.rows where abs(dirs[r, c]) > abs(largest) { largest = dirs[r, c] }
             if largest < 0 { for r in 0..<dirs.rows { dirs[r, c] = -dirs[r, c] } }
         }
-        return Side(useX: useX, kept: kept, means: kept.map { allMeans[$0] }, covariance: cov, directions: dirs)
+        return Side(useX: useX, kept: kept, means: kept.map { allMeans[$0] }, scatter: cov, directions: dirs)
     }
 
     // MARK: full matrix
@@ -168,9 +168,10 @@ public struct ProjectionWeightedCCA: Sendable {
 
     private static func weightsFromStatistics(_ s: JointStatistics, _ side: Side) throws -> [Double] {
         let k = side.directions.columns, ka = side.kept.count
-        let m = Double(s.count), f = (m - 1) / m
-        // C = (1/m)·D·Aᵀ = ((m−1)/m)·uᵀ·S + μ_c·μ_j ;  G = (1/m)·D·Dᵀ = ((m−1)/m)·uᵀ·S·u + μ_c·μ_d
-        let us = try Matrix.product(side.directions, side.covariance, transposeA: true)   // k × ka
+        let f = 1 / Double(s.count)
+        // With M = (m−1)·S_AA the scatter of the kept neurons:
+        // C = (1/m)·D·Aᵀ = (1/m)·uᵀ·M + μ_c·μ_j ;  G = (1/m)·D·Dᵀ = (1/m)·uᵀ·M·u + μ_c·μ_d
+        let us = try Matrix.product(side.directions, side.scatter, transposeA: true)   // k × ka
         let usu = try Matrix.product(us, side.directions)                                 // k × k
         var c = [Double](repeating: 0, count: k * ka)   // row-major k × ka
         var g = [Double](repeating: 0, count: k * k)    // row-major k × k

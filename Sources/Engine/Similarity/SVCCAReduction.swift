@@ -1,7 +1,7 @@
 /// How SVCCA chooses k, the number of principal directions of a layer that it keeps
 /// (SIMILARITY.md; Raghu et al. 2017). With s_i the singular values of the centred layer
 /// (s_i² = (m−1)·λ_i, λ_i the eigenvalues of its covariance), descending:
-public enum SVCCAReduction: Sendable, Equatable {
+public enum SVCCAReduction: Sendable, Equatable, CustomStringConvertible {
     /// k = min(dims, n).
     case dims(Int)
     /// The smallest k with Σ_{i≤k} s_i² / Σ s_i² ≥ f: explained variance (the paper's "99%").

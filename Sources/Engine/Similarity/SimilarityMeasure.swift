@@ -172,8 +172,8 @@ public enum SimilarityMeasure: Sendable, Equatable {
             result.k1 = pwcca.cca.kept1.count; result.k2 = pwcca.cca.kept2.count
             result.weightedSide = pwcca.weightedSide
         case .cka(let kernel, let debiased):
-            if s.sxx.maxAbsoluteElement == 0 || s.syy.maxAbsoluteElement == 0 {
-                let constant = s.sxx.maxAbsoluteElement == 0 ? names.0 : names.1
+            if s.scatterXX.maxAbsoluteElement == 0 || s.scatterYY.maxAbsoluteElement == 0 {
+                let constant = s.scatterXX.maxAbsoluteElement == 0 ? names.0 : names.1
                 result.warnings.append("\(constant) is constant (no variance), so CKA is undefined; reporting 0")
                 result.value = 0
             } else {

@@ -15,16 +15,19 @@ public struct SingularVectorCCA: Sendable {
 
     public init(_ statistics: JointStatistics, reduction: SVCCAReduction, epsilon: Double) throws {
         try reduction.validate()
-        let ex = try SymmetricEigen(statistics.sxx)
-        try Cancellation.check()
-        let ey = try SymmetricEigen(statistics.syy)
-        try Cancellation.check()
-        k1 = reduction.rank(eigenvalues: ex.values)
-        k2 = reduction.rank(eigenvalues: ey.values)
-        let ux = ex.vectors.leadingColumns(k1), uy = ey.vectors.leadingColumns(k2)
-        let cross = try Matrix.product(Matrix.product(ux, statistics.sxy, transposeA: true), uy)
-        let lx = Matrix.diagonal(ex.values.prefix(k1).map { max(0, $0) })
-        let ly = Matrix.diagonal(ey.values.prefix(k2).map { max(0, $0) })
-        cca = try CanonicalCorrelation(sxx: lx, syy: ly, sxy: cross, epsilon: epsilon)
+        // Eigendecompose one side at a time, keeping only the leading k columns (memory: the
+        // streaming path must stay small for 1024-neuron layers).
+        func principal(_ scatter: Matrix) throws -> (vectors: Matrix, values: [Double]) {
+            let eigen = try SymmetricEigen(scatter)   // copies: the statistics keep theirs
+            try Cancellation.check()
+            let k = reduction.rank(eigenvalues: eigen.values)
+            return (eigen.vectors.keepingLeadingColumns(k), eigen.values.prefix(k).map { max(0, $0) })
+        }
+        let x = try principal(statistics.scatterXX)
+        let y = try principal(statistics.scatterYY)
+        k1 = x.values.count
+        k2 = y.values.count
+        let cross = try Matrix.product(Matrix.product(x.vectors, statistics.scatterXY, transposeA: true), y.vectors)
+        cca = try CanonicalCorrelation(sxx: .diagonal(x.values), syy: .diagonal(y.values), sxy: cross, epsilon: epsilon)
     }
 }

@@ -7,35 +7,47 @@ import Musl
 /// Instruction-set extensions of this machine, for choosing kernels at run time.
 ///
 /// Read once from the `flags` line of /proc/cpuinfo, which lists an extension only when both
-/// the processor and the kernel support it (AVX2 needs the kernel to save its registers).
-/// `PRUNELAB_NO_AVX2=1` in the environment turns the AVX2 kernels off (for comparisons).
+/// the processor and the kernel support it (AVX needs the kernel to save its registers).
+/// `PRUNELAB_NO_AVX512=1` in the environment turns the AVX-512 kernels off, `PRUNELAB_NO_AVX2=1`
+/// turns off both AVX builds (for comparisons and for reproducing a machine without them).
 public enum CPUFeatures {
-    /// Whether the AVX2 kernels may run.
-    public static let hasAVX2: Bool = {
-        if let off = getenv("PRUNELAB_NO_AVX2"), String(cString: off) == "1" { return false }
-        guard let file = fopen("/proc/cpuinfo", "r") else { return false }
-        defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 8192)
-        while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if text.hasPrefix("flags") {
-                return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).contains("avx2")
-            }
-        }
-        return false
+    /// The kernel builds this machine can run, best last.
+    public enum Level: Int, Comparable, Sendable {
+        case baseline, avx2, avx512
+        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// The best kernel build this machine (and the environment) allows.
+    public static let level: Level = {
+        let flags = cpuFlags()
+        if environment("PRUNELAB_NO_AVX2") == "1" || !flags.contains("avx2") { return .baseline }
+        if environment("PRUNELAB_NO_AVX512") == "1" { return .avx2 }
+        return ["avx512f", "avx512dq", "avx512vl"].allSatisfy(flags.contains) ? .avx512 : .avx2
     }()
 
-    /// Whether the CPU has FMA (fused multiply-add, for the AVX2 + FMA kernels).
-    public static let hasFMA: Bool = {
-        guard let file = fopen("/proc/cpuinfo", "r") else { return false }
+    /// Whether the AVX2 kernels may run.
+    public static var hasAVX2: Bool { level >= .avx2 }
+
+    /// Whether the AVX-512 kernels may run.
+    public static var hasAVX512: Bool { level >= .avx512 }
+
+    /// Whether the AVX2 + FMA kernels (direct convolution) may run.
+    public static let hasAVX2FMA: Bool = hasAVX2 && cpuFlags().contains("fma")
+
+    private static func environment(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
+    private static func cpuFlags() -> Set<Substring> {
+        guard let file = fopen("/proc/cpuinfo", "r") else { return [] }
         defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 8192)
+        var line = [CChar](repeating: 0, count: 16384)
         while fgets(&line, Int32(line.count), file) != nil {
             let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             if text.hasPrefix("flags") {
-                return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).contains("fma")
+                return Set(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }))
             }
         }
-        return false
-    }()
+        return []
+    }
 }

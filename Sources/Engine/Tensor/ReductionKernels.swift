@@ -1,6 +1,3 @@
-import TensorKernels
-import TensorKernelsAVX2
-
 /// Tight kernels for reductions over contiguous runs, written with SIMD accumulators so that
 /// they run at memory speed.
 ///
@@ -97,14 +94,12 @@ enum ReductionKernels {
     }
 
     /// The largest (or, with `smallest`, the smallest) element of a non-empty contiguous run;
-    /// NaN if any element is NaN (`VectorLoops.extreme`, or its AVX2 build on AVX2 machines).
+    /// NaN if any element is NaN (`VectorLoops.extreme` in the machine's best build).
     @inline(__always)
     static func extreme<T: KernelScalar>(_ p: UnsafePointer<T>, _ n: Int, smallest: Bool) -> T {
         if T.self == Float.self {
-            let f = UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
-            return T(CPUFeatures.hasAVX2 ? AVX2Kernels.extreme(f, n, smallest: smallest) : VectorLoops.extreme(f, n, smallest: smallest))
+            return T(KernelDispatch.extreme(UnsafeRawPointer(p).assumingMemoryBound(to: Float.self), n, smallest: smallest))
         }
-        let d = UnsafeRawPointer(p).assumingMemoryBound(to: Double.self)
-        return T(CPUFeatures.hasAVX2 ? AVX2Kernels.extreme(d, n, smallest: smallest) : VectorLoops.extreme(d, n, smallest: smallest))
+        return T(KernelDispatch.extreme(UnsafeRawPointer(p).assumingMemoryBound(to: Double.self), n, smallest: smallest))
     }
 }

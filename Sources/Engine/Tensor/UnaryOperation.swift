@@ -1,9 +1,7 @@
-import TensorKernelsAVX2
-
 /// Elementwise functions of one tensor.
 ///
-/// `exp` (and `sigmoid`, which uses it) run a vectorised polynomial (`VectorExp`, within 2 ulp; on
-/// AVX2 machines the same code compiled for AVX2, see `AVX2Kernels`);
+/// `exp` (and `sigmoid`, which uses it) run a vectorised polynomial (`VectorExp`, within 2 ulp;
+/// on contiguous data in the widest build the machine supports, see `KernelDispatch`);
 /// `log`, `sin`, `cos`, `tanh` call the C library. `round` rounds halves to even, as NumPy and
 /// Torch do. `sign` is −1, 0 or 1 (NaN stays NaN). `relu(x) = max(x, 0)`,
 /// `sigmoid(x) = 1 / (1 + e^−x)`.
@@ -87,9 +85,8 @@ struct SqrtKernel<Scalar: KernelScalar>: UnaryKernel {
 struct ExpKernel<Scalar: KernelScalar>: UnaryKernel {
     @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar { Scalar.vectorExp(x) }
     @inline(__always) func runFast(_ x: UnsafePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>, _ n: Int) -> Bool {
-        guard CPUFeatures.hasAVX2 else { return false }
-        if let (fx, fo) = Scalar.asFloat(x, o) { AVX2Kernels.exp(fx, fo, n); return true }
-        if let (dx, dout) = Scalar.asDouble(x, o) { AVX2Kernels.exp(dx, dout, n); return true }
+        if let (fx, fo) = Scalar.asFloat(x, o) { KernelDispatch.exp(fx, fo, n); return true }
+        if let (dx, dout) = Scalar.asDouble(x, o) { KernelDispatch.exp(dx, dout, n); return true }
         return false
     }
 }
@@ -108,9 +105,8 @@ struct TanhKernel<Scalar: KernelScalar>: UnaryKernel {
 struct SigmoidKernel<Scalar: KernelScalar>: UnaryKernel {
     @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar { 1 / (1 + Scalar.vectorExp(-x)) }
     @inline(__always) func runFast(_ x: UnsafePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>, _ n: Int) -> Bool {
-        guard CPUFeatures.hasAVX2 else { return false }
-        if let (fx, fo) = Scalar.asFloat(x, o) { AVX2Kernels.sigmoid(fx, fo, n); return true }
-        if let (dx, dout) = Scalar.asDouble(x, o) { AVX2Kernels.sigmoid(dx, dout, n); return true }
+        if let (fx, fo) = Scalar.asFloat(x, o) { KernelDispatch.sigmoid(fx, fo, n); return true }
+        if let (dx, dout) = Scalar.asDouble(x, o) { KernelDispatch.sigmoid(dx, dout, n); return true }
         return false
     }
 }

@@ -12,7 +12,7 @@ extension Model: LuaBindable {
             by pruning, recording and checkpoints. tostring(m) shows a table of layers, output \
             shapes, parameter counts and FLOPs.
             """,
-        methods: ModelMethods.all,
+        methods: ModelMethods.all + PruneModelMethods.all,
         metamethods: ModelMethods.metamethods,
         fields: ["training", "input", "title", "parameter_count", "flops"],
         index: ModelMethods.index,

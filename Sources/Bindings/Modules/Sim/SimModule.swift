@@ -61,11 +61,11 @@ enum SimModule {
                 let columns = try lua.layerList(2, "layers_b")
                 let result = try Tensor(shape: [rows.count, columns.count], dtype: .float64, zeroed: true)
                 var warnings: [String] = []
+                let columnLayers = try columns.map { try LayerActivations($0.tensor, conv: conv, name: "layers_b[\($0.label)]") }
                 for (i, row) in rows.enumerated() {
                     let a = try LayerActivations(row.tensor, conv: conv, name: "layers_a[\(row.label)]")
-                    for (j, column) in columns.enumerated() {
+                    for (j, b) in columnLayers.enumerated() {
                         try Cancellation.check()
-                        let b = try LayerActivations(column.tensor, conv: conv, name: "layers_b[\(column.label)]")
                         let r = try measure.compute(a, b)
                         try result.setElement([i, j], r.value)
                         for w in r.warnings where !warnings.contains(w) { warnings.append(w) }
@@ -88,7 +88,7 @@ enum SimModule {
                 lua.push(object: SimAccumulatorObject(conv: try SimOptions.conv(options)))
                 return 1
             },
-        ])
+        ] + SimModelFunctions.all)
 
     /// sim.cca / svcca / pwcca / cka: two tensors and an options table.
     private static func pairFunction(_ family: String, _ signature: String, _ doc: String, keys: [String]) -> LuaFunctionSpec {

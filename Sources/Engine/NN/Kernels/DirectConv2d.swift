@@ -17,7 +17,7 @@ enum DirectConv2d {
     /// Whether this machine and the environment allow the direct path.
     static let isAvailable: Bool = {
         if let v = getenv("PRUNELAB_CONV"), String(cString: v) == "im2col" { return false }
-        return CPUFeatures.hasAVX2 && CPUFeatures.hasFMA
+        return CPUFeatures.hasAVX2FMA
     }()
 
     /// Smallest work per sample (output pixels × kernel taps) for the direct forward and

@@ -1,0 +1,80 @@
+/// How sparse a model is, tensor by tensor: what `m:sparsity()` shows.
+///
+/// One row per prunable tensor (convolution and linear weights) and per other parameter that
+/// carries a mask; `zeros` counts weights that are exactly zero (so a model whose masks were
+/// removed with ``Model/removeMasks()`` still shows its sparsity), `masked` those its mask
+/// removes. The total sums the rows.
+public struct SparsityReport: Sendable {
+    public struct Row: Sendable {
+        /// The layer (`conv1`) for a weight, the full parameter name (`fc1.bias`) otherwise.
+        public let name: String
+        /// The full parameter name (`conv1.weight`).
+        public let parameter: String
+        public let weights: Int
+        public let zeros: Int
+        public let masked: Int
+        /// Whether the parameter carries a mask (for the total: whether any row does).
+        public let hasMask: Bool
+        /// zeros / weights (0 for an empty tensor).
+        public var sparsity: Double { weights == 0 ? 0 : Double(zeros) / Double(weights) }
+    }
+
+    public let rows: [Row]
+    /// Sums over the rows (named "total").
+    public let total: Row
+
+    /// A text table: layer, weights, zeros, sparsity, and the mask state.
+    public var table: String {
+        var lines = [["layer", "weights", "zeros", "sparsity", "masked"]]
+        for r in rows + [total] {
+            lines.append([r.name, Format.count(r.weights), Format.count(r.zeros), Format.fixed(r.sparsity * 100, 2) + "%",
+                          r.hasMask ? Format.count(r.masked) : "-"])
+        }
+        return TextTable.render(lines, rightAligned: [1, 2, 3, 4], ruleBefore: lines.count - 1)
+    }
+}
+
+extension Model {
+    /// Counts weights, zeros and masked entries of every prunable (or masked) parameter.
+    public var sparsityReport: SparsityReport {
+        var rows: [SparsityReport.Row] = []
+        for (name, p) in parameters where p.isPrunable || p.mask != nil {
+            let w = p.value.mutablePointer(as: Float.self)
+            var zeros = 0
+            for i in 0..<p.count where w[i] == 0 { zeros += 1 }
+            let masked = p.mask == nil ? 0 : Int((p.sparsity * Double(p.count)).rounded())
+            let shown = p.isPrunable && name.hasSuffix(".weight") ? String(name.dropLast(7)) : (p.isPrunable && name == "weight" ? rootLeafName : name)
+            rows.append(.init(name: shown, parameter: name, weights: p.count, zeros: zeros, masked: masked, hasMask: p.mask != nil))
+        }
+        let total = SparsityReport.Row(name: "total", parameter: "", weights: rows.reduce(0) { $0 + $1.weights },
+                                       zeros: rows.reduce(0) { $0 + $1.zeros }, masked: rows.reduce(0) { $0 + $1.masked },
+                                       hasMask: rows.contains { $0.hasMask })
+        return SparsityReport(rows: rows, total: total)
+    }
+}
+
+/// Plain-text tables with aligned columns, for reports printed in the shell.
+enum TextTable {
+    /// Renders `rows` (the first is the header) with two spaces between columns, a rule under
+    /// the header and, if `ruleBefore` is given, above that row.
+    static func render(_ rows: [[String]], rightAligned: Set<Int>, ruleBefore: Int? = nil) -> String {
+        guard let header = rows.first else { return "" }
+        var widths = [Int](repeating: 0, count: header.count)
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        func line(_ row: [String]) -> String {
+            var text = row.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
+                return rightAligned.contains(i) ? pad + cell : cell + pad
+            }.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            return text
+        }
+        let rule = String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))
+        var out: [String] = []
+        for (i, row) in rows.enumerated() {
+            if i == 1 || (ruleBefore == i && i != 1) { out.append(rule) }
+            out.append(line(row))
+        }
+        return out.joined(separator: "\n")
+    }
+}

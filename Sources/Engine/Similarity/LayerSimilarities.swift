@@ -1,0 +1,34 @@
+/// The similarities of two models layer by layer (what `sim.layers` returns): the layer names,
+/// one ``SimilarityResult`` each, and how they were measured.
+public struct LayerSimilarities: Sendable {
+    public let names: [String]
+    public let results: [SimilarityResult]
+    public let measure: SimilarityMeasure
+    /// Number of probe samples.
+    public let probeCount: Int
+
+    public init(names: [String], results: [SimilarityResult], measure: SimilarityMeasure, probeCount: Int) {
+        self.names = names
+        self.results = results
+        self.measure = measure
+        self.probeCount = probeCount
+    }
+
+    /// The values in layer order.
+    public var values: [Double] { results.map(\.value) }
+
+    /// Mean of the values (0 when there are none).
+    public var mean: Double { results.isEmpty ? 0 : values.reduce(0, +) / Double(results.count) }
+
+    /// A text table: layer, value, k1, k2, neurons, datapoints, under a title line naming the
+    /// measure.
+    public var table: String {
+        var rows = [["layer", "value", "k1", "k2", "neurons", "datapoints"]]
+        for (name, r) in zip(names, results) {
+            rows.append([name, Format.fixed(r.value, 4), r.k1.map(String.init) ?? "", r.k2.map(String.init) ?? "",
+                         r.neurons1 == r.neurons2 ? "\(r.neurons1)" : "\(r.neurons1)/\(r.neurons2)", Format.count(r.datapoints)])
+        }
+        let title = "\(measure.name) per layer on \(probeCount) probe sample\(probeCount == 1 ? "" : "s") (1 = identical)"
+        return title + "\n" + TextTable.render(rows, rightAligned: [1, 2, 3, 4, 5])
+    }
+}

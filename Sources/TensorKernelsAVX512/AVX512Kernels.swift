@@ -1,0 +1,17 @@
+import TensorKernels
+
+/// The loops of `VectorLoops` compiled for AVX-512 (this module is built with `-mavx512f
+/// -mavx512dq -mavx512vl`, which the Swift compiler applies to its own code generation): 16
+/// floats or 8 doubles per instruction. Call only when `CPUFeatures` reports AVX-512; Engine's
+/// dispatch (`KernelDispatch`) does.
+public enum AVX512Kernels {
+    /// `o[i] = e^x[i]` for `i < n` (`VectorExp`).
+    public static func exp(_ x: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, _ n: Int) { VectorLoops.exp(x, o, n) }
+    public static func exp(_ x: UnsafePointer<Double>, _ o: UnsafeMutablePointer<Double>, _ n: Int) { VectorLoops.exp(x, o, n) }
+    /// `o[i] = 1 / (1 + e^−x[i])` for `i < n`.
+    public static func sigmoid(_ x: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, _ n: Int) { VectorLoops.sigmoid(x, o, n) }
+    public static func sigmoid(_ x: UnsafePointer<Double>, _ o: UnsafeMutablePointer<Double>, _ n: Int) { VectorLoops.sigmoid(x, o, n) }
+    /// The largest (or smallest) of `x[0..<n]`, n ≥ 1; NaN if any is NaN (`VectorLoops.extreme`).
+    public static func extreme(_ x: UnsafePointer<Float>, _ n: Int, smallest: Bool) -> Float { VectorLoops.extreme(x, n, smallest: smallest) }
+    public static func extreme(_ x: UnsafePointer<Double>, _ n: Int, smallest: Bool) -> Double { VectorLoops.extreme(x, n, smallest: smallest) }
+}
