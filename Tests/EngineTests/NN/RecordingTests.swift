@@ -37,7 +37,6 @@ import Testing
         let means = try m.record(.tensor(x), layers: ["layer1.0.add"], convolution: .mean, batchSize: 3)
         #expect(m.isTraining)  // recording ran in evaluation mode and restored the mode
         m.setTraining(false)
-        m.root.setPreservesOutputs(true)  // as record does: no in-place ReLU over the addition
         let logits = try m.forward(x).copy()
         let add = try #require(m.layer(named: "layer1.0.add")?.output).copy()  // 3×4×8×8
         let a = flat[0].activations, f = flat[1].activations

@@ -90,6 +90,12 @@ public class Layer {
         for child in children { child.setTraining(on) }
     }
 
+    /// Whether `layer` may overwrite its input buffer: in training (memory for backward) and
+    /// during evaluations, never while outputs are preserved or in plain evaluation forwards.
+    static func mayWorkInPlace(_ layer: Layer) -> Bool {
+        !layer.preservesOutputs && (layer.isTraining || layer.fusesForInference)
+    }
+
     /// Sets ``fusesForInference`` on this layer and all its descendants.
     func setFusesForInference(_ on: Bool) {
         fusesForInference = on

@@ -31,9 +31,11 @@ public final class ReLU: Layer {
 
     /// Forward that writes the result over `input` (a buffer the previous layer owns and does not
     /// need again): containers use it after layers that keep their input, not their output, for
-    /// backward. Not while recording (``Layer/preservesOutputs``), which reads both outputs.
+    /// backward. Only in training and during ``Model/evaluate(_:batchSize:)``; in plain
+    /// evaluation-mode forwards (and while recording) every layer's ``Layer/output`` stays
+    /// intact for code that reads them.
     func forwardInPlace(_ input: Tensor) throws -> Tensor {
-        guard !preservesOutputs, input.dtype == .float32, input.isContiguous, input.rank >= 1 else { return try forward(input) }
+        guard Layer.mayWorkInPlace(self), input.dtype == .float32, input.isContiguous, input.rank >= 1 else { return try forward(input) }
         let p = input.mutablePointer(as: Float.self)
         ParallelLoops.forRanges(input.count) { range in
             VectorOps.relu(p + range.lowerBound, p + range.lowerBound, range.count)

@@ -24,14 +24,14 @@ public final class ResidualAdd: Layer {
 
     /// `a + b` (same shape, contiguous Float32). `a` must be a buffer the block owns and does not
     /// need again (BatchNorm's output): the sum overwrites it, as torchvision's `out += identity`
-    /// does, unless outputs are being preserved for recording.
+    /// does, in training and during evaluations (see ``ReLU``).
     func add(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         guard a.shape == b.shape else {
             throw EngineError.invalid("\(name) (Add) inputs", expected: "equal shapes", given: "\(Shape.describe(a.shape)) and \(Shape.describe(b.shape))")
         }
         let x = try a.contiguous(), z = try b.contiguous()
         let y: Tensor
-        if !preservesOutputs && x === a && x.storage !== z.storage {
+        if Layer.mayWorkInPlace(self) && x === a && x.storage !== z.storage {
             y = x
         } else {
             y = try Buffers.reuse(ownBuffer, shape: x.shape)
