@@ -188,4 +188,11 @@ for _, method in ipairs(methods) do
   print(row(cells, w))
 end
 print()
+print("Reading the SVCCA tables: each value is the mean of min(k1, k2) canonical correlations, k the")
+print("principal directions holding 99% of a layer's variance. A trained layer often keeps few (the")
+print("baseline's fc1 about a dozen of 384) while a poorly trained one keeps hundreds, and a few")
+print("directions are easily matched inside hundreds: values near 1 on the fc layers of a failed model")
+print("mean little (sim.layers(baseline, m, probe) shows k1 and k2). The fc layers also have fewer than")
+print("5 probe images per neuron at this scale, which biases CCA towards 1; use --probe 2000 or more.")
+print()
 print(string.format("Total time %.1f s", sys.clock() - started))

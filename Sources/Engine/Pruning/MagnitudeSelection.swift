@@ -10,7 +10,7 @@ struct PruningSegment {
     var maskedCount: Int {
         guard let mask else { return 0 }
         var n = 0
-        for i in 0..<count where mask[i] == 0 { n += 1 }
+        for i in 0..<count { n &+= mask[i] == 0 ? 1 : 0 }
         return n
     }
 }
@@ -37,24 +37,34 @@ enum MagnitudeSelection {
     static func forEachKey(_ s: PruningSegment, _ body: (Int, UInt32) -> Void) {
         let w = s.values
         if let m = s.mask {
-            for i in 0..<s.count { body(i, m[i] == 0 ? 0 : key(w[i])) }
+            // Branch-free: all ones when the mask entry's bits are non-zero (1.0), else zero.
+            m.withMemoryRebound(to: UInt32.self, capacity: s.count) { bits in
+                for i in 0..<s.count {
+                    let b = bits[i]
+                    let keep = UInt32(bitPattern: Int32(bitPattern: b | (0 &- b)) >> 31)
+                    body(i, key(w[i]) & keep)
+                }
+            }
         } else {
             for i in 0..<s.count { body(i, key(w[i])) }
         }
     }
 
-    /// Marks in each segment's `newMask` (1 kept, 0 pruned) the `k` smallest-keyed weights
-    /// of all `segments` together. `names` label the segments in errors (NaN weights).
-    static func prune(_ segments: [PruningSegment], k: Int, names: [String]) throws {
+    /// Where the k smallest keys end: every key below `key` is pruned, and the first `ties`
+    /// (in order) of those equal to it.
+    struct Threshold {
+        let key: UInt32
+        let ties: Int
+        /// Nothing to prune (k = 0) or everything (k = total).
+        let all: Bool?
+    }
+
+    /// The threshold of the `k` smallest-keyed weights of all `segments` together (passes 1
+    /// and 2; nothing is written). `names` label the segments in errors (NaN weights).
+    static func threshold(_ segments: [PruningSegment], k: Int, names: [String]) throws -> Threshold {
         let total = segments.reduce(0) { $0 + $1.count }
-        guard k > 0 else {
-            for s in segments { s.newMask.update(repeating: 1, count: s.count) }
-            return
-        }
-        guard k < total else {
-            for s in segments { s.newMask.update(repeating: 0, count: s.count) }
-            return
-        }
+        guard k > 0 else { return Threshold(key: 0, ties: 0, all: false) }
+        guard k < total else { return Threshold(key: 0, ties: 0, all: true) }
         // Pass 1: histogram of the high halves (and the NaN check).
         var histogram = [Int](repeating: 0, count: 1 << 16)
         try histogram.withUnsafeMutableBufferPointer { h in
@@ -82,20 +92,35 @@ enum MagnitudeSelection {
             }
         }
         let (low, belowLow) = crossing(histogram, rank: k - belowHigh)
-        let threshold = UInt32(high << 16 | low)
-        var ties = k - belowHigh - belowLow
-        // Pass 3: the new masks.
+        return Threshold(key: UInt32(high << 16 | low), ties: k - belowHigh - belowLow, all: nil)
+    }
+
+    /// Pass 3: writes each segment's `newMask` (1 kept, 0 pruned) from `threshold`. `newMask`
+    /// may be the segment's current mask (each entry is read before it is written).
+    static func mark(_ segments: [PruningSegment], _ threshold: Threshold) {
+        if let all = threshold.all {
+            for s in segments { s.newMask.update(repeating: all ? 0 : 1, count: s.count) }
+            return
+        }
+        let t = threshold.key
+        var ties = threshold.ties
         for s in segments {
             let out = s.newMask
             forEachKey(s) { i, kv in
-                var pruned = kv < threshold
-                if kv == threshold && ties > 0 {
+                var pruned = kv < t
+                if kv == t && ties > 0 {
                     pruned = true
                     ties -= 1
                 }
                 out[i] = pruned ? 0 : 1
             }
         }
+    }
+
+    /// Marks in each segment's `newMask` (1 kept, 0 pruned) the `k` smallest-keyed weights
+    /// of all `segments` together.
+    static func prune(_ segments: [PruningSegment], k: Int, names: [String]) throws {
+        mark(segments, try threshold(segments, k: k, names: names))
     }
 
     /// The bin holding the `rank`-th smallest element (1-based) and the count in earlier bins.

@@ -6,31 +6,44 @@
 /// out stay masked: a group's count is never lowered below what it already has, so pruning a
 /// pruned model to a higher target only adds zeros (and to a lower one changes nothing).
 enum PruningPass {
-    /// Marks `k` zeros in a group's new masks (the group's already-masked weights among them).
-    typealias Chooser = (_ segments: [PruningSegment], _ k: Int, _ names: [String]) throws -> Void
-
-    static func run(_ model: Model, target: PruningTarget, scope: PruningScope, selection: PrunableSelection,
-                    choose: Chooser) throws {
+    /// Run in two phases so that an error (NaN weights) or Ctrl-C leaves the model as it was:
+    /// `plan` looks at every group (and may throw) before `commit` writes any mask. With
+    /// `inPlace`, a tensor that already has a mask gets its new mask written over the old one
+    /// (no allocation; `commit` must read each entry before writing it); otherwise every
+    /// selected tensor gets a fresh mask tensor, which `plan` may already fill.
+    static func run<Plan>(_ model: Model, target: PruningTarget, scope: PruningScope, selection: PrunableSelection, inPlace: Bool,
+                          plan: (_ segments: [PruningSegment], _ k: Int, _ names: [String]) throws -> Plan,
+                          commit: (_ segments: [PruningSegment], _ plan: Plan) -> Void) throws {
         let chosen = try selection.resolve(in: model)
         let groups: [[(name: String, parameter: Parameter)]] = scope == .layer ? chosen.map { [$0] } : [chosen]
-        // New masks are computed for every group before any is installed, so an error (NaN
-        // weights, Ctrl-C) leaves the model as it was.
-        var results: [(Parameter, Tensor)] = []
+        var staged: [(segments: [PruningSegment], fresh: [Tensor?], parameters: [Parameter], plan: Plan)] = []
         for group in groups {
             try Cancellation.check()
-            let masks = try group.map { try Tensor(shape: $0.parameter.value.shape, dtype: .float32, zeroed: false) }
-            let segments = zip(group, masks).map { entry, mask in
-                PruningSegment(values: entry.parameter.value.mutablePointer(as: Float.self),
-                               mask: entry.parameter.mask?.mutablePointer(as: Float.self),
-                               newMask: mask.mutablePointer(as: Float.self), count: entry.parameter.count)
+            var fresh: [Tensor?] = []
+            var segments: [PruningSegment] = []
+            for (_, p) in group {
+                let output: Tensor
+                if inPlace, let existing = p.mask {
+                    output = existing
+                    fresh.append(nil)
+                } else {
+                    output = try Tensor(shape: p.value.shape, dtype: .float32, zeroed: false)
+                    fresh.append(output)
+                }
+                segments.append(PruningSegment(values: p.value.mutablePointer(as: Float.self), mask: p.mask?.mutablePointer(as: Float.self),
+                                               newMask: output.mutablePointer(as: Float.self), count: p.count))
             }
             let total = segments.reduce(0) { $0 + $1.count }
             let already = segments.reduce(0) { $0 + $1.maskedCount }
             let k = max(target.zeros(of: total), already)
-            try choose(segments, k, group.map(\.name))
-            results += zip(group.map(\.parameter), masks).map { ($0, $1) }
+            staged.append((segments, fresh, group.map(\.parameter), try plan(segments, k, group.map(\.name))))
         }
-        for (parameter, mask) in results { try parameter.setMask(mask) }
+        for group in staged {
+            commit(group.segments, group.plan)
+            for (parameter, mask) in zip(group.parameters, group.fresh) {
+                if let mask { try parameter.setMask(mask) } else { parameter.applyMask(to: parameter.value) }
+            }
+        }
     }
 }
 
@@ -45,9 +58,9 @@ extension Model {
     /// the final classifier stays dense unless `selection` says otherwise.
     public func pruneByMagnitude(to target: PruningTarget, scope: PruningScope = .layer,
                                  selection: PrunableSelection = PrunableSelection()) throws {
-        try PruningPass.run(self, target: target, scope: scope, selection: selection) { segments, k, names in
-            try MagnitudeSelection.prune(segments, k: k, names: names)
-        }
+        try PruningPass.run(self, target: target, scope: scope, selection: selection, inPlace: true,
+                            plan: { segments, k, names in try MagnitudeSelection.threshold(segments, k: k, names: names) },
+                            commit: { segments, threshold in MagnitudeSelection.mark(segments, threshold) })
     }
 
     /// Random pruning: the same counts as ``pruneByMagnitude(to:scope:selection:)``, the new
@@ -60,7 +73,7 @@ extension Model {
     public func pruneRandomly(to target: PruningTarget, seed: UInt64, scope: PruningScope = .layer,
                               selection: PrunableSelection = PrunableSelection()) throws {
         var generator = RandomGenerator(seed: seed)
-        try PruningPass.run(self, target: target, scope: scope, selection: selection) { segments, k, _ in
+        try PruningPass.run(self, target: target, scope: scope, selection: selection, inPlace: false, plan: { segments, k, _ in
             let masked = segments.reduce(0) { $0 + $1.maskedCount }
             var candidates = segments.reduce(0) { $0 + $1.count } - masked
             var needed = k - masked
@@ -77,6 +90,6 @@ extension Model {
                 }
                 try Cancellation.check()
             }
-        }
+        }, commit: { _, _ in })
     }
 }

@@ -5,7 +5,7 @@ import Engine
 enum IterativeBinding {
     static let spec = LuaFunctionSpec("iterative",
         "prune.iterative(m, targets, trainer, train_ds [, {epochs = trainer.epochs, val = ds, on_step = fn, scope = \"layer\", skip_last = true, layers = {…}, progress = true}]) → steps", """
-        Iterative magnitude pruning (Han et al. 2015; Blakeney et al. 2020 Table 3 uses \
+        Iterative magnitude pruning (Han, Pool, Tran & Dally 2015; Blakeney, Yan & Zong 2020, Table 3, use \
         {0.6, 0.7, 0.8, 0.9}): for each target (increasing, each in [0, 1)) prune m by \
         magnitude to it — adding to the previous masks — then retrain it with trainer for \
         epochs epochs (all steps see the same images in the same order). Returns one entry per \

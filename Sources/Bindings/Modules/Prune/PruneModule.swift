@@ -6,8 +6,8 @@ enum PruneModule {
     static let module = LuaModule(
         name: "prune",
         doc: """
-            Unstructured pruning with masks, as Blakeney, Yan & Zong (2020) study it: \
-            prune.magnitude (Han et al. 2015, layer by layer), prune.random, prune.reinit \
+            Unstructured pruning with masks, as Blakeney, Yan & Zong (2020) study it. \
+            prune.magnitude (Han, Pool, Tran & Dally 2015; layer by layer), prune.random, prune.reinit \
             (post-pruning re-initialisation; after prune.random: random sparse initialisation), \
             prune.rewind (Frankle & Carbin 2019), prune.iterative (prune and retrain, step by \
             step), prune.overlap (how alike two masks are); prune.set_masks, prune.remove, and \
@@ -19,7 +19,7 @@ enum PruneModule {
             """,
         functions: [
             LuaFunctionSpec("magnitude", "prune.magnitude(m, sparsity [, {scope = \"layer\" | \"global\", skip_last = true, layers = {…}}]) → m", """
-                Magnitude pruning (Han et al. 2015): zeroes the weights of smallest |w|, ties \
+                Magnitude pruning (Han, Pool, Tran & Dally 2015): zeroes the weights of smallest |w|, ties \
                 broken by index. scope = "layer" (default, the paper's rule): each selected \
                 tensor of n weights ends with exactly round(sparsity × n) zeros (half away from \
                 zero); scope = "global": one ranking over all selected weights, round(sparsity × \
@@ -56,7 +56,7 @@ enum PruneModule {
                 return 1
             },
             LuaFunctionSpec("reinit", "prune.reinit(m [, {seed = 1000003, init = \"pytorch\" | \"he\"}]) → m", """
-                Post-pruning re-initialisation (Blakeney et al. 2020 §4.2): every parameter gets \
+                Post-pruning re-initialisation (Blakeney, Yan & Zong 2020, §4.2): every parameter gets \
                 a fresh value from the model's own init scheme (or init), drawn with seed; \
                 BatchNorm returns to γ = 1, β = 0 and running statistics 0 and 1; the masks are \
                 kept and re-applied, so pruned weights stay zero. Layers draw in order from one \

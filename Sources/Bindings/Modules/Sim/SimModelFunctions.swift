@@ -26,7 +26,7 @@ enum SimModelFunctions {
         LuaFunctionSpec("layers", "sim.layers(m1, m2, probe [, {measure = \"svcca\", variance = 0.99, conv = \"flatten\" | \"mean\", layers = {…}, max_datapoints = n, batch = 64, seed = 0}]) → s",
                         """
                         The similarity of every layer of m1 with the same layer of m2 (same architecture) on the probe \
-                        inputs — the paper's per-layer SVCCA (Blakeney et al. 2020, §5.1). Returns a result s: s[i] = \
+                        inputs — the paper's per-layer SVCCA (Blakeney, Yan & Zong 2020, §5.1). Returns a result s: s[i] = \
                         {name, value, k1, k2, neurons1, neurons2, datapoints, result}, s.values (a tensor), s.names, \
                         s.measure, s.mean; prints as a table. Mismatched architectures are an error. \(optionsDoc)
                         """) { lua in
@@ -66,7 +66,7 @@ enum SimModelFunctions {
                         """
                         The similarity of every layer of each snapshot with the same layer of reference: a float64 \
                         tensor layers × snapshots and the layer names — the paper's similarity across retraining \
-                        epochs (Blakeney et al. 2020, Figure 3). snapshots is a list of models of reference's \
+                        epochs (Blakeney, Yan & Zong 2020, Figure 3). snapshots is a list of models of reference's \
                         architecture, e.g. collected with t:fit(m, ds, {on_epoch = function() snaps[#snaps + 1] = \
                         m:clone() end}). One pass over the probe serves every snapshot. \(optionsDoc)
                         """) { lua in
