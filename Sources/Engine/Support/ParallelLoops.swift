@@ -23,6 +23,19 @@ public enum ParallelLoops {
         }
     }
 
+    /// Like ``forRanges(_:minimumCount:_:)``, also passing the part's number (`0..<threadCount`),
+    /// so that each part can use its own scratch space.
+    public static func forParts(_ count: Int, minimumCount: Int = 16_384, _ body: (Int, Range<Int>) -> Void) {
+        if count <= 0 { return }
+        let parts = count < minimumCount ? 1 : min(threadCount, count)
+        let step = (count + parts - 1) / parts
+        forEach(parts) { p in
+            let start = p * step
+            let end = min(count, start + step)
+            if start < end { body(p, start..<end) }
+        }
+    }
+
     /// Splits `0..<count` into one contiguous range per thread and calls `body(range)` for each.
     /// Use when per-index work is tiny (element-wise loops).
     public static func forRanges(_ count: Int, minimumCount: Int = 16_384, _ body: (Range<Int>) -> Void) {

@@ -190,4 +190,25 @@ import Testing
         let failures = try GradientCheck.check(fast, input: try GradientCheck.distinctValues([2, 2, 4, 18], seed: 32))
         #expect(failures.isEmpty)
     }
+
+    @Test func threeByThreeStrideTwoMatchesWindows() throws {
+        for (h, w, pad) in [(28, 28, 1), (14, 14, 1), (7, 7, 1), (9, 40, 0), (5, 3, 1), (3, 3, 0)] {
+            let x = try Tensor.randn([3, 2, h, w], seed: 33)
+            if h * w > 20 { x.mutablePointer(as: Float.self)[17] = .nan }
+            let pool = try MaxPool2d(kernel: (3, 3), stride: (2, 2), padding: (pad, pad))
+            let y = try pool.forward(x)
+            let (ho, wo) = (y.shape[2], y.shape[3])
+            for n in 0..<3 { for c in 0..<2 { for oh in 0..<ho { for ow in 0..<wo {
+                var best = -Float.infinity
+                for r in 0..<3 { for s in 0..<3 {
+                    let ih = 2 * oh - pad + r, iw = 2 * ow - pad + s
+                    if ih >= 0 && ih < h && iw >= 0 && iw < w { best = MaxPool2d.nanMax(best, try Float(x.element([n, c, ih, iw]))) }
+                } }
+                let got = try Float(y.element([n, c, oh, ow]))
+                #expect(got == best || (got.isNaN && best.isNaN), "\(h)×\(w) pad \(pad) at \(oh),\(ow)")
+            } } } }
+            let failures = try GradientCheck.check(pool, input: try GradientCheck.distinctValues([2, 2, h, w], seed: 34))
+            #expect(failures.isEmpty, "gradient \(h)×\(w) pad \(pad)")
+        }
+    }
 }

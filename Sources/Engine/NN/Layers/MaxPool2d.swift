@@ -60,6 +60,20 @@ public final class MaxPool2d: Layer {
             output = y
             return y
         }
+        if g.kernelH == 3 && g.kernelW == 3 && g.strideH == 2 && g.strideW == 2 && g.padH <= 1 && g.padW <= 1 {
+            let rowLength = g.width + 2 * g.padW + 32
+            try Workspace.withBuffer(count: ParallelLoops.threadCount * rowLength) { rows in
+                ParallelLoops.forParts(planes, minimumCount: 2) { part, range in
+                    let row = rows + part * rowLength
+                    for p in range {
+                        MaxPool2d.pool3x3(xp + p * g.inPlane, g, yp + p * g.outPlane, row: row)
+                    }
+                }
+            }
+            self.input = x
+            output = y
+            return y
+        }
         ParallelLoops.forEach(planes, minimumCount: 2) { p in
             let src = xp + p * g.inPlane, dst = yp + p * g.outPlane
             for oh in 0..<g.outHeight {
@@ -88,6 +102,47 @@ public final class MaxPool2d: Layer {
     /// The larger of `a` and `b`, NaN if either is.
     @inline(__always)
     static func nanMax(_ a: Float, _ b: Float) -> Float { a != a ? a : (b > a || b != b ? b : a) }
+
+    /// 3×3 windows with stride 2 and padding 0 or 1 (the ConvNet's pooling), separably: the
+    /// maximum of the window's (up to) three rows into `row` (padded with −∞ on both sides),
+    /// then of three neighbouring columns, 8 outputs at a time from even/odd lanes.
+    static func pool3x3(_ src: UnsafePointer<Float>, _ g: WindowGeometry, _ dst: UnsafeMutablePointer<Float>, row: UnsafeMutablePointer<Float>) {
+        let w = g.width, pad = g.padW
+        // row[pad + j] = column j's maximum; row[0..<pad] and everything after the image: −∞.
+        row.update(repeating: -.infinity, count: w + 2 * pad + 32)
+        let column = row + pad
+        for oh in 0..<g.outHeight {
+            let h0 = oh * 2 - g.padH
+            let hs = max(0, h0), he = min(g.height, h0 + 3)
+            column.update(from: src + hs * w, count: w)
+            for ih in (hs + 1)..<max(hs + 1, he) {
+                let r = src + ih * w
+                var j = 0
+                while j + 16 <= w {
+                    let a = UnsafeRawPointer(column + j).loadUnaligned(as: SIMD16<Float>.self)
+                    let b = UnsafeRawPointer(r + j).loadUnaligned(as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(column + j).storeBytes(of: a.replacing(with: b, where: (b .> a .| b .!= b) .& (a .== a)), as: SIMD16<Float>.self)
+                    j += 16
+                }
+                while j < w { column[j] = nanMax(column[j], r[j]); j += 1 }
+            }
+            // Output ow covers row[2·ow], row[2·ow + 1], row[2·ow + 2] (the padded indices).
+            let out = dst + oh * g.outWidth
+            var ow = 0
+            while ow + 8 <= g.outWidth {
+                let u = UnsafeRawPointer(row + 2 * ow).loadUnaligned(as: SIMD16<Float>.self)
+                let v = UnsafeRawPointer(row + 2 * ow + 1).loadUnaligned(as: SIMD16<Float>.self)
+                let a = u.evenHalf, b = u.oddHalf, c = v.oddHalf
+                let ab = a.replacing(with: b, where: (b .> a .| b .!= b) .& (a .== a))
+                UnsafeMutableRawPointer(out + ow).storeBytes(of: ab.replacing(with: c, where: (c .> ab .| c .!= c) .& (ab .== ab)), as: SIMD8<Float>.self)
+                ow += 8
+            }
+            while ow < g.outWidth {
+                out[ow] = nanMax(nanMax(row[2 * ow], row[2 * ow + 1]), row[2 * ow + 2])
+                ow += 1
+            }
+        }
+    }
 
     /// 2×2 windows with stride 2 (VGG's pooling): 16 columns of two rows at a time, the
     /// vertical maximum then the maximum of neighbouring pairs.
