@@ -21,14 +21,17 @@ enum DirectConv2d {
     }()
 
     /// Smallest work per sample (output pixels × kernel taps) for the direct forward and
-    /// backward passes: below it the flat layout wastes too many lanes and sgemm's fatter
-    /// matrices win (measured on ResNet's 8×8 stages, 3×3 · 64 = 576, where im2col's backward
-    /// was faster, and its 16×16 ones, 2304, where the direct one was).
-    /// `PRUNELAB_DIRECT_MIN_WORK` overrides both (for tuning).
+    /// backward passes, and the output-channel count from which sgemm takes over: on small
+    /// images the flat layout wastes lanes, and with 256 or more output channels im2col's
+    /// matrices are fat enough for sgemm to win. Measured on ResNet-18's stages (batch 128):
+    /// direct forward faster down to 64 channels at 8×8 and 128 at 4×4 (equal), slower from
+    /// 256 channels at 8×8; direct backward faster from 16×16 (work 2304), slower at 8×8 (576).
+    /// `PRUNELAB_DIRECT_MIN_WORK` overrides both work limits (for tuning).
     static let minimumWork: (forward: Int, backward: Int) = {
         if let v = getenv("PRUNELAB_DIRECT_MIN_WORK"), let n = Int(String(cString: v)) { return (n, n) }
         return (100, 2000)
     }()
+    static let maximumOutputs = 255
 
     /// Whether `layer` takes the direct path for `height × width` inputs.
     static func applies(to layer: Conv2d, height: Int, width: Int, backward: Bool = false) -> Bool {
@@ -38,6 +41,7 @@ enum DirectConv2d {
         let outH = height + 2 * layer.padding.0 - layer.kernel.0 + 1, outW = width + 2 * layer.padding.1 - layer.kernel.1 + 1
         let work = outH * outW * layer.kernel.0 * layer.kernel.1
         return work >= (backward ? minimumWork.backward : minimumWork.forward)
+            && (layer.outChannels <= maximumOutputs || getenv("PRUNELAB_DIRECT_MIN_WORK") != nil)
     }
 
     /// The padded flat layout of one sample's planes.

@@ -1,4 +1,7 @@
 import CBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// 2-d convolution (cross-correlation, as Torch7's `nn.SpatialConvolution` and PyTorch's
 /// `nn.Conv2d`): `y[n,k,oh,ow] = b[k] + Σ_{c,r,s} W[k,c,r,s] · x[n,c,oh·sh−ph+r, ow·sw−pw+s]`.
@@ -22,7 +25,11 @@ public final class Conv2d: Layer {
     var allowsDirectAlgorithm = true
 
     /// Largest im2col chunk per worker, in floats (a chunk holds at least one sample).
-    nonisolated(unsafe) static var chunkBudget = 1 << 20
+    /// `PRUNELAB_CONV_CHUNK` overrides it (for tuning).
+    static let chunkBudget: Int = {
+        if let v = getenv("PRUNELAB_CONV_CHUNK"), let n = Int(String(cString: v)), n > 0 { return n }
+        return 1 << 20
+    }()
 
     public init(name: String = "", inChannels: Int, outChannels: Int, kernel: (Int, Int), stride: (Int, Int) = (1, 1),
                 padding: (Int, Int) = (0, 0), bias: Bool = true, initializer: Initializer = .pytorch,
