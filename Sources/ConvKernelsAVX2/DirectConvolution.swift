@@ -124,42 +124,48 @@ public enum DirectConvolution {
     ///   `p + (R−1)·pitch + 3·⌈S/3⌉ + 6` for `p < length`.
     /// - `dw`: `outputs × inputs × R × S` (PyTorch's weight layout).
     ///
-    /// Sample by sample (so that its gradient and input planes stay in L2), blocks of 4 outputs
-    /// × 3 taps of one kernel row: 12 accumulators fed by 4 gradient and 3 input loads per 12
-    /// FMAs, summed into `dw` after each pass.
+    /// Samples are taken in groups (one sample for large planes, so that its gradient and input
+    /// planes stay in L2; several for small planes, so that the horizontal sums are few): per
+    /// group, blocks of 4 outputs × 3 taps of one kernel row make 12 accumulators fed by 4
+    /// gradient and 3 input loads per 12 FMAs, summed into `dw` after each pass.
     public static func weightGradient(x: UnsafePointer<Float>, inputs: Int, planeStride: Int, pitch: Int,
                                       g: UnsafePointer<Float>, outputs: Int, length: Int, samples: Int,
                                       kernelH: Int, kernelW: Int, dw: UnsafeMutablePointer<Float>) {
         let taps = kernelH * kernelW
-        for n in 0..<samples {
+        let group = max(1, min(samples, 1024 / max(length, 1)))
+        var n0 = 0
+        while n0 < samples {
+            let n1 = min(samples, n0 + group)
             var o = 0
             while o < outputs {
                 let block = min(4, outputs - o)
-                let gPlane: Int = (n * outputs + o) * length
-                let g0: UnsafePointer<Float> = g + gPlane
-                // Missing outputs of a short block repeat the first one; their sums are dropped.
-                let g1: UnsafePointer<Float> = block > 1 ? g0 + length : g0
-                let g2: UnsafePointer<Float> = block > 2 ? g0 + 2 * length : g0
-                let g3: UnsafePointer<Float> = block > 3 ? g0 + 3 * length : g0
                 for i in 0..<inputs {
-                    let xPlane: Int = (n * inputs + i) * planeStride
                     for r in 0..<kernelH {
                         var s0 = 0
                         while s0 < kernelW {
-                            let xr: UnsafePointer<Float> = x + xPlane + r * pitch + s0
                             var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>()
                             var b0 = SIMD8<Float>(), b1 = SIMD8<Float>(), b2 = SIMD8<Float>()
                             var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
                             var d0 = SIMD8<Float>(), d1 = SIMD8<Float>(), d2 = SIMD8<Float>()
-                            var p = 0
-                            while p < length {
-                                let x0 = load(xr + p), x1 = load(xr + p + 1), x2 = load(xr + p + 2)
-                                let v0 = load(g0 + p), v1 = load(g1 + p), v2 = load(g2 + p), v3 = load(g3 + p)
-                                a0 = a0.addingProduct(v0, x0); a1 = a1.addingProduct(v0, x1); a2 = a2.addingProduct(v0, x2)
-                                b0 = b0.addingProduct(v1, x0); b1 = b1.addingProduct(v1, x1); b2 = b2.addingProduct(v1, x2)
-                                c0 = c0.addingProduct(v2, x0); c1 = c1.addingProduct(v2, x1); c2 = c2.addingProduct(v2, x2)
-                                d0 = d0.addingProduct(v3, x0); d1 = d1.addingProduct(v3, x1); d2 = d2.addingProduct(v3, x2)
-                                p += 8
+                            for n in n0..<n1 {
+                                let xPlane: Int = (n * inputs + i) * planeStride
+                                let xr: UnsafePointer<Float> = x + xPlane + r * pitch + s0
+                                let gPlane: Int = (n * outputs + o) * length
+                                let g0: UnsafePointer<Float> = g + gPlane
+                                // Missing outputs of a short block repeat the first; their sums are dropped.
+                                let g1: UnsafePointer<Float> = block > 1 ? g0 + length : g0
+                                let g2: UnsafePointer<Float> = block > 2 ? g0 + 2 * length : g0
+                                let g3: UnsafePointer<Float> = block > 3 ? g0 + 3 * length : g0
+                                var p = 0
+                                while p < length {
+                                    let x0 = load(xr + p), x1 = load(xr + p + 1), x2 = load(xr + p + 2)
+                                    let v0 = load(g0 + p), v1 = load(g1 + p), v2 = load(g2 + p), v3 = load(g3 + p)
+                                    a0 = a0.addingProduct(v0, x0); a1 = a1.addingProduct(v0, x1); a2 = a2.addingProduct(v0, x2)
+                                    b0 = b0.addingProduct(v1, x0); b1 = b1.addingProduct(v1, x1); b2 = b2.addingProduct(v1, x2)
+                                    c0 = c0.addingProduct(v2, x0); c1 = c1.addingProduct(v2, x1); c2 = c2.addingProduct(v2, x2)
+                                    d0 = d0.addingProduct(v3, x0); d1 = d1.addingProduct(v3, x1); d2 = d2.addingProduct(v3, x2)
+                                    p += 8
+                                }
                             }
                             // Taps s0, s0+1, s0+2 of row r (those beyond the kernel are dropped).
                             let width = min(3, kernelW - s0)
@@ -174,6 +180,7 @@ public enum DirectConvolution {
                 }
                 o += block
             }
+            n0 = n1
         }
     }
 
