@@ -25,7 +25,8 @@ enum DirectConv2d {
     /// images the flat layout wastes lanes, and with 256 or more output channels im2col's
     /// matrices are fat enough for sgemm to win. Measured on ResNet-18's stages (batch 128):
     /// direct forward faster down to 64 channels at 8×8 and 128 at 4×4 (equal), slower from
-    /// 256 channels at 8×8; direct backward faster from 16×16 (work 2304), slower at 8×8 (576).
+    /// 256 channels at 8×8; direct backward faster from 16×16 (work 2304), slower at 8×8 (576),
+    /// and slower for 5×5 kernels (the ConvNet's), whose backward stays with im2col.
     /// `PRUNELAB_DIRECT_MIN_WORK` overrides both work limits (for tuning).
     static let minimumWork: (forward: Int, backward: Int) = {
         if let v = getenv("PRUNELAB_DIRECT_MIN_WORK"), let n = Int(String(cString: v)) { return (n, n) }
@@ -38,10 +39,14 @@ enum DirectConv2d {
         guard isAvailable, layer.allowsDirectAlgorithm, layer.stride == (1, 1),
               layer.kernel.0 <= 7, layer.kernel.1 <= 7,
               layer.padding.0 < layer.kernel.0, layer.padding.1 < layer.kernel.1 else { return false }
+        if layer.forcesDirectAlgorithm || getenv("PRUNELAB_DIRECT_MIN_WORK") != nil {
+            let outH = height + 2 * layer.padding.0 - layer.kernel.0 + 1, outW = width + 2 * layer.padding.1 - layer.kernel.1 + 1
+            return layer.forcesDirectAlgorithm || outH * outW * layer.kernel.0 * layer.kernel.1 >= minimumWork.forward
+        }
+        if backward && layer.kernel.0 * layer.kernel.1 > 9 { return false }
         let outH = height + 2 * layer.padding.0 - layer.kernel.0 + 1, outW = width + 2 * layer.padding.1 - layer.kernel.1 + 1
         let work = outH * outW * layer.kernel.0 * layer.kernel.1
-        return work >= (backward ? minimumWork.backward : minimumWork.forward)
-            && (layer.outChannels <= maximumOutputs || getenv("PRUNELAB_DIRECT_MIN_WORK") != nil)
+        return work >= (backward ? minimumWork.backward : minimumWork.forward) && layer.outChannels <= maximumOutputs
     }
 
     /// The padded flat layout of one sample's planes.

@@ -21,8 +21,10 @@ public final class Conv2d: Layer {
     public let weight: Parameter
     public let bias: Parameter?
     private var input: Tensor?
-    /// False forces im2col + sgemm even where the direct 3×3 kernels apply (for tests).
+    /// False forces im2col + sgemm even where the direct kernels apply (for tests).
     var allowsDirectAlgorithm = true
+    /// True takes the direct kernels wherever they can run, ignoring the speed heuristics (for tests).
+    var forcesDirectAlgorithm = false
 
     /// Largest im2col chunk per worker, in floats (a chunk holds at least one sample).
     /// `PRUNELAB_CONV_CHUNK` overrides it (for tuning).
