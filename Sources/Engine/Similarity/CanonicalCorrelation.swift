@@ -61,9 +61,8 @@ public struct CanonicalCorrelation: Sendable {
             return
         }
         try Cancellation.check()
-        let ex = try CanonicalCorrelation.whitening(sxx.selecting(rows: kept1, columns: kept1), scale: xmax, epsilon: epsilon)
-        try Cancellation.check()
-        let ey = try CanonicalCorrelation.whitening(syy.selecting(rows: kept2, columns: kept2), scale: ymax, epsilon: epsilon)
+        let (ex, ey) = try CanonicalCorrelation.whitenings(sxx.selecting(rows: kept1, columns: kept1), scale: xmax,
+                                                           syy.selecting(rows: kept2, columns: kept2), scale: ymax, epsilon: epsilon)
         try Cancellation.check()
         // T' = Λx^(-1/2) · Vxᵀ · (Sxy / √(xmax·ymax)) · Vy · Λy^(-1/2)
         var cross = sxy.selecting(rows: kept1, columns: kept2)
@@ -87,10 +86,33 @@ public struct CanonicalCorrelation: Sendable {
         }
     }
 
+    typealias Whitening = (vectors: Matrix?, inverseRoots: [Double])
+
+    /// ``whitening(_:scale:epsilon:)`` of both layers. Large blocks are decomposed concurrently,
+    /// one single-threaded LAPACK call per core: `dsyevd` on a few hundred neurons is mostly
+    /// matrix–vector work that two BLAS threads barely speed up.
+    private static func whitenings(_ a: Matrix, scale scaleA: Double, _ b: Matrix, scale scaleB: Double,
+                                   epsilon: Double) throws -> (Whitening, Whitening) {
+        guard min(a.rows, b.rows) >= 128, BLASWorkers.count > 1 else {
+            return (try whitening(a, scale: scaleA, epsilon: epsilon), try whitening(b, scale: scaleB, epsilon: epsilon))
+        }
+        var results: [Whitening?] = [nil, nil]
+        try results.withUnsafeMutableBufferPointer { out in
+            try BLASWorkers.run(2) { side in
+                out[side] = side == 0 ? try whitening(a, scale: scaleA, epsilon: epsilon)
+                                      : try whitening(b, scale: scaleB, epsilon: epsilon)
+            }
+        }
+        guard let ex = results[0], let ey = results[1] else {
+            throw EngineError("CCA: a whitening step did not run", kind: .numerical)
+        }
+        return (ex, ey)
+    }
+
     /// Eigenvectors of (S/scale + εI) and the inverse square roots of its eigenvalues (0 for
     /// eigenvalues ≤ 1e-15·λmax, as a pseudo-inverse would have it). A diagonal S (SVCCA's
     /// reduced layers) needs no decomposition: its eigenvectors (nil) are the identity.
-    private static func whitening(_ a: consuming Matrix, scale: Double, epsilon: Double) throws -> (vectors: Matrix?, inverseRoots: [Double]) {
+    private static func whitening(_ a: consuming Matrix, scale: Double, epsilon: Double) throws -> Whitening {
         for i in a.elements.indices { a.elements[i] /= scale }
         for i in 0..<a.rows { a[i, i] += epsilon }
         let diagonal = (0..<a.columns).allSatisfy { j in (0..<a.rows).allSatisfy { i in i == j || a[i, j] == 0 } }
