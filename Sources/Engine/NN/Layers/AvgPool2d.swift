@@ -2,45 +2,29 @@
 /// `y[n,c,oh,ow] = (1/(kH·kW)) Σ x[n,c,oh·sh−ph+r, ow·sw−pw+s]`, padding counting as zeros.
 /// Backward spreads `∂y/(kH·kW)` over each window.
 public final class AvgPool2d: Layer {
-    public let kernel: (height: Int, width: Int)
-    public let stride: (height: Int, width: Int)
-    public let padding: (height: Int, width: Int)
+    let window: PoolingWindow
+    public var kernel: (height: Int, width: Int) { window.kernel }
+    public var stride: (height: Int, width: Int) { window.stride }
+    public var padding: (height: Int, width: Int) { window.padding }
     private var inputShape: [Int] = []
 
     public init(name: String = "", kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws {
-        let stride = stride ?? kernel
-        guard kernel.0 > 0, kernel.1 > 0, kernel.0 <= 1024, kernel.1 <= 1024, stride.0 > 0, stride.1 > 0 else {
-            throw EngineError.invalid("AvgPool2d", expected: "positive kernel (up to 1024) and stride", given: "kernel \(kernel.0)×\(kernel.1), stride \(stride.0)×\(stride.1)")
-        }
-        guard padding.0 >= 0, padding.1 >= 0, 2 * padding.0 <= kernel.0, 2 * padding.1 <= kernel.1 else {
-            throw EngineError.invalid("AvgPool2d padding", expected: "at most half the kernel size (\(kernel.0 / 2)×\(kernel.1 / 2))", given: "\(padding.0)×\(padding.1)")
-        }
-        self.kernel = kernel
-        self.stride = stride
-        self.padding = padding
+        window = try PoolingWindow("AvgPool2d", kernel: kernel, stride: stride, padding: padding)
         super.init(name: name)
     }
 
     public override var kind: String { "AvgPool2d" }
-    public override var summary: String { Pooling.describe("AvgPool2d", kernel, stride, padding) }
-    public override var spec: LayerSpec { Pooling.spec(kind, name, kernel, stride, padding) }
+    public override var summary: String { window.describe(kind) }
+    public override var spec: LayerSpec { window.spec(kind, name) }
     public override func copy() throws -> Layer {
         let other = try AvgPool2d(name: name, kernel: kernel, stride: stride, padding: padding)
         copyState(to: other)
         return other
     }
 
-    func geometry(_ c: Int, _ h: Int, _ w: Int) -> WindowGeometry {
-        WindowGeometry(channels: c, height: h, width: w, kernelH: kernel.0, kernelW: kernel.1, strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1)
-    }
-
-    public override func outputShape(for inputShape: [Int]) throws -> [Int] {
-        try Pooling.outputShape(self, inputShape, geometry)
-    }
-
-    public override func flops(for inputShape: [Int]) -> Int {
-        ((try? outputShape(for: inputShape))?.reduce(1, *) ?? 0) * kernel.0 * kernel.1
-    }
+    func geometry(_ c: Int, _ h: Int, _ w: Int) -> WindowGeometry { window.geometry(c, h, w) }
+    public override func outputShape(for inputShape: [Int]) throws -> [Int] { try window.outputShape(of: self, inputShape) }
+    public override func flops(for inputShape: [Int]) -> Int { window.flops(of: self, inputShape) }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         guard input.rank == 4, input.dtype == .float32 else { throw inputError("float32 N×C×H×W", input) }

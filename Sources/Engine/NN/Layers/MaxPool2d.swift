@@ -4,45 +4,29 @@
 /// window, in row-major order, equal to the output — found again from the saved input, so
 /// that the forward pass is a branch-free maximum.
 public final class MaxPool2d: Layer {
-    public let kernel: (height: Int, width: Int)
-    public let stride: (height: Int, width: Int)
-    public let padding: (height: Int, width: Int)
+    let window: PoolingWindow
+    public var kernel: (height: Int, width: Int) { window.kernel }
+    public var stride: (height: Int, width: Int) { window.stride }
+    public var padding: (height: Int, width: Int) { window.padding }
     private var input: Tensor?
 
     public init(name: String = "", kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws {
-        let stride = stride ?? kernel
-        guard kernel.0 > 0, kernel.1 > 0, kernel.0 <= 1024, kernel.1 <= 1024, stride.0 > 0, stride.1 > 0 else {
-            throw EngineError.invalid("MaxPool2d", expected: "positive kernel (up to 1024) and stride", given: "kernel \(kernel.0)×\(kernel.1), stride \(stride.0)×\(stride.1)")
-        }
-        guard padding.0 >= 0, padding.1 >= 0, 2 * padding.0 <= kernel.0, 2 * padding.1 <= kernel.1 else {
-            throw EngineError.invalid("MaxPool2d padding", expected: "at most half the kernel size (\(kernel.0 / 2)×\(kernel.1 / 2))", given: "\(padding.0)×\(padding.1)")
-        }
-        self.kernel = kernel
-        self.stride = stride
-        self.padding = padding
+        window = try PoolingWindow("MaxPool2d", kernel: kernel, stride: stride, padding: padding)
         super.init(name: name)
     }
 
     public override var kind: String { "MaxPool2d" }
-    public override var summary: String { Pooling.describe("MaxPool2d", kernel, stride, padding) }
-    public override var spec: LayerSpec { Pooling.spec(kind, name, kernel, stride, padding) }
+    public override var summary: String { window.describe(kind) }
+    public override var spec: LayerSpec { window.spec(kind, name) }
     public override func copy() throws -> Layer {
         let other = try MaxPool2d(name: name, kernel: kernel, stride: stride, padding: padding)
         copyState(to: other)
         return other
     }
 
-    func geometry(_ c: Int, _ h: Int, _ w: Int) -> WindowGeometry {
-        WindowGeometry(channels: c, height: h, width: w, kernelH: kernel.0, kernelW: kernel.1, strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1)
-    }
-
-    public override func outputShape(for inputShape: [Int]) throws -> [Int] {
-        try Pooling.outputShape(self, inputShape, geometry)
-    }
-
-    public override func flops(for inputShape: [Int]) -> Int {
-        ((try? outputShape(for: inputShape))?.reduce(1, *) ?? 0) * kernel.0 * kernel.1
-    }
+    func geometry(_ c: Int, _ h: Int, _ w: Int) -> WindowGeometry { window.geometry(c, h, w) }
+    public override func outputShape(for inputShape: [Int]) throws -> [Int] { try window.outputShape(of: self, inputShape) }
+    public override func flops(for inputShape: [Int]) -> Int { window.flops(of: self, inputShape) }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         guard input.rank == 4, input.dtype == .float32 else { throw inputError("float32 N×C×H×W", input) }
@@ -201,30 +185,5 @@ public final class MaxPool2d: Layer {
             }
         }
         return dx
-    }
-}
-
-/// Shape checks and descriptions shared by the pooling layers.
-enum Pooling {
-    static func outputShape(_ layer: Layer, _ inputShape: [Int], _ geometry: (Int, Int, Int) -> WindowGeometry) throws -> [Int] {
-        guard inputShape.count == 3 else { throw layer.shapeError("C×H×W", inputShape) }
-        let g = geometry(inputShape[0], inputShape[1], inputShape[2])
-        guard g.isValid, g.outHeight > 0, g.outWidth > 0 else {
-            throw layer.shapeError("an image of at least \(g.kernelH - 2 * g.padH)×\(g.kernelW - 2 * g.padW) for a \(g.kernelH)×\(g.kernelW) window", inputShape)
-        }
-        return [inputShape[0], g.outHeight, g.outWidth]
-    }
-
-    static func describe(_ kind: String, _ kernel: (Int, Int), _ stride: (Int, Int), _ padding: (Int, Int)) -> String {
-        func pair(_ p: (Int, Int)) -> String { p.0 == p.1 ? "\(p.0)" : "\(p.0)×\(p.1)" }
-        var s = "\(kind)(\(kernel.0)×\(kernel.1)"
-        if stride != kernel { s += ", stride \(pair(stride))" }
-        if padding != (0, 0) { s += ", pad \(pair(padding))" }
-        return s + ")"
-    }
-
-    static func spec(_ kind: String, _ name: String, _ kernel: (Int, Int), _ stride: (Int, Int), _ padding: (Int, Int)) -> LayerSpec {
-        LayerSpec(kind: kind, name: name, integers: ["kernel_h": kernel.0, "kernel_w": kernel.1, "stride_h": stride.0,
-                                                     "stride_w": stride.1, "pad_h": padding.0, "pad_w": padding.1])
     }
 }
