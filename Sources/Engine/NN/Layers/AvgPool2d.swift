@@ -1,30 +1,19 @@
 /// 2-d average pooling (PyTorch's `nn.AvgPool2d` with its default `count_include_pad=True`):
 /// `y[n,c,oh,ow] = (1/(kH·kW)) Σ x[n,c,oh·sh−ph+r, ow·sw−pw+s]`, padding counting as zeros.
 /// Backward spreads `∂y/(kH·kW)` over each window.
-public final class AvgPool2d: Layer {
-    let window: PoolingWindow
-    public var kernel: (height: Int, width: Int) { window.kernel }
-    public var stride: (height: Int, width: Int) { window.stride }
-    public var padding: (height: Int, width: Int) { window.padding }
+public final class AvgPool2d: PoolingLayer {
     private var inputShape: [Int] = []
 
     public init(name: String = "", kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws {
-        window = try PoolingWindow("AvgPool2d", kernel: kernel, stride: stride, padding: padding)
-        super.init(name: name)
+        try super.init(name: name, kind: "AvgPool2d", kernel: kernel, stride: stride, padding: padding)
     }
 
     public override var kind: String { "AvgPool2d" }
-    public override var summary: String { window.describe(kind) }
-    public override var spec: LayerSpec { window.spec(kind, name) }
     public override func copy() throws -> Layer {
         let other = try AvgPool2d(name: name, kernel: kernel, stride: stride, padding: padding)
         copyState(to: other)
         return other
     }
-
-    func geometry(_ c: Int, _ h: Int, _ w: Int) -> WindowGeometry { window.geometry(c, h, w) }
-    public override func outputShape(for inputShape: [Int]) throws -> [Int] { try window.outputShape(of: self, inputShape) }
-    public override func flops(for inputShape: [Int]) -> Int { window.flops(of: self, inputShape) }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         guard input.rank == 4, input.dtype == .float32 else { throw inputError("float32 N×C×H×W", input) }

@@ -3,30 +3,19 @@
 /// Backward routes each output gradient to the input that won — the first element of the
 /// window, in row-major order, equal to the output — found again from the saved input, so
 /// that the forward pass is a branch-free maximum.
-public final class MaxPool2d: Layer {
-    let window: PoolingWindow
-    public var kernel: (height: Int, width: Int) { window.kernel }
-    public var stride: (height: Int, width: Int) { window.stride }
-    public var padding: (height: Int, width: Int) { window.padding }
+public final class MaxPool2d: PoolingLayer {
     private var input: Tensor?
 
     public init(name: String = "", kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws {
-        window = try PoolingWindow("MaxPool2d", kernel: kernel, stride: stride, padding: padding)
-        super.init(name: name)
+        try super.init(name: name, kind: "MaxPool2d", kernel: kernel, stride: stride, padding: padding)
     }
 
     public override var kind: String { "MaxPool2d" }
-    public override var summary: String { window.describe(kind) }
-    public override var spec: LayerSpec { window.spec(kind, name) }
     public override func copy() throws -> Layer {
         let other = try MaxPool2d(name: name, kernel: kernel, stride: stride, padding: padding)
         copyState(to: other)
         return other
     }
-
-    func geometry(_ c: Int, _ h: Int, _ w: Int) -> WindowGeometry { window.geometry(c, h, w) }
-    public override func outputShape(for inputShape: [Int]) throws -> [Int] { try window.outputShape(of: self, inputShape) }
-    public override func flops(for inputShape: [Int]) -> Int { window.flops(of: self, inputShape) }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         guard input.rank == 4, input.dtype == .float32 else { throw inputError("float32 N×C×H×W", input) }
