@@ -4,28 +4,11 @@
 # sparsity, and a working forward pass. Drives the real shell through tmux, like test_repl.sh.
 # Usage: PRUNELAB=.build/release/prunelab bash tests/shell/prune_interrupt.sh
 set -uo pipefail
-P=${PRUNELAB:?set PRUNELAB to the prunelab binary}
-P=$(cd "$(dirname "$P")" && pwd)/$(basename "$P")
-command -v tmux >/dev/null || { echo "prune_interrupt: tmux is not installed (scripts/setup installs it)"; exit 1; }
-dir=$(mktemp -d)
-tm() { tmux -L "prunelab-prune-$$" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$dir"' EXIT
-passed=0 failed=0
+name=prune_interrupt
 timeout=${REPL_TIMEOUT:-30}
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); printf 'FAIL %s\n--- screen\n%s\n---\n' "$1" "$(screen)"; }
-screen() { tm capture-pane -p -J -S - -t shell 2>/dev/null; }
-type_text() { tm send-keys -t shell -l -- "$1"; }
-press() { tm send-keys -t shell "$@"; }
-wait_for() {
-  local deadline=$((SECONDS + timeout))
-  while ((SECONDS < deadline)); do
-    if screen | grep -qE -- "$2"; then pass; return 0; fi
-    sleep 0.2
-  done
-  fail "$1 (waited ${timeout}s for /$2/)"
-  return 1
-}
+# shellcheck source=tmux_harness.bash
+. "$(dirname "$0")/tmux_harness.bash"
+
 # interrupt NAME LINE WHERE: runs LINE, presses Ctrl-C once it has started, and expects the
 # shell's "interrupted!" with a traceback through WHERE (the interrupted binding).
 interrupt() {

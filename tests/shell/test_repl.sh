@@ -5,44 +5,11 @@
 # than sleeping, so a slow machine only makes it slower.
 # Usage: PRUNELAB=.build/release/prunelab bash tests/shell/test_repl.sh
 set -uo pipefail
-P=${PRUNELAB:?set PRUNELAB to the prunelab binary}
-P=$(cd "$(dirname "$P")" && pwd)/$(basename "$P")
-command -v tmux >/dev/null || { echo "test_repl: tmux is not installed (scripts/setup installs it)"; exit 1; }
-dir=$(mktemp -d)
-sessions=0   # each shell gets its own tmux server (socket), killed when the next starts and at exit
-tm() { tmux -L "prunelab-test-$$-$sessions" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$dir"' EXIT
-passed=0 failed=0
+name=test_repl
 timeout=${REPL_TIMEOUT:-15}
+# shellcheck source=tmux_harness.bash
+. "$(dirname "$0")/tmux_harness.bash"   # each shell gets its own tmux server: start_shell bumps $sessions
 
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); printf 'FAIL %s\n--- screen\n%s\n---\n' "$1" "$(screen)"; }
-screen() { tm capture-pane -p -J -S - -t shell 2>/dev/null; }
-type_text() { tm send-keys -t shell -l -- "$1"; }
-press() { tm send-keys -t shell "$@"; }
-
-# wait_for NAME EXTENDED-REGEX: passes when a screen line matches, fails after the timeout.
-wait_for() {
-  local deadline=$((SECONDS + timeout))
-  while ((SECONDS < deadline)); do
-    if screen | grep -qE -- "$2"; then pass; return 0; fi
-    sleep 0.1
-  done
-  fail "$1 (waited ${timeout}s for /$2/)"
-  return 1
-}
-# count_of REGEX: the number of screen lines matching.
-count_of() { screen | grep -cE -- "$1"; }
-# wait_count NAME REGEX N: waits until N lines match.
-wait_count() {
-  local deadline=$((SECONDS + timeout))
-  while ((SECONDS < deadline)); do
-    if (($(count_of "$2") >= $3)); then pass; return 0; fi
-    sleep 0.1
-  done
-  fail "$1 (waited ${timeout}s for $3 lines matching /$2/, saw $(count_of "$2"))"
-  return 1
-}
 # run LINE: types LINE and Enter, then waits until the next prompt appears below it.
 prompts=0
 run() {
