@@ -27,6 +27,21 @@ struct WindowGeometry: Equatable {
         return lo..<max(lo, hi)
     }
 
+    /// Calls `body(output, rows, columns)` for every output pixel of one plane, in row-major
+    /// order: `output` is its index in the output plane, `rows` and `columns` the input rows
+    /// and columns its window covers, clipped to the image (padding contributes nothing).
+    @inline(__always)
+    func forEachWindow(_ body: (_ output: Int, _ rows: Range<Int>, _ columns: Range<Int>) -> Void) {
+        for oh in 0..<outHeight {
+            let h0 = oh * strideH - padH
+            let rows = max(0, h0)..<min(height, h0 + kernelH)
+            for ow in 0..<outWidth {
+                let w0 = ow * strideW - padW
+                body(oh * outWidth + ow, rows, max(0, w0)..<min(width, w0 + kernelW))
+            }
+        }
+    }
+
     @inline(__always)
     private func ceilDiv(_ a: Int, _ b: Int) -> Int {
         a >= 0 ? (a + b - 1) / b : -((-a) / b)

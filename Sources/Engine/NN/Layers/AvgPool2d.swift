@@ -16,26 +16,15 @@ public final class AvgPool2d: PoolingLayer {
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
-        guard input.rank == 4, input.dtype == .float32 else { throw inputError("float32 N×C×H×W", input) }
-        let outShape = try outputShape(for: Array(input.shape.dropFirst()))
-        let x = try input.contiguous()
-        let g = geometry(x.shape[1], x.shape[2], x.shape[3])
-        let planes = x.shape[0] * x.shape[1]
-        let y = try Buffers.reuse(output, shape: [x.shape[0]] + outShape)
+        let (x, g, planes, y) = try forwardBuffers(input)
         let xp = x.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)
         let scale = 1 / Float(g.kernelH * g.kernelW)
         ParallelLoops.forEach(planes, minimumCount: 2) { p in
             let src = xp + p * g.inPlane, dst = yp + p * g.outPlane
-            for oh in 0..<g.outHeight {
-                let h0 = oh * g.strideH - g.padH
-                let hs = max(0, h0), he = min(g.height, h0 + g.kernelH)
-                for ow in 0..<g.outWidth {
-                    let w0 = ow * g.strideW - g.padW
-                    let ws = max(0, w0), we = min(g.width, w0 + g.kernelW)
-                    var total: Float = 0
-                    for ih in hs..<he { for iw in ws..<we { total += src[ih * g.width + iw] } }
-                    dst[oh * g.outWidth + ow] = total * scale
-                }
+            g.forEachWindow { o, rows, columns in
+                var total: Float = 0
+                for ih in rows { for iw in columns { total += src[ih * g.width + iw] } }
+                dst[o] = total * scale
             }
         }
         inputShape = x.shape
@@ -53,15 +42,9 @@ public final class AvgPool2d: PoolingLayer {
         ParallelLoops.forEach(planes, minimumCount: 2) { p in
             let d = dxp + p * g.inPlane, src = dyp + p * g.outPlane
             d.update(repeating: 0, count: g.inPlane)
-            for oh in 0..<g.outHeight {
-                let h0 = oh * g.strideH - g.padH
-                let hs = max(0, h0), he = min(g.height, h0 + g.kernelH)
-                for ow in 0..<g.outWidth {
-                    let w0 = ow * g.strideW - g.padW
-                    let ws = max(0, w0), we = min(g.width, w0 + g.kernelW)
-                    let v = src[oh * g.outWidth + ow] * scale
-                    for ih in hs..<he { for iw in ws..<we { d[ih * g.width + iw] += v } }
-                }
+            g.forEachWindow { o, rows, columns in
+                let v = src[o] * scale
+                for ih in rows { for iw in columns { d[ih * g.width + iw] += v } }
             }
         }
         return dx

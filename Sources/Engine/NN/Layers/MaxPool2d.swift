@@ -18,12 +18,7 @@ public final class MaxPool2d: PoolingLayer {
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
-        guard input.rank == 4, input.dtype == .float32 else { throw inputError("float32 N×C×H×W", input) }
-        let outShape = try outputShape(for: Array(input.shape.dropFirst()))
-        let x = try input.contiguous()
-        let g = geometry(x.shape[1], x.shape[2], x.shape[3])
-        let planes = x.shape[0] * x.shape[1]
-        let y = try Buffers.reuse(output, shape: [x.shape[0]] + outShape)
+        let (x, g, planes, y) = try forwardBuffers(input)
         let xp = x.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)
         if g.kernelH == 2 && g.kernelW == 2 && g.strideH == 2 && g.strideW == 2 && g.padH == 0 && g.padW == 0 {
             ParallelLoops.forEach(planes, minimumCount: 2) { p in
@@ -49,22 +44,16 @@ public final class MaxPool2d: PoolingLayer {
         }
         ParallelLoops.forEach(planes, minimumCount: 2) { p in
             let src = xp + p * g.inPlane, dst = yp + p * g.outPlane
-            for oh in 0..<g.outHeight {
-                let h0 = oh * g.strideH - g.padH
-                let hs = max(0, h0), he = min(g.height, h0 + g.kernelH)
-                for ow in 0..<g.outWidth {
-                    let w0 = ow * g.strideW - g.padW
-                    let ws = max(0, w0), we = min(g.width, w0 + g.kernelW)
-                    var best = -Float.infinity
-                    for ih in hs..<he {
-                        let row = src + ih * g.width
-                        for iw in ws..<we {
-                            let v = row[iw]
-                            best = (v > best || v != v) && best == best ? v : best
-                        }
+            g.forEachWindow { o, rows, columns in
+                var best = -Float.infinity
+                for ih in rows {
+                    let row = src + ih * g.width
+                    for iw in columns {
+                        let v = row[iw]
+                        best = (v > best || v != v) && best == best ? v : best
                     }
-                    dst[oh * g.outWidth + ow] = best
                 }
+                dst[o] = best
             }
         }
         self.input = x
@@ -151,26 +140,20 @@ public final class MaxPool2d: PoolingLayer {
             let src = xp + p * g.inPlane, out = yp + p * g.outPlane
             let d = dxp + p * g.inPlane, grad = dyp + p * g.outPlane
             d.update(repeating: 0, count: g.inPlane)
-            for oh in 0..<g.outHeight {
-                let h0 = oh * g.strideH - g.padH
-                let hs = max(0, h0), he = min(g.height, h0 + g.kernelH)
-                for ow in 0..<g.outWidth {
-                    let w0 = ow * g.strideW - g.padW
-                    let ws = max(0, w0), we = min(g.width, w0 + g.kernelW)
-                    let target = out[oh * g.outWidth + ow]
-                    let isNaN = target != target
-                    var winner = hs * g.width + ws
-                    search: for ih in hs..<he {
-                        for iw in ws..<we {
-                            let v = src[ih * g.width + iw]
-                            if v == target || (isNaN && v != v) {
-                                winner = ih * g.width + iw
-                                break search
-                            }
+            g.forEachWindow { o, rows, columns in
+                let target = out[o]
+                let isNaN = target != target
+                var winner = rows.lowerBound * g.width + columns.lowerBound
+                search: for ih in rows {
+                    for iw in columns {
+                        let v = src[ih * g.width + iw]
+                        if v == target || (isNaN && v != v) {
+                            winner = ih * g.width + iw
+                            break search
                         }
                     }
-                    d[winner] += grad[oh * g.outWidth + ow]
                 }
+                d[winner] += grad[o]
             }
         }
         return dx
