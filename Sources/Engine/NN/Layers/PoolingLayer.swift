@@ -1,23 +1,60 @@
-/// Base of the 2-d pooling layers (``MaxPool2d``, ``AvgPool2d``): the ``PoolingWindow`` and
-/// everything that follows from it alone (output shape, FLOPs, summary, spec). Subclasses
-/// give `kind`, `copy`, `forward` and `backward`.
+/// Base of the 2-d pooling layers (``MaxPool2d``, ``AvgPool2d``): the window — kernel, stride
+/// (the kernel by default, as in PyTorch's `nn.MaxPool2d`) and zero padding of at most half the
+/// kernel — and everything that follows from it alone: output size per dimension
+/// `⌊(in + 2·pad − kernel) / stride⌋ + 1`, FLOPs, summary, spec. Subclasses give `kind`,
+/// `copy`, `forward` and `backward`.
 public class PoolingLayer: Layer {
-    let window: PoolingWindow
-    public var kernel: (height: Int, width: Int) { window.kernel }
-    public var stride: (height: Int, width: Int) { window.stride }
-    public var padding: (height: Int, width: Int) { window.padding }
+    public let kernel: (height: Int, width: Int)
+    public let stride: (height: Int, width: Int)
+    public let padding: (height: Int, width: Int)
 
-    /// `kind` names the layer in validation errors (`stride` nil: the kernel size).
+    /// Validates the window; `kind` names the layer in errors.
     init(name: String, kind: String, kernel: (Int, Int), stride: (Int, Int)?, padding: (Int, Int)) throws {
-        window = try PoolingWindow(kind, kernel: kernel, stride: stride, padding: padding)
+        let stride = stride ?? kernel
+        guard kernel.0 > 0, kernel.1 > 0, kernel.0 <= 1024, kernel.1 <= 1024, stride.0 > 0, stride.1 > 0 else {
+            throw EngineError.invalid(kind, expected: "positive kernel (up to 1024) and stride", given: "kernel \(kernel.0)×\(kernel.1), stride \(stride.0)×\(stride.1)")
+        }
+        guard padding.0 >= 0, padding.1 >= 0, 2 * padding.0 <= kernel.0, 2 * padding.1 <= kernel.1 else {
+            throw EngineError.invalid("\(kind) padding", expected: "at most half the kernel size (\(kernel.0 / 2)×\(kernel.1 / 2))", given: "\(padding.0)×\(padding.1)")
+        }
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
         super.init(name: name)
     }
 
-    public override var summary: String { window.describe(kind) }
-    public override var spec: LayerSpec { window.spec(kind, name) }
-    func geometry(_ c: Int, _ h: Int, _ w: Int) -> WindowGeometry { window.geometry(c, h, w) }
-    public override func outputShape(for inputShape: [Int]) throws -> [Int] { try window.outputShape(of: self, inputShape) }
-    public override func flops(for inputShape: [Int]) -> Int { window.flops(of: self, inputShape) }
+    public override var summary: String {
+        func pair(_ p: (Int, Int)) -> String { p.0 == p.1 ? "\(p.0)" : "\(p.0)×\(p.1)" }
+        var s = "\(kind)(\(kernel.0)×\(kernel.1)"
+        if stride != kernel { s += ", stride \(pair(stride))" }
+        if padding != (0, 0) { s += ", pad \(pair(padding))" }
+        return s + ")"
+    }
+
+    public override var spec: LayerSpec {
+        LayerSpec(kind: kind, name: name, integers: ["kernel_h": kernel.0, "kernel_w": kernel.1, "stride_h": stride.0,
+                                                     "stride_w": stride.1, "pad_h": padding.0, "pad_w": padding.1])
+    }
+
+    func geometry(_ c: Int, _ h: Int, _ w: Int) -> WindowGeometry {
+        WindowGeometry(channels: c, height: h, width: w, kernelH: kernel.0, kernelW: kernel.1,
+                       strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1)
+    }
+
+    /// C×H×W → C×Ho×Wo.
+    public override func outputShape(for inputShape: [Int]) throws -> [Int] {
+        guard inputShape.count == 3 else { throw shapeError("C×H×W", inputShape) }
+        let g = geometry(inputShape[0], inputShape[1], inputShape[2])
+        guard g.isValid, g.outHeight > 0, g.outWidth > 0 else {
+            throw shapeError("an image of at least \(g.kernelH - 2 * g.padH)×\(g.kernelW - 2 * g.padW) for a \(g.kernelH)×\(g.kernelW) window", inputShape)
+        }
+        return [inputShape[0], g.outHeight, g.outWidth]
+    }
+
+    /// One operation per window element and output.
+    public override func flops(for inputShape: [Int]) -> Int {
+        ((try? outputShape(for: inputShape))?.reduce(1, *) ?? 0) * kernel.0 * kernel.1
+    }
 
     /// The start of every forward pass: checks for a float32 N×C×H×W input and gives it
     /// contiguous, its window geometry, the number of N·C planes and the output buffer.
