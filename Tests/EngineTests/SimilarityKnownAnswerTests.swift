@@ -162,4 +162,34 @@ import Testing
         let single = try SimilarityMeasure.cca(epsilon: 1e-10).compute(F.layer(x32), F.layer(y32, "b")).value
         #expect(abs(single - reference) < 1e-5)
     }
+
+    /// Blocks large enough to be read by several threads (rows split, or columns split for the
+    /// datapoints-first layout) hold exactly the centred values, in both layouts, and the row
+    /// sums are the serial ones.
+    @Test func largeBlocksReadInParallelHoldTheCentredValues() throws {
+        let (n, m) = (37, 4001)
+        let x = F.normals(n, m, seed: 37)
+        let rowMajor = try F.tensor(x)
+        let columnMajor = try rowMajor.t().contiguous().t()
+        #expect(columnMajor.strides == [1, n])
+        let means = (0..<n).map { Double($0) - 10 }
+        let columns = 3..<(m - 2)
+        for tensor in [rowMajor, columnMajor] {
+            let layer = try LayerActivations(tensor, name: "x")
+            var block = [Double](repeating: .nan, count: n * columns.count)
+            block.withUnsafeMutableBufferPointer {
+                layer.readBlock(rows: nil, columns: columns, subtracting: means, into: $0.baseAddress!, ld: columns.count)
+            }
+            var exact = true
+            for i in 0..<n { for (j, c) in columns.enumerated() where block[i * columns.count + j] != x[i, c] - means[i] { exact = false } }
+            #expect(exact, "strides \(tensor.strides)")
+            let sums = try layer.rowSums()
+            for i in 0..<n {
+                var s = [0.0, 0.0, 0.0, 0.0], j = 0
+                if tensor.strides[1] == 1 { while j + 4 <= m { for l in 0..<4 { s[l] += x[i, j + l] }; j += 4 } }
+                while j < m { s[0] += x[i, j]; j += 1 }
+                #expect(sums[i] == (s[0] + s[1]) + (s[2] + s[3]), "row \(i), strides \(tensor.strides)")
+            }
+        }
+    }
 }
