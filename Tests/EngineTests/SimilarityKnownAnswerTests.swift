@@ -163,10 +163,9 @@ import Testing
         #expect(abs(single - reference) < 1e-5)
     }
 
-    /// Blocks large enough to be read by several threads (rows split, or columns split for the
-    /// datapoints-first layout) hold exactly the centred values, in both layouts, and the row
-    /// sums are the serial ones.
-    @Test func largeBlocksReadInParallelHoldTheCentredValues() throws {
+    /// Centred block reads hold exactly x − μ in both layouts (row-major and datapoints-first),
+    /// and the row sums are the four-way interleaved sums the reader defines.
+    @Test func blockReadsHoldTheCentredValuesInBothLayouts() throws {
         let (n, m) = (37, 4001)
         let x = F.normals(n, m, seed: 37)
         let rowMajor = try F.tensor(x)

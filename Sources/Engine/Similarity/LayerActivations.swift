@@ -114,30 +114,19 @@ public struct LayerActivations {
         let base = matrix.mutablePointer(as: T.self)
         let rs = matrix.strides[0], cs = matrix.strides[1]
         let m = datapoints
-        sums.withUnsafeMutableBufferPointer { out in
-            // Rows are independent (one thread sums each row), so the result is the same whatever the split.
-            ParallelLoops.forRanges(neurons, minimumCount: LayerActivations.parallelRows(neurons, m)) { rows in
-                for i in rows {
-                    let row = base + i * rs
-                    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-                    var j = 0
-                    if cs == 1 {
-                        while j + 4 <= m {
-                            s0 += Double(row[j]); s1 += Double(row[j + 1]); s2 += Double(row[j + 2]); s3 += Double(row[j + 3])
-                            j += 4
-                        }
-                    }
-                    while j < m { s0 += Double(row[j * cs]); j += 1 }
-                    out[i] = (s0 + s1) + (s2 + s3)
+        for i in 0..<neurons {
+            let row = base + i * rs
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            var j = 0
+            if cs == 1 {
+                while j + 4 <= m {
+                    s0 += Double(row[j]); s1 += Double(row[j + 1]); s2 += Double(row[j + 2]); s3 += Double(row[j + 3])
+                    j += 4
                 }
             }
+            while j < m { s0 += Double(row[j * cs]); j += 1 }
+            sums[i] = (s0 + s1) + (s2 + s3)
         }
-    }
-
-    /// The `minimumCount` that makes ``ParallelLoops/forRanges(_:minimumCount:_:)`` split `rows`
-    /// rows of `columns` values between threads only when there is enough work (64 K values).
-    private static func parallelRows(_ rows: Int, _ columns: Int) -> Int {
-        rows >= 2 && rows * columns >= 1 << 16 ? 2 : Int.max
     }
 
     /// Writes rows `rows` (all when nil) and columns `columns` into `destination` as a row-major
@@ -157,30 +146,25 @@ public struct LayerActivations {
         let width = columns.count
         let start = columns.lowerBound
         if cs == 1 || rs > cs {
-            // Row by row: contiguous (or nearly) reads along each row; rows split between threads.
-            ParallelLoops.forRanges(count, minimumCount: LayerActivations.parallelRows(count, width)) { part in
-                for r in part {
-                    let i = rows?[r] ?? r
-                    let mu = means?[r] ?? 0
-                    let src = base + i * rs + start * cs
-                    let dst = destination + r * ld
-                    if cs == 1 {
-                        for j in 0..<width { dst[j] = Double(src[j]) - mu }
-                    } else {
-                        for j in 0..<width { dst[j] = Double(src[j * cs]) - mu }
-                    }
+            // Row by row: contiguous (or nearly) reads along each row.
+            for r in 0..<count {
+                let i = rows?[r] ?? r
+                let mu = means?[r] ?? 0
+                let src = base + i * rs + start * cs
+                let dst = destination + r * ld
+                if cs == 1 {
+                    for j in 0..<width { dst[j] = Double(src[j]) - mu }
+                } else {
+                    for j in 0..<width { dst[j] = Double(src[j * cs]) - mu }
                 }
             }
         } else {
-            // Datapoints-first layout (neurons adjacent in memory): walk columns outermost,
-            // columns split between threads.
-            ParallelLoops.forRanges(width, minimumCount: LayerActivations.parallelRows(width, count)) { part in
-                for j in part {
-                    let src = base + (start + j) * cs
-                    for r in 0..<count {
-                        let i = rows?[r] ?? r
-                        destination[r * ld + j] = Double(src[i * rs]) - (means?[r] ?? 0)
-                    }
+            // Datapoints-first layout (neurons adjacent in memory): walk columns outermost.
+            for j in 0..<width {
+                let src = base + (start + j) * cs
+                for r in 0..<count {
+                    let i = rows?[r] ?? r
+                    destination[r * ld + j] = Double(src[i * rs]) - (means?[r] ?? 0)
                 }
             }
         }
