@@ -163,6 +163,32 @@ import Testing
         #expect(abs(single - reference) < 1e-5)
     }
 
+    /// CCA's two whitenings, Cholesky factors (coefficients only) and eigendecompositions (when
+    /// the directions are asked for too, or ε is tiny), give the same coefficients: on a
+    /// well-conditioned pair, with an exactly duplicated neuron, and with more neurons than
+    /// datapoints; SVCCA's diagonal reduced layers keep the eigen route (no decomposition).
+    @Test func choleskyAndEigenWhiteningGiveTheSameCoefficients() throws {
+        let x = F.normals(40, 900, seed: 61)
+        var y = try Matrix.product(F.normals(30, 40, seed: 62), x)
+        let noise = F.normals(30, 900, seed: 63)
+        for i in y.elements.indices { y.elements[i] += 2 * noise.elements[i] }
+        var duplicated = x
+        for j in 0..<900 { duplicated[7, j] = duplicated[3, j] }
+        let few = F.normals(12, 15, seed: 64), fewY = F.normals(9, 15, seed: 65)
+        for (a, b, tolerance) in [(x, y, 1e-12), (duplicated, y, 1e-6), (few, fewY, 1e-6)] {
+            let s = try JointStatistics(F.layer(a), F.layer(b, "b"))
+            let fast = try CanonicalCorrelation(s, epsilon: 1e-10)
+            let eigen = try CanonicalCorrelation(s, epsilon: 1e-10, vectors: true)
+            #expect(fast.route == .cholesky && eigen.route == .eigendecomposition)
+            #expect(fast.rho.count == eigen.rho.count)
+            for (p, q) in zip(fast.rho, eigen.rho) { #expect(abs(p - q) < tolerance, "ρ \(p) vs \(q)") }
+        }
+        let s = try JointStatistics(F.layer(x), F.layer(y, "b"))
+        #expect(try CanonicalCorrelation(s, epsilon: 1e-15).route == .eigendecomposition)
+        let diagonal = try CanonicalCorrelation(sxx: .diagonal([3, 2, 1]), syy: .diagonal([1, 1]), sxy: Matrix(rows: 3, columns: 2), epsilon: 1e-10)
+        #expect(diagonal.route == .eigendecomposition && diagonal.rho == [0, 0])
+    }
+
     /// Centred block reads hold exactly x − μ in both layouts (row-major and datapoints-first),
     /// and the row sums are the four-way interleaved sums the reader defines.
     @Test func blockReadsHoldTheCentredValuesInBothLayouts() throws {

@@ -51,6 +51,14 @@ public struct Matrix: Sendable, Equatable {
     /// The diagonal.
     public var diagonalElements: [Double] { (0..<min(rows, columns)).map { self[$0, $0] } }
 
+    /// Whether every element off the diagonal is exactly zero.
+    public var isDiagonal: Bool {
+        elements.withUnsafeBufferPointer { p in
+            for j in 0..<columns { for i in 0..<rows where i != j && p[j * rows + i] != 0 { return false } }
+            return true
+        }
+    }
+
     /// The submatrix with the given rows and columns (in the order given).
     public func selecting(rows rowIndices: [Int], columns columnIndices: [Int]) -> Matrix {
         if rowIndices.count == rows, columnIndices.count == columns,
