@@ -60,6 +60,17 @@ enum DirectConv2d {
         /// Padding on the top/left.
         let padTop: Int, padLeft: Int
 
+        /// Padded planes with no slack (`planeStride = rows·pitch`), as ``ChannelVectorConvolution``
+        /// reads them: only inside the padded image.
+        init(height: Int, width: Int, padH: Int, padW: Int) {
+            pitch = width + 2 * padW
+            rows = height + 2 * padH
+            length = 0
+            planeStride = rows * pitch
+            padTop = padH
+            padLeft = padW
+        }
+
         init(height: Int, width: Int, padH: Int, padW: Int, outRows: Int, kernelH: Int, kernelW: Int) {
             pitch = width + 2 * padW
             rows = height + 2 * padH

@@ -25,6 +25,9 @@ public final class Conv2d: Layer {
     var allowsDirectAlgorithm = true
     /// True takes the direct kernels wherever they can run, ignoring the speed heuristics (for tests).
     var forcesDirectAlgorithm = false
+    /// True runs the output-channel direct kernel wherever it can (forward, and the input
+    /// gradient at stride 1), false never; nil leaves the choice to ``DirectConv2d`` (for tests).
+    var channelKernel: Bool?
 
     /// Largest im2col chunk per worker, in floats (a chunk holds at least one sample).
     /// `PRUNELAB_CONV_CHUNK` overrides it (for tuning).
@@ -147,6 +150,13 @@ public final class Conv2d: Layer {
                 scale[ch] = affine.scale[ch]
             }
         }
+        if DirectConv2d.usesChannelKernel(self, height: g.height, width: g.width) {
+            try DirectConv2d.channelForward(self, x: x.mutablePointer(as: Float.self), n: n, height: g.height, width: g.width,
+                                            y: y.mutablePointer(as: Float.self), scale: affine == nil ? nil : scale, shift: shift)
+            self.input = x
+            output = y
+            return y
+        }
         if DirectConv2d.applies(to: self, height: g.height, width: g.width) {
             try DirectConv2d.forward(self, x: x.mutablePointer(as: Float.self), n: n, height: g.height, width: g.width,
                                      y: y.mutablePointer(as: Float.self), scale: affine == nil ? nil : scale, shift: shift)
@@ -210,7 +220,12 @@ public final class Conv2d: Layer {
                 db[ch] += total
             }
         }
-        let needDx = needsInputGradient
+        // The input gradient may take the channel kernel; the weight gradient then runs alone.
+        let dxByChannels = needsInputGradient && DirectConv2d.usesChannelKernel(self, height: g.height, width: g.width, inputGradient: true)
+        let needDx = needsInputGradient && !dxByChannels
+        if dxByChannels {
+            try DirectConv2d.channelInputGradient(self, dy: dyp, n: n, height: g.height, width: g.width, dx: dxp)
+        }
         if DirectConv2d.applies(to: self, height: g.height, width: g.width, backward: true) {
             try DirectConv2d.backward(self, x: xp, dy: dyp, n: n, height: g.height, width: g.width, dx: needDx ? dxp : nil)
             return dx
