@@ -50,7 +50,7 @@ public enum ChannelVectorConvolution {
                                w: UnsafePointer<Float>, outputs: Int, kernelH: Int, kernelW: Int,
                                y: UnsafeMutablePointer<Float>, outStride: Int, bias: UnsafePointer<Float>) {
         if pixels <= 0 || outputs <= 0 { return }
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: tilePixels * channelBlock) { scratch in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * tilePixels * channelBlock) { scratch in
             guard let tile = scratch.baseAddress else { return }
             if kernelH == 3 && kernelW == 3 {
                 run(x: x, inputs: inputs, planeStride: planeStride, pitch: pitch, inBase: inBase, outBase: outBase, pixels: pixels,
@@ -65,9 +65,13 @@ public enum ChannelVectorConvolution {
         }
     }
 
-    /// Tiles of 6 pixels, each against every block of 16 outputs (so a tile's inputs stay in
-    /// L1 while the weights stream from L2). A short last tile repeats its last pixel; the
-    /// repeats are computed and dropped.
+    /// Floats of blocked weights one pass over the pixels keeps hot (a share of L2).
+    static let weightChunk = 1 << 16
+
+    /// Tiles of 6 pixels, each against a chunk of blocks of 16 outputs (a tile's inputs stay
+    /// in L1 while the chunk's weights stream from L2; with many outputs, one pass over the
+    /// pixels per chunk). A short last tile repeats its last pixel; the repeats are computed
+    /// and dropped.
     @inline(__always)
     static func run(x: UnsafePointer<Float>, inputs: Int, planeStride: Int, pitch: Int,
                     inBase: UnsafePointer<Int>, outBase: UnsafePointer<Int>, pixels: Int,
@@ -75,28 +79,54 @@ public enum ChannelVectorConvolution {
                     y: UnsafeMutablePointer<Float>, outStride: Int, bias: UnsafePointer<Float>,
                     tile: UnsafeMutablePointer<Float>) {
         let blockStride = inputs &* kernelH &* kernelW &* 16
-        var p = 0
-        while p < pixels {
-            let count = min(tilePixels, pixels &- p)
-            let last = p &+ count &- 1
-            let x0 = x + inBase[p]
-            let x1 = x + inBase[min(p &+ 1, last)], x2 = x + inBase[min(p &+ 2, last)]
-            let x3 = x + inBase[min(p &+ 3, last)], x4 = x + inBase[min(p &+ 4, last)]
-            let x5 = x + inBase[min(p &+ 5, last)]
-            var o = 0
-            while o < outputs {
-                block(x0, x1, x2, x3, x4, x5, inputs: inputs, planeStride: planeStride, pitch: pitch,
-                      w: w + (o / 16) &* blockStride, kernelH: kernelH, kernelW: kernelW, bias: bias + o, tile: tile)
-                // Scatter the 16 × count results into their planes (only the real outputs).
-                let valid = min(16, outputs &- o)
-                for q in 0..<count {
-                    let dst = y + (outBase[p &+ q] &+ o &* outStride)
-                    let src = tile + q &* 16
-                    for c in 0..<valid { dst[c &* outStride] = src[c] }
+        let chunk = max(1, weightChunk / max(blockStride, 1)) &* 16
+        // The tile scattered next: pixels from `pendingPixel`, outputs from `pendingOutput`,
+        // in the half of `tile` other than `parity`'s.
+        var pendingPixel = 0, pendingCount = 0, pendingOutput = 0, parity = 0
+        var o0 = 0
+        while o0 < outputs {
+            let o1 = min(outputs, o0 &+ chunk)
+            var p = 0
+            while p < pixels {
+                let count = min(tilePixels, pixels &- p)
+                let last = p &+ count &- 1
+                let x0 = x + inBase[p]
+                let x1 = x + inBase[min(p &+ 1, last)], x2 = x + inBase[min(p &+ 2, last)]
+                let x3 = x + inBase[min(p &+ 3, last)], x4 = x + inBase[min(p &+ 4, last)]
+                let x5 = x + inBase[min(p &+ 5, last)]
+                var o = o0
+                while o < o1 {
+                    let current = tile + (parity &* tilePixels &* 16)
+                    block(x0, x1, x2, x3, x4, x5, inputs: inputs, planeStride: planeStride, pitch: pitch,
+                          w: w + (o / 16) &* blockStride, kernelH: kernelH, kernelW: kernelW, bias: bias + o, tile: current)
+                    // Scatter the previous tile, whose stores have long retired (reading the
+                    // current one back lane by lane would stall on store-to-load forwarding).
+                    if pendingCount > 0 {
+                        scatter(tile + ((1 &- parity) &* tilePixels &* 16), count: pendingCount, outBase: outBase + pendingPixel,
+                                y: y + pendingOutput &* outStride, outStride: outStride, valid: min(16, outputs &- pendingOutput))
+                    }
+                    pendingPixel = p; pendingCount = count; pendingOutput = o
+                    parity = 1 &- parity
+                    o &+= 16
                 }
-                o &+= 16
+                p &+= count
             }
-            p &+= count
+            o0 = o1
+        }
+        if pendingCount > 0 {
+            scatter(tile + ((1 &- parity) &* tilePixels &* 16), count: pendingCount, outBase: outBase + pendingPixel,
+                    y: y + pendingOutput &* outStride, outStride: outStride, valid: min(16, outputs &- pendingOutput))
+        }
+    }
+
+    /// Writes `count` rows of 16 results (`valid` of them real outputs) into their planes.
+    @inline(__always)
+    static func scatter(_ src: UnsafePointer<Float>, count: Int, outBase: UnsafePointer<Int>,
+                        y: UnsafeMutablePointer<Float>, outStride: Int, valid: Int) {
+        for q in 0..<count {
+            let dst = y + outBase[q]
+            let row = src + q &* 16
+            for c in 0..<valid { dst[c &* outStride] = row[c] }
         }
     }
 
@@ -138,5 +168,66 @@ public enum ChannelVectorConvolution {
         store(a3, tile + 48); store(c3, tile + 56)
         store(a4, tile + 64); store(c4, tile + 72)
         store(a5, tile + 80); store(c5, tile + 88)
+    }
+
+    /// The weight gradient of the same convolution, vectorised the same way (16 output
+    /// channels × 6 taps per tile, 12 accumulators fed by two gradient-vector loads and 6 input
+    /// broadcasts per pixel):
+    ///
+    ///     dw[((o/16)·taps + t)·16 + o%16] += Σ_p g[(o/16)·gBlockStride + p·16 + o%16] · x[inBase[p] + tapOffsets[t]]
+    ///
+    /// - `g`: output gradients blocked by 16 outputs and pixel-major within a block, so that a
+    ///   tile reads them sequentially (zero for the padding outputs).
+    /// - `tapOffsets`: `taps` offsets (input channel × kernel row × column, `i·planeStride +
+    ///   r·pitch + s`), every `x + inBase[p] + tapOffsets[t]` readable.
+    /// - `dw`: `paddedOutputs(outputs) · taps` floats in the blocked layout above; each call
+    ///   adds its pixels' sums (formed pixel by pixel in table order) to it.
+    public static func weightGradient(x: UnsafePointer<Float>, inBase: UnsafePointer<Int>, pixels: Int,
+                                      tapOffsets: UnsafePointer<Int>, taps: Int,
+                                      g: UnsafePointer<Float>, gBlockStride: Int, outputs: Int, dw: UnsafeMutablePointer<Float>) {
+        if pixels <= 0 || taps <= 0 { return }
+        let blocks = (outputs + 15) / 16
+        for b in 0..<blocks {
+            let gb = g + b &* gBlockStride
+            var t = 0
+            while t < taps {
+                let count = min(tilePixels, taps &- t)
+                let last = t &+ count &- 1
+                let f0 = tapOffsets[t], f1 = tapOffsets[min(t &+ 1, last)], f2 = tapOffsets[min(t &+ 2, last)]
+                let f3 = tapOffsets[min(t &+ 3, last)], f4 = tapOffsets[min(t &+ 4, last)], f5 = tapOffsets[min(t &+ 5, last)]
+                var a0 = SIMD8<Float>(), c0 = SIMD8<Float>(), a1 = SIMD8<Float>(), c1 = SIMD8<Float>()
+                var a2 = SIMD8<Float>(), c2 = SIMD8<Float>(), a3 = SIMD8<Float>(), c3 = SIMD8<Float>()
+                var a4 = SIMD8<Float>(), c4 = SIMD8<Float>(), a5 = SIMD8<Float>(), c5 = SIMD8<Float>()
+                var gp = gb
+                for p in 0..<pixels {
+                    let base = x + inBase[p]
+                    let k0 = load(gp), k1 = load(gp + 8)
+                    let v0 = SIMD8<Float>(repeating: base[f0]), v1 = SIMD8<Float>(repeating: base[f1])
+                    a0 = a0.addingProduct(k0, v0); c0 = c0.addingProduct(k1, v0)
+                    a1 = a1.addingProduct(k0, v1); c1 = c1.addingProduct(k1, v1)
+                    let v2 = SIMD8<Float>(repeating: base[f2]), v3 = SIMD8<Float>(repeating: base[f3])
+                    a2 = a2.addingProduct(k0, v2); c2 = c2.addingProduct(k1, v2)
+                    a3 = a3.addingProduct(k0, v3); c3 = c3.addingProduct(k1, v3)
+                    let v4 = SIMD8<Float>(repeating: base[f4]), v5 = SIMD8<Float>(repeating: base[f5])
+                    a4 = a4.addingProduct(k0, v4); c4 = c4.addingProduct(k1, v4)
+                    a5 = a5.addingProduct(k0, v5); c5 = c5.addingProduct(k1, v5)
+                    gp += 16
+                }
+                let d = dw + (b &* taps &+ t) &* 16
+                add(d, a0, c0)
+                if count > 1 { add(d + 16, a1, c1) }
+                if count > 2 { add(d + 32, a2, c2) }
+                if count > 3 { add(d + 48, a3, c3) }
+                if count > 4 { add(d + 64, a4, c4) }
+                if count > 5 { add(d + 80, a5, c5) }
+                t &+= count
+            }
+        }
+    }
+
+    @inline(__always)
+    static func add(_ d: UnsafeMutablePointer<Float>, _ a: SIMD8<Float>, _ c: SIMD8<Float>) {
+        store(load(d) + a, d)
+        store(load(d + 8) + c, d + 8)
     }
 }

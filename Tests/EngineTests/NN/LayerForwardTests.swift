@@ -191,7 +191,7 @@ import Testing
             (5, 5, 7, 7, (5, 5), (0, 0), (1, 1)), (3, 33, 8, 8, (7, 7), (3, 3), (1, 1)), (4, 6, 5, 9, (3, 2), (1, 0), (1, 1)),
             (16, 32, 8, 8, (3, 3), (1, 1), (2, 2)), (5, 17, 7, 7, (1, 1), (0, 0), (2, 2)), (3, 5, 9, 6, (3, 3), (1, 1), (2, 1)),
         ]
-        cases += [(64, 64, 8, 8, (3, 3), (1, 1), (1, 1)), (32, 48, 4, 4, (3, 3), (1, 1), (1, 1))]
+        cases += [(64, 64, 8, 8, (3, 3), (1, 1), (1, 1)), (32, 48, 4, 4, (3, 3), (1, 1), (1, 1)), (7, 20, 16, 16, (3, 3), (1, 1), (1, 1))]
         for t in cases {
             for batch in [1, 3] {
                 let fast = try Conv2d(inChannels: t.c, outChannels: t.k, kernel: t.kernel, stride: t.stride, padding: t.pad, generator: &rng)
@@ -232,7 +232,11 @@ import Testing
         let x = try Tensor(shape: [1, 1, 2, 2], values: [Float]([1, 2, 3, 4]))
         let y = try conv.forward(x).scalars(as: Float.self)
         let sums: [Float] = [1, 3, 2, 4, 10, 6, 3, 7, 4]
-        let expected = (0..<17).flatMap { o in sums.map { $0 * Float(o + 1) + Float(o) * 100 } }
+        var expected: [Float] = []
+        for o in 0..<17 {
+            let weight = Float(o + 1), bias = Float(o) * 100
+            for sum in sums { expected.append(sum * weight + bias) }
+        }
         #expect(y == expected)
         // ∂x[i] = Σ over the 4 outputs whose window covers pixel i of Σ_o w_o·∂y = Σ_o (o+1) · 4 (∂y = 1).
         let ones = try Tensor(shape: [1, 17, 3, 3], values: [Float](repeating: 1, count: 153))

@@ -38,10 +38,40 @@ extension DirectConv2d {
         case .measured: break
         }
         let g = layer.geometry(height: height, width: width)
-        guard g.isValid, layer.stride == (1, 1) else { return false }
-        // The plane the kernel writes: the output's, or the input's for the input gradient.
-        let plane = inputGradient ? height * width : g.outPlane
-        return plane <= 64
+        guard g.isValid else { return false }
+        // Measured (scripts/bench_train's models, batch 128; see `worthwhile`): faster than
+        // the flat kernel from 16×16 planes down and on strided 3×3 layers, slower on large
+        // planes only with few channels (3→16 at 32×32) and on 1×1 layers.
+        let taps = layer.kernel.0 * layer.kernel.1
+        if inputGradient { return worthwhile(layer, depth: layer.outChannels * taps) }
+        if layer.stride == (1, 1) && g.outPlane > 256 { return false }
+        return worthwhile(layer, depth: layer.inChannels * taps)
+    }
+
+    /// Whether the channel kernel is worth its per-tile costs (a scatter of 96 results, the
+    /// group's padding and copies): at least 72 multiply-adds per output (8 channels of a 3×3
+    /// kernel) and a kernel larger than 1×1 (there im2col is a plain copy and sgemm wins).
+    static func worthwhile(_ layer: Conv2d, depth: Int) -> Bool {
+        layer.kernel.0 * layer.kernel.1 > 1 && depth >= 72
+    }
+
+    /// Whether the channel kernel runs `layer`'s weight gradient for `height × width` inputs.
+    static func usesChannelKernelForWeightGradient(_ layer: Conv2d, height: Int, width: Int) -> Bool {
+        guard isAvailable, layer.allowsDirectAlgorithm,
+              layer.kernel.0 <= 7, layer.kernel.1 <= 7,
+              layer.padding.0 < layer.kernel.0, layer.padding.1 < layer.kernel.1 else { return false }
+        if let forced = layer.channelKernel { return forced }
+        if layer.forcesDirectAlgorithm { return false }
+        switch channelMode {
+        case .never: return false
+        case .always: return true
+        case .measured: break
+        }
+        let g = layer.geometry(height: height, width: width)
+        // Measured: faster than im2col + sgemm and than the flat kernel on every layer of
+        // scripts/bench_train's models (also the first, with 3 input channels) but 1×1 ones.
+        guard g.isValid else { return false }
+        return layer.kernel.0 * layer.kernel.1 > 1
     }
 
     /// Writes PyTorch-layout weights `w` (`outputs × inputs × R × S`) in the blocked layout of
@@ -95,6 +125,79 @@ extension DirectConv2d {
         }
     }
 
+    /// Adds the weight gradient of `layer` (any stride) for inputs `x` and output gradients
+    /// `dy` to `layer.weight.gradient`: each worker sums its samples into its own blocked
+    /// partial, and the partials are added in worker order (deterministic at a thread count).
+    static func channelWeightGradient(_ layer: Conv2d, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, n: Int,
+                                      height: Int, width: Int) throws {
+        let c = layer.inChannels, k = layer.outChannels
+        let (kh, kw) = layer.kernel, stride = layer.stride
+        let g = layer.geometry(height: height, width: width)
+        let ho = g.outHeight, wo = g.outWidth, outPlane = ho * wo, inPlane = height * width
+        let layout = Layout(height: height, width: width, padH: layer.padding.0, padW: layer.padding.1)
+        let perSample = c * layout.planeStride
+        let padded = ChannelVectorConvolution.paddedOutputs(k)
+        let taps = c * kh * kw
+        let blockedCount = padded * taps
+        var offsets = [Int]()
+        offsets.reserveCapacity(taps)
+        for i in 0..<c { for r in 0..<kh { for s in 0..<kw { offsets.append(i * layout.planeStride + r * layout.pitch + s) } } }
+        let workers = min(BLASWorkers.count, max(n, 1))
+        let dw = layer.weight.gradient.mutablePointer(as: Float.self)
+        try Workspace.withBuffer(count: workers * blockedCount) { partials in
+            try BLASWorkers.run(workers) { worker in
+                let part = partials + worker * blockedCount
+                part.update(repeating: 0, count: blockedCount)
+                let mine = BLASWorkers.share(n, worker, workers)
+                if mine.isEmpty { return }
+                // At least 256 pixels a group: each group reads and writes the whole partial
+                // (9 MB for 512 → 512 channels), so small groups would be bound by that traffic.
+                let fits = groupBudget / max(perSample + outPlane * padded, 1)
+                let group = max(1, min(mine.count, max(fits, (256 + outPlane - 1) / outPlane)))
+                let groupPixels = group * outPlane
+                var inBase = [Int]()
+                inBase.reserveCapacity(groupPixels)
+                for j in 0..<group {
+                    for oh in 0..<ho { for ow in 0..<wo { inBase.append(j * perSample + oh * stride.0 * layout.pitch + ow * stride.1) } }
+                }
+                try Workspace.withBuffers(group * perSample, groupPixels * padded) { buffer, gt in
+                    // Padding outputs stay zero; the real ones are rewritten per group.
+                    if padded > k { gt.update(repeating: 0, count: groupPixels * padded) }
+                    inBase.withUnsafeBufferPointer { ib in
+                        offsets.withUnsafeBufferPointer { ob in
+                            guard let ibp = ib.baseAddress, let obp = ob.baseAddress else { return }
+                            var first = mine.lowerBound
+                            while first < mine.upperBound {
+                                let count = min(group, mine.upperBound - first)
+                                layout.pad(x + first * c * inPlane, planes: count * c, height: height, width: width, into: buffer)
+                                // ∂y blocked by 16 outputs, pixel-major inside a block.
+                                for j in 0..<count {
+                                    for o in 0..<k {
+                                        let src = dy + ((first + j) * k + o) * outPlane
+                                        let dst = gt + ((o / 16) * groupPixels + j * outPlane) * 16 + o % 16
+                                        for q in 0..<outPlane { dst[q * 16] = src[q] }
+                                    }
+                                }
+                                ChannelVectorConvolution.weightGradient(
+                                    x: buffer, inBase: ibp, pixels: count * outPlane, tapOffsets: obp, taps: taps,
+                                    g: gt, gBlockStride: groupPixels * 16, outputs: k, dw: part)
+                                first += count
+                            }
+                        }
+                    }
+                }
+            }
+            // dw[o][t] += Σ_worker partial (in worker order).
+            ParallelLoops.forEach(k, minimumCount: 2) { o in
+                let row = dw + o * taps
+                for worker in 0..<workers {
+                    let src = partials + worker * blockedCount + (o / 16) * taps * 16 + o % 16
+                    for t in 0..<taps { row[t] += src[t * 16] }
+                }
+            }
+        }
+    }
+
     /// Floats of padded input one group of samples may occupy (the group stays in L2).
     static let groupBudget = 1 << 16
 
@@ -107,6 +210,10 @@ extension DirectConv2d {
         let layout = Layout(height: height, width: width, padH: pad.0, padW: pad.1)
         let perSample = inputs * layout.planeStride
         let inPlane = height * width, outPlane = ho * wo
+        // Output planes in the group buffer are `localStride` floats apart, off multiples of
+        // 128 bytes: a tile stores 16 channels of a pixel, which would otherwise fall in one L1
+        // set on large planes (32×32: 4 KB apart) and evict each other.
+        let localStride = outPlane % 32 == 0 ? outPlane + 8 : outPlane
         let workers = min(BLASWorkers.count, max(n, 1))
         try BLASWorkers.run(workers) { worker in
             let mine = BLASWorkers.share(n, worker, workers)
@@ -120,11 +227,13 @@ extension DirectConv2d {
                 for oh in 0..<ho {
                     for ow in 0..<wo {
                         inBase.append(j * perSample + oh * stride.0 * layout.pitch + ow * stride.1)
-                        outBase.append(j * outputs * outPlane + oh * wo + ow)
+                        outBase.append(j * outputs * localStride + oh * wo + ow)
                     }
                 }
             }
-            try Workspace.withBuffer(count: group * perSample) { buffer in
+            // The group's outputs go to a buffer that stays in cache, then out plane by plane
+            // (the kernel's scattered stores straight into a large `y` miss the cache).
+            try Workspace.withBuffers(group * perSample, group * outputs * localStride) { buffer, local in
                 inBase.withUnsafeBufferPointer { ib in
                     outBase.withUnsafeBufferPointer { ob in
                         guard let ibp = ib.baseAddress, let obp = ob.baseAddress else { return }
@@ -136,7 +245,14 @@ extension DirectConv2d {
                                 x: buffer, inputs: inputs, planeStride: layout.planeStride, pitch: layout.pitch,
                                 inBase: ibp, outBase: obp, pixels: count * outPlane,
                                 w: weights, outputs: outputs, kernelH: kernel.0, kernelW: kernel.1,
-                                y: y + first * outputs * outPlane, outStride: outPlane, bias: bias)
+                                y: local, outStride: localStride, bias: bias)
+                            if localStride == outPlane {
+                                (y + first * outputs * outPlane).update(from: local, count: count * outputs * outPlane)
+                            } else {
+                                for plane in 0..<(count * outputs) {
+                                    (y + (first * outputs + plane) * outPlane).update(from: local + plane * localStride, count: outPlane)
+                                }
+                            }
                             first += count
                         }
                     }

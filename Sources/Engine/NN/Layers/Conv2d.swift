@@ -226,10 +226,15 @@ public final class Conv2d: Layer {
         if dxByChannels {
             try DirectConv2d.channelInputGradient(self, dy: dyp, n: n, height: g.height, width: g.width, dx: dxp)
         }
-        if DirectConv2d.applies(to: self, height: g.height, width: g.width, backward: true) {
+        let dwByChannels = DirectConv2d.usesChannelKernelForWeightGradient(self, height: g.height, width: g.width)
+        if dwByChannels {
+            try DirectConv2d.channelWeightGradient(self, x: xp, dy: dyp, n: n, height: g.height, width: g.width)
+            if !needDx { return dx }
+        } else if DirectConv2d.applies(to: self, height: g.height, width: g.width, backward: true) {
             try DirectConv2d.backward(self, x: xp, dy: dyp, n: n, height: g.height, width: g.width, dx: needDx ? dxp : nil)
             return dx
         }
+        let needDw = !dwByChannels
         let workers = min(BLASWorkers.count, max(n, 1))
         // Worker 0 accumulates ∂W straight into the gradient; the others into partials from the
         // shared workspace, added afterwards in worker order (deterministic).
@@ -256,10 +261,12 @@ public final class Conv2d: Layer {
                                 (gathered + ch * columns + j * plane).update(from: dyp + ((first + j) * k + ch) * plane, count: plane)
                             }
                         }
-                        Im2col.expand(xp, g, first: first, count: count, into: cols)
-                        // ∂W (K × patch) += ∂Y (K × columns) · colsᵀ (columns × patch)
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(k), Int32(patch), Int32(columns),
-                                    1, gathered, Int32(columns), cols, Int32(columns), 1, dw, Int32(patch))
+                        if needDw {
+                            Im2col.expand(xp, g, first: first, count: count, into: cols)
+                            // ∂W (K × patch) += ∂Y (K × columns) · colsᵀ (columns × patch)
+                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(k), Int32(patch), Int32(columns),
+                                        1, gathered, Int32(columns), cols, Int32(columns), 1, dw, Int32(patch))
+                        }
                         if needDx {
                             // ∂cols (patch × columns) = Wᵀ (patch × K) · ∂Y (K × columns), reusing cols.
                             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(patch), Int32(columns), Int32(k),
@@ -270,7 +277,7 @@ public final class Conv2d: Layer {
                     }
                 }
             }
-            for w in 1..<max(workers, 1) {
+            for w in 1..<max(workers, 1) where needDw {
                 let part = partials + (w - 1) * size
                 ParallelLoops.forRanges(size) { range in
                     VectorOps.add(dwp + range.lowerBound, part + range.lowerBound, dwp + range.lowerBound, range.count)
