@@ -12,7 +12,9 @@ import ConvKernelsAVX2
 ///   flipped, transposed weights `W'[c][k][r][s] = W[k][c][R−1−r][S−1−s]` (padding
 ///   R−1−pad);
 /// - weight gradient: `∂W[k][c][r][s] += Σ_n Σ_p ∂y[n][k][p] · x̃[n][c][p + r·pitch + s]`.
-/// `PRUNELAB_CONV=im2col` in the environment turns the path off (for comparisons).
+/// `PRUNELAB_CONV=im2col` in the environment turns the path off (for comparisons). Where the
+/// output-channel kernel applies (``usesChannelKernel(_:height:width:inputGradient:)``, in
+/// ChannelConv2d.swift) it takes precedence over this one.
 enum DirectConv2d {
     /// Whether this machine and the environment allow the direct path.
     static let isAvailable: Bool = {

@@ -6,7 +6,10 @@ import Glibc
 /// 2-d convolution (cross-correlation, as Torch7's `nn.SpatialConvolution` and PyTorch's
 /// `nn.Conv2d`): `y[n,k,oh,ow] = b[k] + Σ_{c,r,s} W[k,c,r,s] · x[n,c,oh·sh−ph+r, ow·sw−pw+s]`.
 ///
-/// Implementation: im2col + sgemm with the batch folded into the GEMM's column dimension.
+/// Implementation: on AVX2 + FMA machines, direct kernels where they win (``DirectConv2d``:
+/// the output-channel kernel on small planes and strided layers, the flat kernel on large
+/// stride-1 planes); elsewhere im2col + sgemm with the batch folded into the GEMM's column
+/// dimension.
 /// A chunk of samples is unrolled into a `C·kH·kW × (chunk·Ho·Wo)` matrix in a shared
 /// ``Workspace`` buffer, so one large sgemm (`K × C·kH·kW` times that matrix) runs per chunk
 /// on all cores. Backward recomputes the chunk's matrix and runs two more sgemms:
