@@ -172,6 +172,94 @@ import Testing
     }
 }
 
+/// The output-channel kernel (``ChannelVectorConvolution``) against im2col + sgemm: odd channel
+/// counts (not multiples of 16), 1×1 to 7×7 kernels, planes from 1×1 up, batch 1 and 3,
+/// strides (forward only), and a folded BatchNorm.
+@Suite struct ChannelKernelConvolutionTests {
+    func close(_ a: [Float], _ b: [Float], _ tolerance: Float) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
+    }
+
+    @Test func channelKernelAndIm2colAgree() throws {
+        guard DirectConv2d.isAvailable else { return }
+        var rng = RandomGenerator(seed: 41)
+        typealias Case = (c: Int, k: Int, h: Int, w: Int, kernel: (Int, Int), pad: (Int, Int), stride: (Int, Int))
+        var cases: [Case] = [
+            (3, 5, 8, 8, (3, 3), (1, 1), (1, 1)), (17, 33, 4, 4, (3, 3), (1, 1), (1, 1)), (5, 17, 7, 7, (3, 3), (1, 1), (1, 1)),
+            (33, 3, 8, 8, (3, 3), (0, 0), (1, 1)), (16, 16, 1, 1, (3, 3), (1, 1), (1, 1)), (5, 3, 2, 2, (3, 3), (1, 1), (1, 1)),
+            (17, 5, 14, 14, (5, 5), (2, 2), (1, 1)), (3, 17, 14, 14, (1, 1), (0, 0), (1, 1)), (33, 33, 4, 4, (1, 1), (0, 0), (1, 1)),
+            (5, 5, 7, 7, (5, 5), (0, 0), (1, 1)), (3, 33, 8, 8, (7, 7), (3, 3), (1, 1)), (4, 6, 5, 9, (3, 2), (1, 0), (1, 1)),
+            (16, 32, 8, 8, (3, 3), (1, 1), (2, 2)), (5, 17, 7, 7, (1, 1), (0, 0), (2, 2)), (3, 5, 9, 6, (3, 3), (1, 1), (2, 1)),
+        ]
+        cases += [(64, 64, 8, 8, (3, 3), (1, 1), (1, 1)), (32, 48, 4, 4, (3, 3), (1, 1), (1, 1)), (7, 20, 16, 16, (3, 3), (1, 1), (1, 1))]
+        for t in cases {
+            for batch in [1, 3] {
+                let fast = try Conv2d(inChannels: t.c, outChannels: t.k, kernel: t.kernel, stride: t.stride, padding: t.pad, generator: &rng)
+                fast.channelKernel = true
+                let reference = try #require(try fast.copy() as? Conv2d)
+                reference.allowsDirectAlgorithm = false
+                let label = "\(t.c)→\(t.k) \(t.h)×\(t.w) kernel \(t.kernel) pad \(t.pad) stride \(t.stride) batch \(batch)"
+                #expect(DirectConv2d.usesChannelKernel(fast, height: t.h, width: t.w), "\(label)")
+                #expect(!DirectConv2d.usesChannelKernel(reference, height: t.h, width: t.w))
+                let x = try Tensor.randn([batch, t.c, t.h, t.w], seed: 42)
+                let y1 = try fast.forward(x).scalars(as: Float.self), y2 = try reference.forward(x).scalars(as: Float.self)
+                #expect(close(y1, y2, 1e-4), "forward \(label)")
+                let dy = try Tensor.randn(try #require(fast.output).shape, seed: 43)
+                let dx1 = try fast.backward(dy).scalars(as: Float.self), dx2 = try reference.backward(dy).scalars(as: Float.self)
+                #expect(close(dx1, dx2, 1e-4), "input gradient \(label)")
+                let g1 = fast.weight.gradient.scalars(as: Float.self), g2 = reference.weight.gradient.scalars(as: Float.self)
+                #expect(close(g1, g2, 1e-3), "weight gradient \(label)")
+                // A folded BatchNorm: y·scale + shift per output channel.
+                let scale = (0..<t.k).map { Float($0 % 5) * 0.25 - 0.6 }, shift = (0..<t.k).map { Float($0 % 3) - 1 }
+                let a1 = try fast.forward(x, then: (scale, shift)).scalars(as: Float.self)
+                let a2 = try reference.forward(x, then: (scale, shift)).scalars(as: Float.self)
+                #expect(close(a1, a2, 1e-4), "folded affine \(label)")
+            }
+        }
+    }
+
+    /// A hand-computed answer: 1 input channel, 2×2 image, 2×2 kernel of ones, padding 1, so
+    /// each output sums the image values under its window; output channel o has weights o+1.
+    @Test func knownAnswer() throws {
+        guard DirectConv2d.isAvailable else { return }
+        var rng = RandomGenerator(seed: 44)
+        let conv = try Conv2d(inChannels: 1, outChannels: 17, kernel: (2, 2), padding: (1, 1), generator: &rng)
+        conv.channelKernel = true
+        let w = conv.weight.value.mutablePointer(as: Float.self)
+        for o in 0..<17 { for t in 0..<4 { w[o * 4 + t] = Float(o + 1) } }
+        let b = try #require(conv.bias).value.mutablePointer(as: Float.self)
+        for o in 0..<17 { b[o] = Float(o) * 100 }
+        let x = try Tensor(shape: [1, 1, 2, 2], values: [Float]([1, 2, 3, 4]))
+        let y = try conv.forward(x).scalars(as: Float.self)
+        let sums: [Float] = [1, 3, 2, 4, 10, 6, 3, 7, 4]
+        var expected: [Float] = []
+        for o in 0..<17 {
+            let weight = Float(o + 1), bias = Float(o) * 100
+            for sum in sums { expected.append(sum * weight + bias) }
+        }
+        #expect(y == expected)
+        // ∂x[i] = Σ over the 4 outputs whose window covers pixel i of Σ_o w_o·∂y = Σ_o (o+1) · 4 (∂y = 1).
+        let ones = try Tensor(shape: [1, 17, 3, 3], values: [Float](repeating: 1, count: 153))
+        let dx = try conv.backward(ones).scalars(as: Float.self)
+        #expect(dx == [Float](repeating: Float(4 * (1...17).reduce(0, +)), count: 4))
+    }
+
+    /// Results do not depend on how samples are split between workers or grouped into pixel
+    /// streams: a batch of 5 gives each sample the bits it gets alone.
+    @Test func samplesAreIndependentOfTheBatch() throws {
+        guard DirectConv2d.isAvailable else { return }
+        var rng = RandomGenerator(seed: 45)
+        let conv = try Conv2d(inChannels: 20, outChannels: 24, kernel: (3, 3), padding: (1, 1), generator: &rng)
+        conv.channelKernel = true
+        let x = try Tensor.randn([5, 20, 4, 4], seed: 46)
+        let all = try conv.forward(x).scalars(as: Float.self)
+        for j in 0..<5 {
+            let one = try conv.forward(try x.narrowed(0, start: j, length: 1).contiguous()).scalars(as: Float.self)
+            #expect(Array(all[(j * 24 * 16)..<((j + 1) * 24 * 16)]) == one, "sample \(j)")
+        }
+    }
+}
+
 /// Max pooling's fast 2×2 path and NaN handling against the general path.
 @Suite struct MaxPoolTests {
     @Test func fastPathMatchesGeneralWindows() throws {

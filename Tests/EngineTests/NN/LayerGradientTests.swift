@@ -26,6 +26,17 @@ import Testing
         try expectGradients(wide, try Tensor.randn([2, 1, 4, 6], seed: 7))
     }
 
+    /// The output-channel direct kernel (forward and input gradient), when the CPU has it.
+    @Test func conv2dChannelKernel() throws {
+        var rng = RandomGenerator(seed: 8)
+        let layer = try Conv2d(inChannels: 3, outChannels: 17, kernel: (3, 3), padding: (1, 1), generator: &rng)
+        layer.channelKernel = true
+        try expectGradients(layer, try Tensor.randn([2, 3, 4, 4], seed: 9))
+        let strided = try Conv2d(inChannels: 2, outChannels: 5, kernel: (3, 2), stride: (2, 1), padding: (1, 1), generator: &rng)
+        strided.channelKernel = true
+        try expectGradients(strided, try Tensor.randn([2, 2, 5, 4], seed: 10))
+    }
+
     @Test func batchNorm() throws {
         let bn2 = try BatchNorm2d(features: 3)
         // Non-trivial γ and β so their gradients matter.

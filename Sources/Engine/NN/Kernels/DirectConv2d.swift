@@ -12,7 +12,9 @@ import ConvKernelsAVX2
 ///   flipped, transposed weights `W'[c][k][r][s] = W[k][c][R−1−r][S−1−s]` (padding
 ///   R−1−pad);
 /// - weight gradient: `∂W[k][c][r][s] += Σ_n Σ_p ∂y[n][k][p] · x̃[n][c][p + r·pitch + s]`.
-/// `PRUNELAB_CONV=im2col` in the environment turns the path off (for comparisons).
+/// `PRUNELAB_CONV=im2col` in the environment turns the path off (for comparisons). Where the
+/// output-channel kernel applies (``usesChannelKernel(_:height:width:inputGradient:)``, in
+/// ChannelConv2d.swift) it takes precedence over this one.
 enum DirectConv2d {
     /// Whether this machine and the environment allow the direct path.
     static let isAvailable: Bool = {
@@ -59,6 +61,17 @@ enum DirectConv2d {
         let planeStride: Int
         /// Padding on the top/left.
         let padTop: Int, padLeft: Int
+
+        /// Padded planes with no slack (`planeStride = rows·pitch`), as ``ChannelVectorConvolution``
+        /// reads them: only inside the padded image.
+        init(height: Int, width: Int, padH: Int, padW: Int) {
+            pitch = width + 2 * padW
+            rows = height + 2 * padH
+            length = 0
+            planeStride = rows * pitch
+            padTop = padH
+            padLeft = padW
+        }
 
         init(height: Int, width: Int, padH: Int, padW: Int, outRows: Int, kernelH: Int, kernelW: Int) {
             pitch = width + 2 * padW

@@ -6,7 +6,10 @@ import Glibc
 /// 2-d convolution (cross-correlation, as Torch7's `nn.SpatialConvolution` and PyTorch's
 /// `nn.Conv2d`): `y[n,k,oh,ow] = b[k] + Σ_{c,r,s} W[k,c,r,s] · x[n,c,oh·sh−ph+r, ow·sw−pw+s]`.
 ///
-/// Implementation: im2col + sgemm with the batch folded into the GEMM's column dimension.
+/// Implementation: on AVX2 + FMA machines, direct kernels where they win (``DirectConv2d``:
+/// the output-channel kernel on small planes and strided layers, the flat kernel on large
+/// stride-1 planes); elsewhere im2col + sgemm with the batch folded into the GEMM's column
+/// dimension.
 /// A chunk of samples is unrolled into a `C·kH·kW × (chunk·Ho·Wo)` matrix in a shared
 /// ``Workspace`` buffer, so one large sgemm (`K × C·kH·kW` times that matrix) runs per chunk
 /// on all cores. Backward recomputes the chunk's matrix and runs two more sgemms:
@@ -25,6 +28,9 @@ public final class Conv2d: Layer {
     var allowsDirectAlgorithm = true
     /// True takes the direct kernels wherever they can run, ignoring the speed heuristics (for tests).
     var forcesDirectAlgorithm = false
+    /// True runs the output-channel direct kernel wherever it can (forward, and the input
+    /// gradient at stride 1), false never; nil leaves the choice to ``DirectConv2d`` (for tests).
+    var channelKernel: Bool?
 
     /// Largest im2col chunk per worker, in floats (a chunk holds at least one sample).
     /// `PRUNELAB_CONV_CHUNK` overrides it (for tuning).
@@ -147,6 +153,13 @@ public final class Conv2d: Layer {
                 scale[ch] = affine.scale[ch]
             }
         }
+        if DirectConv2d.usesChannelKernel(self, height: g.height, width: g.width) {
+            try DirectConv2d.channelForward(self, x: x.mutablePointer(as: Float.self), n: n, height: g.height, width: g.width,
+                                            y: y.mutablePointer(as: Float.self), scale: affine == nil ? nil : scale, shift: shift)
+            self.input = x
+            output = y
+            return y
+        }
         if DirectConv2d.applies(to: self, height: g.height, width: g.width) {
             try DirectConv2d.forward(self, x: x.mutablePointer(as: Float.self), n: n, height: g.height, width: g.width,
                                      y: y.mutablePointer(as: Float.self), scale: affine == nil ? nil : scale, shift: shift)
@@ -210,11 +223,21 @@ public final class Conv2d: Layer {
                 db[ch] += total
             }
         }
-        let needDx = needsInputGradient
-        if DirectConv2d.applies(to: self, height: g.height, width: g.width, backward: true) {
+        // The input gradient may take the channel kernel; the weight gradient then runs alone.
+        let dxByChannels = needsInputGradient && DirectConv2d.usesChannelKernel(self, height: g.height, width: g.width, inputGradient: true)
+        let needDx = needsInputGradient && !dxByChannels
+        if dxByChannels {
+            try DirectConv2d.channelInputGradient(self, dy: dyp, n: n, height: g.height, width: g.width, dx: dxp)
+        }
+        let dwByChannels = DirectConv2d.usesChannelKernelForWeightGradient(self, height: g.height, width: g.width)
+        if dwByChannels {
+            try DirectConv2d.channelWeightGradient(self, x: xp, dy: dyp, n: n, height: g.height, width: g.width)
+            if !needDx { return dx }
+        } else if DirectConv2d.applies(to: self, height: g.height, width: g.width, backward: true) {
             try DirectConv2d.backward(self, x: xp, dy: dyp, n: n, height: g.height, width: g.width, dx: needDx ? dxp : nil)
             return dx
         }
+        let needDw = !dwByChannels
         let workers = min(BLASWorkers.count, max(n, 1))
         // Worker 0 accumulates ∂W straight into the gradient; the others into partials from the
         // shared workspace, added afterwards in worker order (deterministic).
@@ -241,10 +264,12 @@ public final class Conv2d: Layer {
                                 (gathered + ch * columns + j * plane).update(from: dyp + ((first + j) * k + ch) * plane, count: plane)
                             }
                         }
-                        Im2col.expand(xp, g, first: first, count: count, into: cols)
-                        // ∂W (K × patch) += ∂Y (K × columns) · colsᵀ (columns × patch)
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(k), Int32(patch), Int32(columns),
-                                    1, gathered, Int32(columns), cols, Int32(columns), 1, dw, Int32(patch))
+                        if needDw {
+                            Im2col.expand(xp, g, first: first, count: count, into: cols)
+                            // ∂W (K × patch) += ∂Y (K × columns) · colsᵀ (columns × patch)
+                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(k), Int32(patch), Int32(columns),
+                                        1, gathered, Int32(columns), cols, Int32(columns), 1, dw, Int32(patch))
+                        }
                         if needDx {
                             // ∂cols (patch × columns) = Wᵀ (patch × K) · ∂Y (K × columns), reusing cols.
                             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(patch), Int32(columns), Int32(k),
@@ -255,7 +280,7 @@ public final class Conv2d: Layer {
                     }
                 }
             }
-            for w in 1..<max(workers, 1) {
+            for w in 1..<max(workers, 1) where needDw {
                 let part = partials + (w - 1) * size
                 ParallelLoops.forRanges(size) { range in
                     VectorOps.add(dwp + range.lowerBound, part + range.lowerBound, dwp + range.lowerBound, range.count)
