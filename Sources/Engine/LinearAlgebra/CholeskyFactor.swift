@@ -29,16 +29,7 @@ public struct CholeskyFactor: Sendable {
         guard b.rows == lower.rows else {
             throw EngineError.invalid("triangular solve", expected: "\(lower.rows) rows", given: "\(b.rows)×\(b.columns)")
         }
-        var x = b
-        let (m, n, ld) = (try LAPACK.int(x.rows, "dtrsm"), try LAPACK.int(x.columns, "dtrsm"), try LAPACK.int(lower.rows, "dtrsm"))
-        if m > 0 && n > 0 {
-            lower.elements.withUnsafeBufferPointer { l in
-                x.elements.withUnsafeMutableBufferPointer { p in
-                    cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, m, n, 1, l.baseAddress, ld, p.baseAddress, m)
-                }
-            }
-        }
-        return x
+        return try solving(b, side: CblasLeft, transpose: CblasNoTrans)
     }
 
     /// B·L⁻ᵀ (B has as many columns as L).
@@ -46,12 +37,17 @@ public struct CholeskyFactor: Sendable {
         guard b.columns == lower.rows else {
             throw EngineError.invalid("triangular solve", expected: "\(lower.rows) columns", given: "\(b.rows)×\(b.columns)")
         }
+        return try solving(b, side: CblasRight, transpose: CblasTrans)
+    }
+
+    /// op(L)⁻¹·B or B·op(L)⁻¹ (`dtrsm`), B's shape already checked.
+    private func solving(_ b: consuming Matrix, side: CBLAS_SIDE, transpose: CBLAS_TRANSPOSE) throws -> Matrix {
         var x = b
         let (m, n, ld) = (try LAPACK.int(x.rows, "dtrsm"), try LAPACK.int(x.columns, "dtrsm"), try LAPACK.int(lower.rows, "dtrsm"))
         if m > 0 && n > 0 {
             lower.elements.withUnsafeBufferPointer { l in
                 x.elements.withUnsafeMutableBufferPointer { p in
-                    cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, m, n, 1, l.baseAddress, ld, p.baseAddress, m)
+                    cblas_dtrsm(CblasColMajor, side, CblasLower, transpose, CblasNonUnit, m, n, 1, l.baseAddress, ld, p.baseAddress, m)
                 }
             }
         }

@@ -26,17 +26,8 @@ extension DirectConv2d {
     /// Whether the channel kernel runs `layer`'s forward pass (or, with `inputGradient`, its
     /// input gradient) for `height × width` inputs.
     static func usesChannelKernel(_ layer: Conv2d, height: Int, width: Int, inputGradient: Bool = false) -> Bool {
-        guard isAvailable, layer.allowsDirectAlgorithm,
-              layer.kernel.0 <= 7, layer.kernel.1 <= 7,
-              layer.padding.0 < layer.kernel.0, layer.padding.1 < layer.kernel.1 else { return false }
         if inputGradient && layer.stride != (1, 1) { return false }
-        if let forced = layer.channelKernel { return forced }
-        if layer.forcesDirectAlgorithm { return false }
-        switch channelMode {
-        case .never: return false
-        case .always: return true
-        case .measured: break
-        }
+        if let fixed = fixedChoice(layer) { return fixed }
         let g = layer.geometry(height: height, width: width)
         guard g.isValid else { return false }
         // Measured (scripts/bench_train's models, batch 128; see `worthwhile`): faster than
@@ -48,6 +39,21 @@ extension DirectConv2d {
         return worthwhile(layer, depth: layer.inChannels * taps)
     }
 
+    /// The choice no measurement decides: false where the channel kernel cannot run or is
+    /// switched off, true where it is forced (by the layer or `PRUNELAB_CONV`), nil otherwise.
+    private static func fixedChoice(_ layer: Conv2d) -> Bool? {
+        guard isAvailable, layer.allowsDirectAlgorithm,
+              layer.kernel.0 <= 7, layer.kernel.1 <= 7,
+              layer.padding.0 < layer.kernel.0, layer.padding.1 < layer.kernel.1 else { return false }
+        if let forced = layer.channelKernel { return forced }
+        if layer.forcesDirectAlgorithm { return false }
+        switch channelMode {
+        case .never: return false
+        case .always: return true
+        case .measured: return nil
+        }
+    }
+
     /// Whether the channel kernel is worth its per-tile costs (a scatter of 96 results, the
     /// group's padding and copies): at least 72 multiply-adds per output (8 channels of a 3×3
     /// kernel) and a kernel larger than 1×1 (there im2col is a plain copy and sgemm wins).
@@ -57,16 +63,7 @@ extension DirectConv2d {
 
     /// Whether the channel kernel runs `layer`'s weight gradient for `height × width` inputs.
     static func usesChannelKernelForWeightGradient(_ layer: Conv2d, height: Int, width: Int) -> Bool {
-        guard isAvailable, layer.allowsDirectAlgorithm,
-              layer.kernel.0 <= 7, layer.kernel.1 <= 7,
-              layer.padding.0 < layer.kernel.0, layer.padding.1 < layer.kernel.1 else { return false }
-        if let forced = layer.channelKernel { return forced }
-        if layer.forcesDirectAlgorithm { return false }
-        switch channelMode {
-        case .never: return false
-        case .always: return true
-        case .measured: break
-        }
+        if let fixed = fixedChoice(layer) { return fixed }
         let g = layer.geometry(height: height, width: width)
         // Measured: faster than im2col + sgemm and than the flat kernel on every layer of
         // scripts/bench_train's models (also the first, with 3 input channels) but 1×1 ones.
