@@ -71,23 +71,6 @@ extension DirectConv2d {
         return layer.kernel.0 * layer.kernel.1 > 1
     }
 
-    /// Writes PyTorch-layout weights `w` (`outputs × inputs × R × S`) in the blocked layout of
-    /// ``ChannelVectorConvolution/forward``; `flipped` gives the input-gradient weights instead
-    /// (outputs and inputs swapped, kernel rotated by 180°).
-    static func blockChannelWeights(_ w: UnsafePointer<Float>, outputs k: Int, inputs c: Int, taps: Int, flipped: Bool,
-                                    scale: [Float]? = nil, into out: UnsafeMutablePointer<Float>) {
-        let (outs, ins) = flipped ? (c, k) : (k, c)
-        out.update(repeating: 0, count: ChannelVectorConvolution.blockedWeightCount(outputs: outs, inputs: ins, taps: taps))
-        for o in 0..<outs {
-            let block = out + (o / 16) * ins * taps * 16 + o % 16
-            let f = scale?[o] ?? 1
-            for i in 0..<ins {
-                let src = flipped ? w + (i * c + o) * taps : w + (o * c + i) * taps
-                for t in 0..<taps { block[(i * taps + t) * 16] = src[flipped ? taps - 1 - t : t] * f }
-            }
-        }
-    }
-
     /// `y` (N×K×Ho×Wo) = conv(`x`, weights·scale) + shift, per output channel, on the channel kernel.
     static func channelForward(_ layer: Conv2d, x: UnsafePointer<Float>, n: Int, height: Int, width: Int,
                                y: UnsafeMutablePointer<Float>, scale: [Float]?, shift: [Float]) throws {
@@ -97,7 +80,7 @@ extension DirectConv2d {
         let padded = ChannelVectorConvolution.paddedOutputs(k)
         let w = layer.weight.value.mutablePointer(as: Float.self)
         try Workspace.withBuffers(ChannelVectorConvolution.blockedWeightCount(outputs: k, inputs: c, taps: kh * kw), padded) { wt, bias in
-            blockChannelWeights(w, outputs: k, inputs: c, taps: kh * kw, flipped: false, scale: scale, into: wt)
+            blockWeights(w, outputs: k, inputs: c, taps: kh * kw, flipped: false, lanes: 16, scale: scale, into: wt)
             bias.update(repeating: 0, count: padded)
             shift.withUnsafeBufferPointer { if let base = $0.baseAddress { bias.update(from: base, count: min(k, $0.count)) } }
             try convolve(x: x, n: n, inputs: c, height: height, width: width, pad: layer.padding, stride: layer.stride,
@@ -115,7 +98,7 @@ extension DirectConv2d {
         let padded = ChannelVectorConvolution.paddedOutputs(c)
         let w = layer.weight.value.mutablePointer(as: Float.self)
         try Workspace.withBuffers(ChannelVectorConvolution.blockedWeightCount(outputs: c, inputs: k, taps: kh * kw), padded) { wt, zeros in
-            blockChannelWeights(w, outputs: k, inputs: c, taps: kh * kw, flipped: true, into: wt)
+            blockWeights(w, outputs: k, inputs: c, taps: kh * kw, flipped: true, lanes: 16, into: wt)
             zeros.update(repeating: 0, count: padded)
             try convolve(x: dy, n: n, inputs: k, height: ho, width: wo, pad: (kh - 1 - ph, kw - 1 - pw), stride: (1, 1),
                          kernel: layer.kernel, weights: wt, outputs: c, bias: zeros, y: dx, outHeight: height, outWidth: width)

@@ -115,19 +115,21 @@ enum DirectConv2d {
         }
     }
 
-    /// Writes PyTorch-layout weights `w` (`outputs × inputs × R × S`) in the blocked layout of
-    /// ``DirectConvolution/forward``; `flipped` gives the input-gradient weights instead
-    /// (outputs and inputs swapped, kernel rotated by 180°).
+    /// Writes PyTorch-layout weights `w` (`outputs × inputs × R × S`), times `scale[o]` when
+    /// given, in the layout blocked by `lanes` outputs, `out[((o/lanes)·inputs + i)·taps + t)·lanes
+    /// + o%lanes]` with zeros for the padding outputs: 4 lanes for ``DirectConvolution/forward``,
+    /// 16 for ``ChannelVectorConvolution/forward``. `flipped` gives the input-gradient weights
+    /// instead (outputs and inputs swapped, kernel rotated by 180°).
     static func blockWeights(_ w: UnsafePointer<Float>, outputs k: Int, inputs c: Int, taps: Int, flipped: Bool,
-                             scale: [Float]? = nil, into out: UnsafeMutablePointer<Float>) {
+                             lanes: Int = 4, scale: [Float]? = nil, into out: UnsafeMutablePointer<Float>) {
         let (outs, ins) = flipped ? (c, k) : (k, c)
-        out.update(repeating: 0, count: DirectConvolution.blockedWeightCount(outputs: outs, inputs: ins, taps: taps))
+        out.update(repeating: 0, count: (outs + lanes - 1) / lanes * lanes * ins * taps)
         for o in 0..<outs {
-            let block = out + (o / 4) * ins * taps * 4 + o % 4
+            let block = out + (o / lanes) * ins * taps * lanes + o % lanes
+            let f = scale?[o] ?? 1
             for i in 0..<ins {
                 let src = flipped ? w + (i * c + o) * taps : w + (o * c + i) * taps
-                let f = scale?[o] ?? 1
-                for t in 0..<taps { block[(i * taps + t) * 4] = src[flipped ? taps - 1 - t : t] * f }
+                for t in 0..<taps { block[(i * taps + t) * lanes] = src[flipped ? taps - 1 - t : t] * f }
             }
         }
     }
