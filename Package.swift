@@ -32,14 +32,17 @@ let package = Package(
                 swiftSettings: optimize + [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mavx512dq", "-Xcc", "-mavx512vl"])]),
         // Direct convolution kernels (AVX2 + FMA), chosen at run time by Conv2d.
         .target(name: "ConvKernelsAVX2", swiftSettings: optimize + [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]),
-        .target(name: "Engine", dependencies: ["CBLAS", "CZlib", "CInterrupt", "TensorKernels", "TensorKernelsAVX2", "TensorKernelsAVX512", "ConvKernelsAVX2"],
+        // The channel-vectorised kernels again with 512-bit vectors (chosen at run time with AVX-512).
+        .target(name: "ConvKernelsAVX512", dependencies: ["ConvKernelsAVX2"], swiftSettings: optimize + [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mfma"])]),
+        .target(name: "Engine", dependencies: ["CBLAS", "CZlib", "CInterrupt", "TensorKernels", "TensorKernelsAVX2", "TensorKernelsAVX512",
+                                               "ConvKernelsAVX2", "ConvKernelsAVX512"],
                 swiftSettings: optimize),
         .target(name: "Bindings", dependencies: ["Engine", "CLua"], swiftSettings: optimize),
         .target(name: "ShellKit", dependencies: ["Bindings", "Engine", "CLua"], swiftSettings: optimize),
         .executableTarget(
             name: "Shell", dependencies: ["ShellKit", "Bindings", "Engine", "CLua", "CReadline"], swiftSettings: optimize),
 
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "ConvKernelsAVX2", "ConvKernelsAVX512"]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Engine", "CLua"]),
         .testTarget(name: "ShellKitTests", dependencies: ["ShellKit", "Bindings", "Engine"]),
     ],

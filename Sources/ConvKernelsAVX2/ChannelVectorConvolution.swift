@@ -45,22 +45,26 @@ public enum ChannelVectorConvolution {
     /// - `w`: `blockedWeightCount` floats, `w[((o/16)·inputs·taps + i·taps + r·kernelW + s)·16 + o%16]`.
     /// - `bias`: `paddedOutputs(outputs)` values (zeros for none and for the padding).
     /// - `y`: written at `outBase[p] + o·outStride` for `o < outputs` only.
+    /// - `windows`: nil, or `pixels` packed ``TapWindow``s: the taps pixel `p` needs (the rest
+    ///   read padding zeros). A tile computes the union of its pixels' windows, so tables that
+    ///   keep equal windows together skip the most.
     public static func forward(x: UnsafePointer<Float>, inputs: Int, planeStride: Int, pitch: Int,
                                inBase: UnsafePointer<Int>, outBase: UnsafePointer<Int>, pixels: Int,
                                w: UnsafePointer<Float>, outputs: Int, kernelH: Int, kernelW: Int,
-                               y: UnsafeMutablePointer<Float>, outStride: Int, bias: UnsafePointer<Float>) {
+                               y: UnsafeMutablePointer<Float>, outStride: Int, bias: UnsafePointer<Float>,
+                               windows: UnsafePointer<Int>? = nil) {
         if pixels <= 0 || outputs <= 0 { return }
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * tilePixels * channelBlock) { scratch in
             guard let tile = scratch.baseAddress else { return }
             if kernelH == 3 && kernelW == 3 {
                 run(x: x, inputs: inputs, planeStride: planeStride, pitch: pitch, inBase: inBase, outBase: outBase, pixels: pixels,
-                    w: w, outputs: outputs, kernelH: 3, kernelW: 3, y: y, outStride: outStride, bias: bias, tile: tile)
+                    w: w, outputs: outputs, kernelH: 3, kernelW: 3, y: y, outStride: outStride, bias: bias, windows: windows, tile: tile)
             } else if kernelH == 1 && kernelW == 1 {
                 run(x: x, inputs: inputs, planeStride: planeStride, pitch: pitch, inBase: inBase, outBase: outBase, pixels: pixels,
-                    w: w, outputs: outputs, kernelH: 1, kernelW: 1, y: y, outStride: outStride, bias: bias, tile: tile)
+                    w: w, outputs: outputs, kernelH: 1, kernelW: 1, y: y, outStride: outStride, bias: bias, windows: windows, tile: tile)
             } else {
                 run(x: x, inputs: inputs, planeStride: planeStride, pitch: pitch, inBase: inBase, outBase: outBase, pixels: pixels,
-                    w: w, outputs: outputs, kernelH: kernelH, kernelW: kernelW, y: y, outStride: outStride, bias: bias, tile: tile)
+                    w: w, outputs: outputs, kernelH: kernelH, kernelW: kernelW, y: y, outStride: outStride, bias: bias, windows: windows, tile: tile)
             }
         }
     }
@@ -77,7 +81,7 @@ public enum ChannelVectorConvolution {
                     inBase: UnsafePointer<Int>, outBase: UnsafePointer<Int>, pixels: Int,
                     w: UnsafePointer<Float>, outputs: Int, kernelH: Int, kernelW: Int,
                     y: UnsafeMutablePointer<Float>, outStride: Int, bias: UnsafePointer<Float>,
-                    tile: UnsafeMutablePointer<Float>) {
+                    windows: UnsafePointer<Int>?, tile: UnsafeMutablePointer<Float>) {
         let blockStride = inputs &* kernelH &* kernelW &* 16
         let chunk = max(1, weightChunk / max(blockStride, 1)) &* 16
         // The tile scattered next: pixels from `pendingPixel`, outputs from `pendingOutput`,
@@ -94,11 +98,26 @@ public enum ChannelVectorConvolution {
                 let x1 = x + inBase[min(p &+ 1, last)], x2 = x + inBase[min(p &+ 2, last)]
                 let x3 = x + inBase[min(p &+ 3, last)], x4 = x + inBase[min(p &+ 4, last)]
                 let x5 = x + inBase[min(p &+ 5, last)]
+                let window = windows.map { TapWindow.union($0 + p, count: count) } ?? (rows: 0 ..< kernelH, columns: 0 ..< kernelW)
+                let full = window.rows == 0 ..< kernelH && window.columns == 0 ..< kernelW
                 var o = o0
                 while o < o1 {
                     let current = tile + (parity &* tilePixels &* 16)
-                    block(x0, x1, x2, x3, x4, x5, inputs: inputs, planeStride: planeStride, pitch: pitch,
-                          w: w + (o / 16) &* blockStride, kernelH: kernelH, kernelW: kernelW, bias: bias + o, tile: current)
+                    let wo = w + (o / 16) &* blockStride
+                    if full {
+                        block(x0, x1, x2, x3, x4, x5, inputs: inputs, planeStride: planeStride, pitch: pitch, w: wo,
+                              kernelH: kernelH, kernelW: kernelW, rows: 0 ..< kernelH, columns: 0 ..< kernelW, bias: bias + o, tile: current)
+                    } else if kernelH == 3 && kernelW == 3 {
+                        TapWindow.withConstant3TapSpan(window.rows) { rows in
+                            TapWindow.withConstant3TapSpan(window.columns) { columns in
+                                block(x0, x1, x2, x3, x4, x5, inputs: inputs, planeStride: planeStride, pitch: pitch, w: wo,
+                                          kernelH: kernelH, kernelW: kernelW, rows: rows, columns: columns, bias: bias + o, tile: current)
+                            }
+                        }
+                    } else {
+                        block(x0, x1, x2, x3, x4, x5, inputs: inputs, planeStride: planeStride, pitch: pitch, w: wo,
+                              kernelH: kernelH, kernelW: kernelW, rows: window.rows, columns: window.columns, bias: bias + o, tile: current)
+                    }
                     // Scatter the previous tile, whose stores have long retired (reading the
                     // current one back lane by lane would stall on store-to-load forwarding).
                     if pendingCount > 0 {
@@ -130,21 +149,24 @@ public enum ChannelVectorConvolution {
         }
     }
 
-    /// One tile: 6 pixels × 16 outputs, written to `tile` as 6 rows of 16.
+    /// One tile: 6 pixels × 16 outputs over kernel taps `rows` × `columns`, written to `tile`
+    /// as 6 rows of 16.
     @inline(__always)
     static func block(_ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>, _ x2: UnsafePointer<Float>,
                       _ x3: UnsafePointer<Float>, _ x4: UnsafePointer<Float>, _ x5: UnsafePointer<Float>,
                       inputs: Int, planeStride: Int, pitch: Int, w: UnsafePointer<Float>, kernelH: Int, kernelW: Int,
-                      bias: UnsafePointer<Float>, tile: UnsafeMutablePointer<Float>) {
+                      rows: Range<Int>, columns: Range<Int>, bias: UnsafePointer<Float>, tile: UnsafeMutablePointer<Float>) {
         let b0 = load(bias), b1 = load(bias + 8)
         var a0 = b0, c0 = b1, a1 = b0, c1 = b1, a2 = b0, c2 = b1
         var a3 = b0, c3 = b1, a4 = b0, c4 = b1, a5 = b0, c5 = b1
-        var ws = w
-        var plane = 0
+        var wi = w + (rows.lowerBound &* kernelW &+ columns.lowerBound) &* 16
+        var plane = rows.lowerBound &* pitch
         for _ in 0..<inputs {
             var row = plane
-            for _ in 0..<kernelH {
-                for s in 0..<kernelW {
+            var wr = wi
+            for _ in rows {
+                var ws = wr
+                for s in columns {
                     let at = row &+ s
                     let k0 = load(ws), k1 = load(ws + 8)
                     let v0 = SIMD8<Float>(repeating: x0[at]), v1 = SIMD8<Float>(repeating: x1[at])
@@ -159,8 +181,10 @@ public enum ChannelVectorConvolution {
                     ws += 16
                 }
                 row &+= pitch
+                wr += kernelW &* 16
             }
             plane &+= planeStride
+            wi += kernelH &* kernelW &* 16
         }
         store(a0, tile); store(c0, tile + 8)
         store(a1, tile + 16); store(c1, tile + 24)

@@ -1,4 +1,5 @@
 import ConvKernelsAVX2
+import ConvKernelsAVX512
 
 /// The output-channel-vectorised direct path of ``Conv2d`` (``ChannelVectorConvolution``):
 /// forward passes (any stride) and stride-1 input gradients on small planes, where the flat
@@ -158,7 +159,7 @@ extension DirectConv2d {
                                         for q in 0..<outPlane { dst[q * 16] = src[q] }
                                     }
                                 }
-                                ChannelVectorConvolution.weightGradient(
+                                channelKernelWeightGradient(
                                     x: buffer, inBase: ibp, pixels: count * outPlane, tapOffsets: obp, taps: taps,
                                     g: gt, gBlockStride: groupPixels * 16, outputs: k, dw: part)
                                 first += count
@@ -175,6 +176,46 @@ extension DirectConv2d {
                     for t in 0..<taps { row[t] += src[t * 16] }
                 }
             }
+        }
+    }
+
+    /// Whether the 512-bit build of the channel kernel runs (``CPUFeatures/hasAVX512``); its
+    /// results equal the AVX2 build's (see ``ChannelVectorConvolution512``).
+    static let wideChannelKernel = CPUFeatures.hasAVX512
+
+    /// Whether the kernel skips each tile's padding taps (``ChannelPixelTable``);
+    /// `PRUNELAB_NO_TAPSKIP=1` computes them all, as before (for comparisons).
+    static let skipTaps = getenv("PRUNELAB_NO_TAPSKIP") == nil
+
+    /// `ChannelVectorConvolution.forward` from the widest build this CPU runs.
+    @inline(__always)
+    static func channelKernelForward(x: UnsafePointer<Float>, inputs: Int, planeStride: Int, pitch: Int,
+                                     inBase: UnsafePointer<Int>, outBase: UnsafePointer<Int>, pixels: Int,
+                                     w: UnsafePointer<Float>, outputs: Int, kernelH: Int, kernelW: Int,
+                                     y: UnsafeMutablePointer<Float>, outStride: Int, bias: UnsafePointer<Float>,
+                                     windows: UnsafePointer<Int>?) {
+        if wideChannelKernel {
+            ChannelVectorConvolution512.forward(x: x, inputs: inputs, planeStride: planeStride, pitch: pitch, inBase: inBase,
+                                                outBase: outBase, pixels: pixels, w: w, outputs: outputs, kernelH: kernelH,
+                                                kernelW: kernelW, y: y, outStride: outStride, bias: bias, windows: windows)
+        } else {
+            ChannelVectorConvolution.forward(x: x, inputs: inputs, planeStride: planeStride, pitch: pitch, inBase: inBase,
+                                             outBase: outBase, pixels: pixels, w: w, outputs: outputs, kernelH: kernelH,
+                                             kernelW: kernelW, y: y, outStride: outStride, bias: bias, windows: windows)
+        }
+    }
+
+    /// `ChannelVectorConvolution.weightGradient` from the widest build this CPU runs.
+    @inline(__always)
+    static func channelKernelWeightGradient(x: UnsafePointer<Float>, inBase: UnsafePointer<Int>, pixels: Int,
+                                            tapOffsets: UnsafePointer<Int>, taps: Int, g: UnsafePointer<Float>,
+                                            gBlockStride: Int, outputs: Int, dw: UnsafeMutablePointer<Float>) {
+        if wideChannelKernel {
+            ChannelVectorConvolution512.weightGradient(x: x, inBase: inBase, pixels: pixels, tapOffsets: tapOffsets, taps: taps,
+                                                       g: g, gBlockStride: gBlockStride, outputs: outputs, dw: dw)
+        } else {
+            ChannelVectorConvolution.weightGradient(x: x, inBase: inBase, pixels: pixels, tapOffsets: tapOffsets, taps: taps,
+                                                    g: g, gBlockStride: gBlockStride, outputs: outputs, dw: dw)
         }
     }
 
@@ -199,43 +240,42 @@ extension DirectConv2d {
             let mine = BLASWorkers.share(n, worker, workers)
             if mine.isEmpty { return }
             let group = max(1, min(mine.count, groupBudget / max(perSample, 1)))
-            // Pixel tables for a full group (a shorter last group uses their start).
-            var inBase = [Int](), outBase = [Int]()
-            inBase.reserveCapacity(group * outPlane)
-            outBase.reserveCapacity(group * outPlane)
-            for j in 0..<group {
-                for oh in 0..<ho {
-                    for ow in 0..<wo {
-                        inBase.append(j * perSample + oh * stride.0 * layout.pitch + ow * stride.1)
-                        outBase.append(j * outputs * localStride + oh * wo + ow)
-                    }
-                }
+            // Pixel tables for a full group, and for a shorter last one.
+            func table(_ samples: Int) -> ChannelPixelTable {
+                ChannelPixelTable(samples: samples, height: height, width: width, outHeight: ho, outWidth: wo,
+                                  kernel: kernel, stride: stride, pad: pad, pitch: layout.pitch,
+                                  inSampleStride: perSample, outSampleStride: outputs * localStride)
             }
+            let full = table(group), rest = mine.count % group
+            let last = rest == 0 ? full : table(rest)
             // The group's outputs go to a buffer that stays in cache, then out plane by plane
             // (the kernel's scattered stores straight into a large `y` miss the cache).
             try Workspace.withBuffers(group * perSample, group * outputs * localStride) { buffer, local in
-                inBase.withUnsafeBufferPointer { ib in
-                    outBase.withUnsafeBufferPointer { ob in
-                        guard let ibp = ib.baseAddress, let obp = ob.baseAddress else { return }
-                        var first = mine.lowerBound
-                        while first < mine.upperBound {
-                            let count = min(group, mine.upperBound - first)
-                            layout.pad(x + first * inputs * inPlane, planes: count * inputs, height: height, width: width, into: buffer)
-                            ChannelVectorConvolution.forward(
-                                x: buffer, inputs: inputs, planeStride: layout.planeStride, pitch: layout.pitch,
-                                inBase: ibp, outBase: obp, pixels: count * outPlane,
-                                w: weights, outputs: outputs, kernelH: kernel.0, kernelW: kernel.1,
-                                y: local, outStride: localStride, bias: bias)
-                            if localStride == outPlane {
-                                (y + first * outputs * outPlane).update(from: local, count: count * outputs * outPlane)
-                            } else {
-                                for plane in 0..<(count * outputs) {
-                                    (y + (first * outputs + plane) * outPlane).update(from: local + plane * localStride, count: outPlane)
-                                }
+                var first = mine.lowerBound
+                while first < mine.upperBound {
+                    let count = min(group, mine.upperBound - first)
+                    let tables = count == group ? full : last
+                    layout.pad(x + first * inputs * inPlane, planes: count * inputs, height: height, width: width, into: buffer)
+                    tables.inBase.withUnsafeBufferPointer { ib in
+                        tables.outBase.withUnsafeBufferPointer { ob in
+                            tables.windows.withUnsafeBufferPointer { wb in
+                                guard let ibp = ib.baseAddress, let obp = ob.baseAddress, let wbp = wb.baseAddress else { return }
+                                channelKernelForward(
+                                    x: buffer, inputs: inputs, planeStride: layout.planeStride, pitch: layout.pitch,
+                                    inBase: ibp, outBase: obp, pixels: count * outPlane,
+                                    w: weights, outputs: outputs, kernelH: kernel.0, kernelW: kernel.1,
+                                    y: local, outStride: localStride, bias: bias, windows: skipTaps ? wbp : nil)
                             }
-                            first += count
                         }
                     }
+                    if localStride == outPlane {
+                        (y + first * outputs * outPlane).update(from: local, count: count * outputs * outPlane)
+                    } else {
+                        for plane in 0..<(count * outputs) {
+                            (y + (first * outputs + plane) * outPlane).update(from: local + plane * localStride, count: outPlane)
+                        }
+                    }
+                    first += count
                 }
             }
         }
