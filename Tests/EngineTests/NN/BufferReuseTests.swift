@@ -56,12 +56,16 @@ import Testing
     }
 }
 
-/// Folding BatchNorm into the convolution during evaluation gives the unfused numbers, and
-/// training after an evaluation is unaffected.
+/// Folding BatchNorm into the convolution during evaluation (and the ReLU after it into the
+/// convolution's copy-out, the block's last ReLU into its residual sum) gives the unfused
+/// numbers, and training after an evaluation is unaffected.
 @Suite struct InferenceFusionTests {
-    @Test func fusedEvaluationMatchesAndLeavesTrainingIntact() throws {
-        let m = try Model.resnet(depth: 18, input: [3, 16, 16], classes: 5, width: 1.0 / 16, seed: 41)
-        let x = try Tensor.randn([6, 3, 16, 16], seed: 42)
+    @Test(arguments: ["resnet", "vgg"]) func fusedEvaluationMatchesAndLeavesTrainingIntact(_ kind: String) throws {
+        let m = kind == "vgg"
+            ? try Model.vgg(depth: 11, input: [3, 32, 32], classes: 5, width: 1.0 / 16, dropout: 0, seed: 41)
+            : try Model.resnet(depth: 18, input: [3, 16, 16], classes: 5, width: 1.0 / 16, seed: 41)
+        let side = kind == "vgg" ? 32 : 16
+        let x = try Tensor.randn([6, 3, side, side], seed: 42)
         let labels = [0, 1, 2, 3, 4, 0]
         let ds = SampleDataset(store: try SampleStore.copying(inputs: x, labels: labels, classCount: 5))
         _ = try m.forward(x)  // training-mode statistics

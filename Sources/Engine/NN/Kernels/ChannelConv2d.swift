@@ -72,9 +72,10 @@ extension DirectConv2d {
         return layer.kernel.0 * layer.kernel.1 > 1
     }
 
-    /// `y` (N×K×Ho×Wo) = conv(`x`, weights·scale) + shift, per output channel, on the channel kernel.
+    /// `y` (N×K×Ho×Wo) = conv(`x`, weights·scale) + shift, per output channel, on the channel
+    /// kernel (through a ReLU when `rectified`).
     static func channelForward(_ layer: Conv2d, x: UnsafePointer<Float>, n: Int, height: Int, width: Int,
-                               y: UnsafeMutablePointer<Float>, scale: [Float]?, shift: [Float]) throws {
+                               y: UnsafeMutablePointer<Float>, scale: [Float]?, shift: [Float], rectified: Bool = false) throws {
         let c = layer.inChannels, k = layer.outChannels
         let (kh, kw) = layer.kernel
         let g = layer.geometry(height: height, width: width)
@@ -85,7 +86,8 @@ extension DirectConv2d {
             bias.update(repeating: 0, count: padded)
             shift.withUnsafeBufferPointer { if let base = $0.baseAddress { bias.update(from: base, count: min(k, $0.count)) } }
             try convolve(x: x, n: n, inputs: c, height: height, width: width, pad: layer.padding, stride: layer.stride,
-                         kernel: layer.kernel, weights: wt, outputs: k, bias: bias, y: y, outHeight: g.outHeight, outWidth: g.outWidth)
+                         kernel: layer.kernel, weights: wt, outputs: k, bias: bias, y: y, outHeight: g.outHeight, outWidth: g.outWidth,
+                         rectified: rectified)
         }
     }
 
@@ -223,11 +225,12 @@ extension DirectConv2d {
     static let groupBudget = 1 << 16
 
     /// The convolution of `n` samples of `x` (N × inputs × height × width) into `y`
-    /// (N × outputs × outHeight × outWidth), samples split between the BLAS workers.
+    /// (N × outputs × outHeight × outWidth), samples split between the BLAS workers; through a
+    /// ReLU on the way out of the group buffer when `rectified`.
     static func convolve(x: UnsafePointer<Float>, n: Int, inputs: Int, height: Int, width: Int,
                          pad: (Int, Int), stride: (Int, Int), kernel: (Int, Int),
                          weights: UnsafePointer<Float>, outputs: Int, bias: UnsafePointer<Float>,
-                         y: UnsafeMutablePointer<Float>, outHeight ho: Int, outWidth wo: Int) throws {
+                         y: UnsafeMutablePointer<Float>, outHeight ho: Int, outWidth wo: Int, rectified: Bool = false) throws {
         let layout = Layout(height: height, width: width, padH: pad.0, padW: pad.1)
         let perSample = inputs * layout.planeStride
         let inPlane = height * width, outPlane = ho * wo
@@ -268,7 +271,11 @@ extension DirectConv2d {
                             }
                         }
                     }
-                    if localStride == outPlane {
+                    if rectified {
+                        for plane in 0..<(count * outputs) {
+                            VectorOps.relu(local + plane * localStride, y + (first * outputs + plane) * outPlane, outPlane)
+                        }
+                    } else if localStride == outPlane {
                         (y + first * outputs * outPlane).update(from: local, count: count * outputs * outPlane)
                     } else {
                         for plane in 0..<(count * outputs) {

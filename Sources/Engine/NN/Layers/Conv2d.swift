@@ -131,7 +131,7 @@ public final class Conv2d: Layer {
 
     /// The convolution followed, when `affine` is given, by `y·scale[k] + shift[k]` per output
     /// channel (a BatchNorm in evaluation mode folded in: `W·scale`, `b·scale + shift`).
-    func forward(_ input: Tensor, then affine: (scale: [Float], shift: [Float])?) throws -> Tensor {
+    func forward(_ input: Tensor, then affine: (scale: [Float], shift: [Float])?, rectified: Bool = false) throws -> Tensor {
         guard input.rank == 4, input.shape[1] == inChannels, input.dtype == .float32 else {
             throw inputError("float32 N×\(inChannels)×H×W", input)
         }
@@ -155,14 +155,16 @@ public final class Conv2d: Layer {
         }
         if DirectConv2d.usesChannelKernel(self, height: g.height, width: g.width) {
             try DirectConv2d.channelForward(self, x: x.mutablePointer(as: Float.self), n: n, height: g.height, width: g.width,
-                                            y: y.mutablePointer(as: Float.self), scale: affine == nil ? nil : scale, shift: shift)
+                                            y: y.mutablePointer(as: Float.self), scale: affine == nil ? nil : scale, shift: shift,
+                                            rectified: rectified)
             self.input = x
             output = y
             return y
         }
         if DirectConv2d.applies(to: self, height: g.height, width: g.width) {
             try DirectConv2d.forward(self, x: x.mutablePointer(as: Float.self), n: n, height: g.height, width: g.width,
-                                     y: y.mutablePointer(as: Float.self), scale: affine == nil ? nil : scale, shift: shift)
+                                     y: y.mutablePointer(as: Float.self), scale: affine == nil ? nil : scale, shift: shift,
+                                     rectified: rectified)
             self.input = x
             output = y
             return y
@@ -189,8 +191,9 @@ public final class Conv2d: Layer {
                     // Scatter each sample's K × plane block into NCHW, with the bias (and folded BatchNorm).
                     for ch in 0..<k {
                         for j in 0..<count {
-                            VectorOps.affine(product + ch * columns + j * plane, yp + ((first + j) * k + ch) * plane, plane,
-                                             scale: scale[ch], shift: shift[ch])
+                            let row = yp + ((first + j) * k + ch) * plane
+                            VectorOps.affine(product + ch * columns + j * plane, row, plane, scale: scale[ch], shift: shift[ch])
+                            if rectified { VectorOps.relu(row, row, plane) }
                         }
                     }
                     first += count

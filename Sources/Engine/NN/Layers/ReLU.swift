@@ -44,6 +44,12 @@ public final class ReLU: Layer {
         return input
     }
 
+    /// Takes `y`, rectified by the layer before it (see ``Sequential/fusedForward(_:_:_:then:)``),
+    /// as its output.
+    func adoptFusedOutput(_ y: Tensor) {
+        output = y
+    }
+
     /// Whether a ReLU may overwrite the output of `previous` (see ``forwardInPlace(_:)``).
     static func mayOverwrite(_ previous: Layer) -> Bool {
         previous is Conv2d || previous is Linear || previous is BatchNorm

@@ -24,8 +24,9 @@ public final class ResidualAdd: Layer {
 
     /// `a + b` (same shape, contiguous Float32). `a` must be a buffer the block owns and does not
     /// need again (BatchNorm's output): the sum overwrites it, as torchvision's `out += identity`
-    /// does, in training and during evaluations (see ``ReLU``).
-    func add(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+    /// does, in training and during evaluations (see ``ReLU``). With `relu`, its result: in
+    /// the same pass where both may work in place, else by `relu` after the sum.
+    func add(_ a: Tensor, _ b: Tensor, then relu: ReLU? = nil) throws -> Tensor {
         guard a.shape == b.shape else {
             throw EngineError.invalid("\(name) (Add) inputs", expected: "equal shapes", given: "\(Shape.describe(a.shape)) and \(Shape.describe(b.shape))")
         }
@@ -38,11 +39,24 @@ public final class ResidualAdd: Layer {
             ownBuffer = y
         }
         let xp = x.mutablePointer(as: Float.self), zp = z.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)
+        let rectified = relu.map { y === x && Layer.mayWorkInPlace($0) } ?? false
         ParallelLoops.forRanges(y.count) { range in
-            VectorOps.add(xp + range.lowerBound, zp + range.lowerBound, yp + range.lowerBound, range.count)
+            // Rectified in L1-sized pieces right after their sum.
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let count = rectified ? min(4096, range.upperBound - start) : range.upperBound - start
+                VectorOps.add(xp + start, zp + start, yp + start, count)
+                if rectified { VectorOps.relu(yp + start, yp + start, count) }
+                start += count
+            }
         }
         output = y
-        return y
+        guard let relu else { return y }
+        if rectified {
+            relu.adoptFusedOutput(y)
+            return y
+        }
+        return try relu.forwardInPlace(y)
     }
 
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {

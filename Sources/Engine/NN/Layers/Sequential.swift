@@ -92,9 +92,9 @@ public final class Sequential: Layer {
             if i > 0, let relu = layer as? ReLU, ReLU.mayOverwrite(layers[i - 1]) {
                 x = try relu.forwardInPlace(x)
             } else if let conv = layer as? Conv2d, i + 1 < layers.count, let bn = layers[i + 1] as? BatchNorm2d,
-                      let fused = try Sequential.fusedForward(conv, bn, x) {
-                x = fused
-                i += 1
+                      let fused = try Sequential.fusedForward(conv, bn, x, then: i + 2 < layers.count ? layers[i + 2] as? ReLU : nil) {
+                x = fused.output
+                i += fused.rectified ? 2 : 1
             } else {
                 x = try layer.forward(x)
             }
@@ -106,12 +106,16 @@ public final class Sequential: Layer {
 
     /// During an evaluation (``Layer/fusesForInference``, evaluation mode, outputs not
     /// preserved) a convolution and the BatchNorm after it run as one convolution with the
-    /// BatchNorm folded in; returns nil when that does not apply.
-    static func fusedForward(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor) throws -> Tensor? {
+    /// BatchNorm folded in, and `relu`, when given and allowed to work in place, on the
+    /// convolution's way out (one pass over the activations fewer; the same values). Returns
+    /// nil when that does not apply, else the output and whether `relu` was applied.
+    static func fusedForward(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, then relu: ReLU? = nil) throws -> (output: Tensor, rectified: Bool)? {
         guard conv.fusesForInference, !conv.isTraining, !bn.isTraining, !bn.preservesOutputs, bn.features == conv.outChannels else { return nil }
-        let y = try conv.forward(x, then: bn.inferenceAffine())
+        let rectified = relu.map(Layer.mayWorkInPlace) ?? false
+        let y = try conv.forward(x, then: bn.inferenceAffine(), rectified: rectified)
         bn.adoptFusedOutput(y)
-        return y
+        if rectified { relu?.adoptFusedOutput(y) }
+        return (y, rectified)
     }
 
     /// Backpropagates through the chain in reverse, handing each intermediate gradient back to
