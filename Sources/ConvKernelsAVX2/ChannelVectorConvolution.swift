@@ -16,7 +16,8 @@
 ///
 /// Every pixel's sum is formed in the same order (bias, then input channels, kernel rows and
 /// columns in turn) whatever its tile or lane, so results do not depend on how pixels are
-/// grouped into calls.
+/// grouped into calls (with tap windows, up to the sign of a zero: a tile skips only the
+/// padding taps none of its pixels needs).
 public enum ChannelVectorConvolution {
     /// Output pixels per tile.
     public static let tilePixels = 6
