@@ -100,24 +100,12 @@ public enum ChannelVectorConvolution {
                 let x3 = x + inBase[min(p &+ 3, last)], x4 = x + inBase[min(p &+ 4, last)]
                 let x5 = x + inBase[min(p &+ 5, last)]
                 let window = windows.map { TapWindow.union($0 + p, count: count) } ?? (rows: 0 ..< kernelH, columns: 0 ..< kernelW)
-                let full = window.rows == 0 ..< kernelH && window.columns == 0 ..< kernelW
                 var o = o0
                 while o < o1 {
-                    let current = tile + (parity &* tilePixels &* 16)
-                    let wo = w + (o / 16) &* blockStride
-                    if full {
+                    let current = tile + (parity &* tilePixels &* 16), wo = w + (o / 16) &* blockStride
+                    TapWindow.withUnrolledSpans(window, kernelH: kernelH, kernelW: kernelW) { rows, columns in
                         block(x0, x1, x2, x3, x4, x5, inputs: inputs, planeStride: planeStride, pitch: pitch, w: wo,
-                              kernelH: kernelH, kernelW: kernelW, rows: 0 ..< kernelH, columns: 0 ..< kernelW, bias: bias + o, tile: current)
-                    } else if kernelH == 3 && kernelW == 3 {
-                        TapWindow.withConstant3TapSpan(window.rows) { rows in
-                            TapWindow.withConstant3TapSpan(window.columns) { columns in
-                                block(x0, x1, x2, x3, x4, x5, inputs: inputs, planeStride: planeStride, pitch: pitch, w: wo,
-                                          kernelH: kernelH, kernelW: kernelW, rows: rows, columns: columns, bias: bias + o, tile: current)
-                            }
-                        }
-                    } else {
-                        block(x0, x1, x2, x3, x4, x5, inputs: inputs, planeStride: planeStride, pitch: pitch, w: wo,
-                              kernelH: kernelH, kernelW: kernelW, rows: window.rows, columns: window.columns, bias: bias + o, tile: current)
+                              kernelH: kernelH, kernelW: kernelW, rows: rows, columns: columns, bias: bias + o, tile: current)
                     }
                     // Scatter the previous tile, whose stores have long retired (reading the
                     // current one back lane by lane would stall on store-to-load forwarding).

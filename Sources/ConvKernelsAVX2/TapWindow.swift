@@ -38,11 +38,24 @@ public enum TapWindow {
 }
 
 extension TapWindow {
-    /// Calls `body` with `span`, as a compile-time constant when it is one of a 3-tap
-    /// kernel's border spans (`1..<3`, `0..<2`): the kernels' tap loops then unroll as they
-    /// do for the full window, where a loop over a run-time span costs a third of the speed.
+    /// Calls `body` with the rows and columns of `window`, as compile-time constants where
+    /// that makes the kernels' tap loops unroll: the full `kernelH × kernelW` window, and a
+    /// 3×3 kernel's border spans (`1..<3`, `0..<2`), where a loop over a run-time span costs
+    /// a third of the speed.
     @inlinable @inline(__always)
-    public static func withConstant3TapSpan(_ span: Range<Int>, _ body: (Range<Int>) -> Void) {
+    public static func withUnrolledSpans(_ window: (rows: Range<Int>, columns: Range<Int>), kernelH: Int, kernelW: Int,
+                                         _ body: (_ rows: Range<Int>, _ columns: Range<Int>) -> Void) {
+        if window.rows == 0 ..< kernelH && window.columns == 0 ..< kernelW {
+            body(0 ..< kernelH, 0 ..< kernelW)
+        } else if kernelH == 3 && kernelW == 3 {
+            withConstant3TapSpan(window.rows) { rows in withConstant3TapSpan(window.columns) { columns in body(rows, columns) } }
+        } else {
+            body(window.rows, window.columns)
+        }
+    }
+
+    @inlinable @inline(__always)
+    static func withConstant3TapSpan(_ span: Range<Int>, _ body: (Range<Int>) -> Void) {
         switch (span.lowerBound, span.upperBound) {
         case (0, 3): body(0 ..< 3)
         case (1, 3): body(1 ..< 3)

@@ -79,24 +79,12 @@ public enum ChannelVectorConvolution512 {
                     for q in 0..<tilePixels { slots[q] = x + inBase[min(p &+ q, last)] }
                 }
                 let window = windows.map { TapWindow.union($0 + p, count: count) } ?? (rows: 0 ..< kernelH, columns: 0 ..< kernelW)
-                let full = window.rows == 0 ..< kernelH && window.columns == 0 ..< kernelW
                 var o = o0
                 while o < o1 {
-                    let current = tile + (parity &* tilePixels &* 16)
-                    let wo = w + (o / 16) &* blockStride
-                    if full {
+                    let current = tile + (parity &* tilePixels &* 16), wo = w + (o / 16) &* blockStride
+                    TapWindow.withUnrolledSpans(window, kernelH: kernelH, kernelW: kernelW) { rows, columns in
                         block(xs, inputs: inputs, planeStride: planeStride, pitch: pitch, w: wo, kernelH: kernelH, kernelW: kernelW,
-                              rows: 0 ..< kernelH, columns: 0 ..< kernelW, bias: bias + o, tile: current)
-                    } else if kernelH == 3 && kernelW == 3 {
-                        TapWindow.withConstant3TapSpan(window.rows) { rows in
-                            TapWindow.withConstant3TapSpan(window.columns) { columns in
-                                block(xs, inputs: inputs, planeStride: planeStride, pitch: pitch, w: wo, kernelH: kernelH, kernelW: kernelW,
-                                          rows: rows, columns: columns, bias: bias + o, tile: current)
-                            }
-                        }
-                    } else {
-                        block(xs, inputs: inputs, planeStride: planeStride, pitch: pitch, w: wo, kernelH: kernelH, kernelW: kernelW,
-                              rows: window.rows, columns: window.columns, bias: bias + o, tile: current)
+                              rows: rows, columns: columns, bias: bias + o, tile: current)
                     }
                     if pendingCount > 0 {
                         scatter(tile + ((1 &- parity) &* tilePixels &* 16), count: pendingCount, outBase: outBase + pendingPixel,

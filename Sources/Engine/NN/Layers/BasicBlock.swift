@@ -103,13 +103,8 @@ public final class BasicBlock: Layer {
             throw inputError("float32 N×\(inChannels)×H×W", input)
         }
         let x = try input.contiguous()
-        let h: Tensor
-        if let fused = try Sequential.fusedForward(conv1, bn1, x, then: relu1) {
-            h = fused.rectified ? fused.output : try relu1.forwardInPlace(fused.output)
-        } else {
-            h = try relu1.forwardInPlace(bn1.forward(conv1.forward(x)))
-        }
-        let branch = try Sequential.fusedForward(conv2, bn2, h)?.output ?? bn2.forward(conv2.forward(h))
+        let h = try Sequential.fusedForward(conv1, bn1, x, then: relu1) ?? relu1.forwardInPlace(bn1.forward(conv1.forward(x)))
+        let branch = try Sequential.fusedForward(conv2, bn2, h) ?? bn2.forward(conv2.forward(h))
         let short = try downsample?.forward(x) ?? x
         let y = try add.add(branch, short, then: relu2)
         self.input = x

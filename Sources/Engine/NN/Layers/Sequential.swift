@@ -92,9 +92,10 @@ public final class Sequential: Layer {
             if i > 0, let relu = layer as? ReLU, ReLU.mayOverwrite(layers[i - 1]) {
                 x = try relu.forwardInPlace(x)
             } else if let conv = layer as? Conv2d, i + 1 < layers.count, let bn = layers[i + 1] as? BatchNorm2d,
-                      let fused = try Sequential.fusedForward(conv, bn, x, then: i + 2 < layers.count ? layers[i + 2] as? ReLU : nil) {
-                x = fused.output
-                i += fused.rectified ? 2 : 1
+                      case let relu = i + 2 < layers.count ? layers[i + 2] as? ReLU : nil,
+                      let fused = try Sequential.fusedForward(conv, bn, x, then: relu) {
+                x = fused
+                i += relu == nil ? 1 : 2
             } else {
                 x = try layer.forward(x)
             }
@@ -106,16 +107,20 @@ public final class Sequential: Layer {
 
     /// During an evaluation (``Layer/fusesForInference``, evaluation mode, outputs not
     /// preserved) a convolution and the BatchNorm after it run as one convolution with the
-    /// BatchNorm folded in, and `relu`, when given and allowed to work in place, on the
-    /// convolution's way out (one pass over the activations fewer; the same values). Returns
-    /// nil when that does not apply, else the output and whether `relu` was applied.
-    static func fusedForward(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, then relu: ReLU? = nil) throws -> (output: Tensor, rectified: Bool)? {
+    /// BatchNorm folded in, then `relu` when given: on the convolution's way out where it may
+    /// work in place (one pass over the activations fewer; the same values), else after it.
+    /// Returns nil when the folding does not apply.
+    static func fusedForward(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, then relu: ReLU? = nil) throws -> Tensor? {
         guard conv.fusesForInference, !conv.isTraining, !bn.isTraining, !bn.preservesOutputs, bn.features == conv.outChannels else { return nil }
         let rectified = relu.map(Layer.mayWorkInPlace) ?? false
         let y = try conv.forward(x, then: bn.inferenceAffine(), rectified: rectified)
         bn.adoptFusedOutput(y)
-        if rectified { relu?.adoptFusedOutput(y) }
-        return (y, rectified)
+        guard let relu else { return y }
+        if rectified {
+            relu.adoptFusedOutput(y)
+            return y
+        }
+        return try relu.forwardInPlace(y)
     }
 
     /// Backpropagates through the chain in reverse, handing each intermediate gradient back to
