@@ -86,4 +86,34 @@ import Testing
         let g2 = twin.parameters.map { $0.parameter.gradient.scalars(as: Float.self) }
         #expect(g1 == g2)
     }
+
+    /// The residual epilogue, `relu(conv(x)·scale + shift + shortcut)` on the convolution's way
+    /// out, equals the convolution followed by a separate sum and ReLU exactly, on each of the
+    /// three routes (channel kernel, flat direct kernel, im2col + sgemm); a shortcut of another
+    /// shape is an error naming the layer.
+    @Test(arguments: ["channel", "flat", "im2col"]) func residualEpilogueEqualsSumThenReLU(_ route: String) throws {
+        var rng = RandomGenerator(seed: 51)
+        let conv = try Conv2d(inChannels: 16, outChannels: 20, kernel: (3, 3), padding: (1, 1), bias: false, generator: &rng)
+        switch route {
+        case "channel": conv.channelKernel = true
+        case "flat": conv.channelKernel = false; conv.forcesDirectAlgorithm = true
+        default: conv.allowsDirectAlgorithm = false
+        }
+        let x = try Tensor.randn([3, 16, 12, 12], seed: 52), shortcut = try Tensor.randn([3, 20, 12, 12], seed: 53)
+        if route != "im2col", !DirectConv2d.isAvailable { return }
+        #expect(DirectConv2d.usesChannelKernel(conv, height: 12, width: 12) == (route == "channel"))
+        let scale = (0..<20).map { Float($0 % 5) * 0.25 - 0.6 }, shift = (0..<20).map { Float($0 % 3) - 1 }
+        let plain = try conv.forward(x, then: (scale, shift)).scalars(as: Float.self)
+        let s = shortcut.scalars(as: Float.self)
+        let expected = zip(plain, s).map { max($0 + $1, 0) }
+        #expect(expected.contains { $0 == 0 } && expected.contains { $0 > 0 })
+        let fused = try conv.forward(x, then: (scale, shift), rectified: true, adding: shortcut).scalars(as: Float.self)
+        #expect(fused == expected)
+        let summed = try conv.forward(x, then: (scale, shift), adding: shortcut).scalars(as: Float.self)
+        #expect(summed == zip(plain, s).map { $0 + $1 })
+        let wrong = try Tensor.randn([3, 20, 6, 6], seed: 54)
+        #expect { try conv.forward(x, then: nil, adding: wrong) } throws: { error in
+            "\(error)".contains("residual addend") && "\(error)".contains("3×20×12×12")
+        }
+    }
 }

@@ -73,9 +73,10 @@ extension DirectConv2d {
     }
 
     /// `y` (N×K×Ho×Wo) = conv(`x`, weights·scale) + shift, per output channel, on the channel
-    /// kernel (through a ReLU when `rectified`).
+    /// kernel (plus `addend`, N×K×Ho×Wo, when given; through a ReLU when `rectified`).
     static func channelForward(_ layer: Conv2d, x: UnsafePointer<Float>, n: Int, height: Int, width: Int,
-                               y: UnsafeMutablePointer<Float>, scale: [Float]?, shift: [Float], rectified: Bool = false) throws {
+                               y: UnsafeMutablePointer<Float>, scale: [Float]?, shift: [Float],
+                               adding addend: UnsafePointer<Float>? = nil, rectified: Bool = false) throws {
         let c = layer.inChannels, k = layer.outChannels
         let (kh, kw) = layer.kernel
         let g = layer.geometry(height: height, width: width)
@@ -87,7 +88,7 @@ extension DirectConv2d {
             shift.withUnsafeBufferPointer { if let base = $0.baseAddress { bias.update(from: base, count: min(k, $0.count)) } }
             try convolve(x: x, n: n, inputs: c, height: height, width: width, pad: layer.padding, stride: layer.stride,
                          kernel: layer.kernel, weights: wt, outputs: k, bias: bias, y: y, outHeight: g.outHeight, outWidth: g.outWidth,
-                         rectified: rectified)
+                         adding: addend, rectified: rectified)
         }
     }
 
@@ -225,12 +226,14 @@ extension DirectConv2d {
     static let groupBudget = 1 << 16
 
     /// The convolution of `n` samples of `x` (N × inputs × height × width) into `y`
-    /// (N × outputs × outHeight × outWidth), samples split between the BLAS workers; through a
-    /// ReLU on the way out of the group buffer when `rectified`.
+    /// (N × outputs × outHeight × outWidth), samples split between the BLAS workers; on the way
+    /// out of the group buffer plus `addend` (laid out as `y`) when given and through a ReLU
+    /// when `rectified`.
     static func convolve(x: UnsafePointer<Float>, n: Int, inputs: Int, height: Int, width: Int,
                          pad: (Int, Int), stride: (Int, Int), kernel: (Int, Int),
                          weights: UnsafePointer<Float>, outputs: Int, bias: UnsafePointer<Float>,
-                         y: UnsafeMutablePointer<Float>, outHeight ho: Int, outWidth wo: Int, rectified: Bool = false) throws {
+                         y: UnsafeMutablePointer<Float>, outHeight ho: Int, outWidth wo: Int,
+                         adding addend: UnsafePointer<Float>? = nil, rectified: Bool = false) throws {
         let layout = Layout(height: height, width: width, padH: pad.0, padW: pad.1)
         let perSample = inputs * layout.planeStride
         let inPlane = height * width, outPlane = ho * wo
@@ -271,15 +274,13 @@ extension DirectConv2d {
                             }
                         }
                     }
-                    if rectified {
-                        for plane in 0..<(count * outputs) {
-                            VectorOps.relu(local + plane * localStride, y + (first * outputs + plane) * outPlane, outPlane)
-                        }
-                    } else if localStride == outPlane {
+                    if localStride == outPlane && addend == nil && !rectified {
                         (y + first * outputs * outPlane).update(from: local, count: count * outputs * outPlane)
                     } else {
                         for plane in 0..<(count * outputs) {
-                            (y + (first * outputs + plane) * outPlane).update(from: local + plane * localStride, count: outPlane)
+                            let at = (first * outputs + plane) * outPlane
+                            VectorOps.finishOutputs(local + plane * localStride, y + at, outPlane,
+                                                    adding: addend.map { $0 + at }, rectified: rectified)
                         }
                     }
                     first += count

@@ -107,17 +107,14 @@ enum DirectConv2d {
         }
 
         /// Copies the valid `outRows × outCols` of `planes` flat planes (stride `length`) out,
-        /// through a ReLU when `rectified`.
+        /// plus `addend` (laid out as `out`) when given, through a ReLU when `rectified`.
         func unpad(_ flat: UnsafePointer<Float>, planes: Int, outRows: Int, outCols: Int, into out: UnsafeMutablePointer<Float>,
-                   rectified: Bool = false) {
+                   adding addend: UnsafePointer<Float>? = nil, rectified: Bool = false) {
             for c in 0..<planes {
-                let src = flat + c * length, dst = out + c * outRows * outCols
+                let src = flat + c * length, offset = c * outRows * outCols
                 for h in 0..<outRows {
-                    if rectified {
-                        VectorOps.relu(src + h * pitch, dst + h * outCols, outCols)
-                    } else {
-                        (dst + h * outCols).update(from: src + h * pitch, count: outCols)
-                    }
+                    let at = offset + h * outCols
+                    VectorOps.finishOutputs(src + h * pitch, out + at, outCols, adding: addend.map { $0 + at }, rectified: rectified)
                 }
             }
         }
@@ -143,9 +140,11 @@ enum DirectConv2d {
     }
 
     /// `y` (N×K×Ho×Wo) = conv(`x`, weights·scale) + shift, per output channel (`scale` nil: 1;
-    /// `shift` is the bias, or the folded bias of a BatchNorm).
+    /// `shift` is the bias, or the folded bias of a BatchNorm), plus `addend` (N×K×Ho×Wo) when
+    /// given, through a ReLU when `rectified`.
     static func forward(_ layer: Conv2d, x: UnsafePointer<Float>, n: Int, height: Int, width: Int,
-                        y: UnsafeMutablePointer<Float>, scale: [Float]?, shift: [Float], rectified: Bool = false) throws {
+                        y: UnsafeMutablePointer<Float>, scale: [Float]?, shift: [Float],
+                        adding addend: UnsafePointer<Float>? = nil, rectified: Bool = false) throws {
         let c = layer.inChannels, k = layer.outChannels
         let (kh, kw) = layer.kernel, (ph, pw) = layer.padding
         let ho = height + 2 * ph - kh + 1, wo = width + 2 * pw - kw + 1
@@ -163,7 +162,8 @@ enum DirectConv2d {
                         layout.pad(x + j * c * height * width, planes: c, height: height, width: width, into: padded)
                         DirectConvolution.forward(x: padded, inputs: c, planeStride: layout.planeStride, pitch: layout.pitch,
                                                   w: wt, outputs: k, kernelH: kh, kernelW: kw, y: flat, length: layout.length, bias: bias)
-                        layout.unpad(flat, planes: k, outRows: ho, outCols: wo, into: y + j * k * ho * wo, rectified: rectified)
+                        layout.unpad(flat, planes: k, outRows: ho, outCols: wo, into: y + j * k * ho * wo,
+                                     adding: addend.map { $0 + j * k * ho * wo }, rectified: rectified)
                     }
                 }
             }

@@ -74,6 +74,33 @@ enum VectorOps {
         while i < count { z[i] = x[i] + y[i]; i += 1 }
     }
 
+    /// `z[i] = max(x[i] + y[i], 0)` (NaN to 0, as ``relu(_:_:_:)``): a residual sum and the
+    /// ReLU after it in one pass.
+    static func addRelu(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ z: UnsafeMutablePointer<Float>, _ count: Int) {
+        let zero = SIMD16<Float>()
+        var i = 0
+        while i + 16 <= count {
+            let v = load16(x + i) + load16(y + i)
+            store16(v.replacing(with: zero, where: .!(v .> zero)), z + i)
+            i += 16
+        }
+        while i < count { let v = x[i] + y[i]; z[i] = v > 0 ? v : 0; i += 1 }
+    }
+
+    /// Writes `count` convolution outputs from `src` to `dst` on their way out of a kernel's
+    /// buffer: plus `addend` (a residual, in `dst`'s layout) when given, then through a ReLU
+    /// when `rectified`; a plain copy otherwise. `src` may equal `dst`.
+    @inline(__always)
+    static func finishOutputs(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ count: Int,
+                              adding addend: UnsafePointer<Float>?, rectified: Bool) {
+        switch (addend, rectified) {
+        case (nil, false): if UnsafePointer(dst) != src { dst.update(from: src, count: count) }
+        case (nil, true): relu(src, dst, count)
+        case (let a?, false): add(src, a, dst, count)
+        case (let a?, true): addRelu(src, a, dst, count)
+        }
+    }
+
     /// `y[i] = x[i]·scale + shift`.
     static func affine(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int, scale: Float, shift: Float) {
         let a = SIMD16<Float>(repeating: scale), b = SIMD16<Float>(repeating: shift)

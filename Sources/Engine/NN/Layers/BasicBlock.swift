@@ -104,9 +104,14 @@ public final class BasicBlock: Layer {
         }
         let x = try input.contiguous()
         let h = try Sequential.fusedForward(conv1, bn1, x, then: relu1) ?? relu1.forwardInPlace(bn1.forward(conv1.forward(x)))
-        let branch = try Sequential.fusedForward(conv2, bn2, h) ?? bn2.forward(conv2.forward(h))
         let short = try downsample?.forward(x) ?? x
-        let y = try add.add(branch, short, then: relu2)
+        let y: Tensor
+        if let fused = try Sequential.fusedForward(conv2, bn2, h, adding: short, through: add, then: relu2) {
+            y = fused
+        } else {
+            let branch = try Sequential.fusedForward(conv2, bn2, h) ?? bn2.forward(conv2.forward(h))
+            y = try add.add(branch, short, then: relu2)
+        }
         self.input = x
         output = y
         return y

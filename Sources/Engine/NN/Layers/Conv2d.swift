@@ -130,14 +130,25 @@ public final class Conv2d: Layer {
     }
 
     /// The convolution followed, when `affine` is given, by `y·scale[k] + shift[k]` per output
-    /// channel (a BatchNorm in evaluation mode folded in: `W·scale`, `b·scale + shift`).
-    func forward(_ input: Tensor, then affine: (scale: [Float], shift: [Float])?, rectified: Bool = false) throws -> Tensor {
+    /// channel (a BatchNorm in evaluation mode folded in: `W·scale`, `b·scale + shift`), then
+    /// `+ addend` (a residual shortcut, the output's shape) when given, then a ReLU when
+    /// `rectified`: all on the outputs' one way out of the kernel.
+    func forward(_ input: Tensor, then affine: (scale: [Float], shift: [Float])?, rectified: Bool = false,
+                 adding addend: Tensor? = nil) throws -> Tensor {
         guard input.rank == 4, input.shape[1] == inChannels, input.dtype == .float32 else {
             throw inputError("float32 N×\(inChannels)×H×W", input)
         }
         let outShape = try outputShape(for: Array(input.shape.dropFirst()))
         let x = try input.contiguous()
         let n = x.shape[0]
+        let residual = try addend.map { a -> Tensor in
+            guard a.shape == [n] + outShape, a.dtype == .float32 else {
+                throw EngineError.invalid("\(name) (Conv2d) residual addend", expected: "float32 \(Shape.describe([n] + outShape))",
+                                          given: "\(a.dtype) \(Shape.describe(a.shape))")
+            }
+            return try a.contiguous()
+        }
+        let ap = residual.map { UnsafePointer($0.mutablePointer(as: Float.self)) }
         let g = geometry(height: x.shape[2], width: x.shape[3])
         guard g.patchSize * g.outPlane < Int(Int32.max), outChannels * g.outPlane < Int(Int32.max) else {
             throw inputError("images small enough for 32-bit BLAS sizes", input)
@@ -156,7 +167,7 @@ public final class Conv2d: Layer {
         if DirectConv2d.usesChannelKernel(self, height: g.height, width: g.width) {
             try DirectConv2d.channelForward(self, x: x.mutablePointer(as: Float.self), n: n, height: g.height, width: g.width,
                                             y: y.mutablePointer(as: Float.self), scale: affine == nil ? nil : scale, shift: shift,
-                                            rectified: rectified)
+                                            adding: ap, rectified: rectified)
             self.input = x
             output = y
             return y
@@ -164,7 +175,7 @@ public final class Conv2d: Layer {
         if DirectConv2d.applies(to: self, height: g.height, width: g.width) {
             try DirectConv2d.forward(self, x: x.mutablePointer(as: Float.self), n: n, height: g.height, width: g.width,
                                      y: y.mutablePointer(as: Float.self), scale: affine == nil ? nil : scale, shift: shift,
-                                     rectified: rectified)
+                                     adding: ap, rectified: rectified)
             self.input = x
             output = y
             return y
@@ -188,12 +199,15 @@ public final class Conv2d: Layer {
                     // product (K × count·plane) = W (K × patch) · cols (patch × count·plane)
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(k), Int32(columns), Int32(patch),
                                 1, wp, Int32(patch), cols, Int32(columns), 0, product, Int32(columns))
-                    // Scatter each sample's K × plane block into NCHW, with the bias (and folded BatchNorm).
+                    // Scatter each sample's K × plane block into NCHW, with the bias (and folded
+                    // BatchNorm, residual and ReLU).
                     for ch in 0..<k {
                         for j in 0..<count {
-                            let row = yp + ((first + j) * k + ch) * plane
-                            VectorOps.affine(product + ch * columns + j * plane, row, plane, scale: scale[ch], shift: shift[ch])
-                            if rectified { VectorOps.relu(row, row, plane) }
+                            let at = ((first + j) * k + ch) * plane
+                            VectorOps.affine(product + ch * columns + j * plane, yp + at, plane, scale: scale[ch], shift: shift[ch])
+                            if ap != nil || rectified {
+                                VectorOps.finishOutputs(yp + at, yp + at, plane, adding: ap.map { $0 + at }, rectified: rectified)
+                            }
                         }
                     }
                     first += count

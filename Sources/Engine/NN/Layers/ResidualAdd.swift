@@ -59,6 +59,12 @@ public final class ResidualAdd: Layer {
         return try relu.forwardInPlace(y)
     }
 
+    /// Records that the convolution before it added the shortcut (and rectified the sum) on its
+    /// way out (see ``Sequential/fusedForward(_:_:_:adding:through:then:)``).
+    func adoptFusedOutput(_ y: Tensor) {
+        output = y
+    }
+
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {
         try checkedGradient(gradOutput)
     }

@@ -111,7 +111,7 @@ public final class Sequential: Layer {
     /// work in place (one pass over the activations fewer; the same values), else after it.
     /// Returns nil when the folding does not apply.
     static func fusedForward(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, then relu: ReLU? = nil) throws -> Tensor? {
-        guard conv.fusesForInference, !conv.isTraining, !bn.isTraining, !bn.preservesOutputs, bn.features == conv.outChannels else { return nil }
+        guard canFold(conv, bn) else { return nil }
         let rectified = relu.map(Layer.mayWorkInPlace) ?? false
         let y = try conv.forward(x, then: bn.inferenceAffine(), rectified: rectified)
         bn.adoptFusedOutput(y)
@@ -121,6 +121,29 @@ public final class Sequential: Layer {
             return y
         }
         return try relu.forwardInPlace(y)
+    }
+
+    /// The end of a residual block during an evaluation, `relu(bn(conv(x)) + shortcut)`, as
+    /// one convolution: the BatchNorm folded in and the sum and ReLU on the convolution's way
+    /// out, where ``fusedForward(_:_:_:then:)`` applies and `add` and `relu` may work in place
+    /// (the unfused block writes its sum over the BatchNorm's output and rectifies that: the
+    /// same values, one pass over the activations fewer). Returns nil otherwise, also when
+    /// `shortcut` does not have the convolution's output shape (for `add`'s error).
+    static func fusedForward(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, adding shortcut: Tensor,
+                             through add: ResidualAdd, then relu: ReLU) throws -> Tensor? {
+        guard canFold(conv, bn), Layer.mayWorkInPlace(add), Layer.mayWorkInPlace(relu), x.rank == 4,
+              let shape = try? conv.outputShape(for: Array(x.shape.dropFirst())),
+              shortcut.shape == [x.shape[0]] + shape, shortcut.dtype == .float32 else { return nil }
+        let y = try conv.forward(x, then: bn.inferenceAffine(), rectified: true, adding: shortcut)
+        bn.adoptFusedOutput(y)
+        add.adoptFusedOutput(y)
+        relu.adoptFusedOutput(y)
+        return y
+    }
+
+    /// Whether `bn` folds into `conv` for this forward pass (see ``fusedForward(_:_:_:then:)``).
+    private static func canFold(_ conv: Conv2d, _ bn: BatchNorm2d) -> Bool {
+        conv.fusesForInference && !conv.isTraining && !bn.isTraining && !bn.preservesOutputs && bn.features == conv.outChannels
     }
 
     /// Backpropagates through the chain in reverse, handing each intermediate gradient back to
