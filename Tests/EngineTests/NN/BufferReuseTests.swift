@@ -111,6 +111,10 @@ import Testing
         #expect(fused == expected)
         let summed = try conv.forward(x, then: (scale, shift), adding: shortcut).scalars(as: Float.self)
         #expect(summed == zip(plain, s).map { $0 + $1 })
+        // An addend in the layer's own output buffer (which the call reuses) is read intact.
+        let own = try #require(conv.output)
+        let doubled = try conv.forward(x, then: (scale, shift), rectified: true, adding: own).scalars(as: Float.self)
+        #expect(doubled == zip(plain, summed).map { max($0 + $1, 0) })
         let wrong = try Tensor.randn([3, 20, 6, 6], seed: 54)
         #expect { try conv.forward(x, then: nil, adding: wrong) } throws: { error in
             "\(error)".contains("residual addend") && "\(error)".contains("3×20×12×12")

@@ -146,7 +146,8 @@ public final class Conv2d: Layer {
                 throw EngineError.invalid("\(name) (Conv2d) residual addend", expected: "float32 \(Shape.describe([n] + outShape))",
                                           given: "\(a.dtype) \(Shape.describe(a.shape))")
             }
-            return try a.contiguous()
+            // The output buffer (reused below) is written before or while the addend is read.
+            return output.map { $0.storage === a.storage } == true ? try a.copy() : try a.contiguous()
         }
         let ap = residual.map { UnsafePointer($0.mutablePointer(as: Float.self)) }
         let g = geometry(height: x.shape[2], width: x.shape[3])

@@ -128,15 +128,12 @@ public final class Sequential: Layer {
     /// out, where ``fusedForward(_:_:_:then:)`` applies and `add` and `relu` may work in place
     /// (the unfused block writes its sum over the BatchNorm's output and rectifies that: the
     /// same values, one pass over the activations fewer). Returns nil otherwise, also when
-    /// `shortcut` does not have the convolution's output shape (for `add`'s error) or lives in
-    /// the convolution's output buffer.
+    /// `shortcut` does not have the convolution's output shape (for `add`'s error).
     static func fusedForward(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, adding shortcut: Tensor,
                              through add: ResidualAdd, then relu: ReLU) throws -> Tensor? {
         guard canFold(conv, bn), Layer.mayWorkInPlace(add), Layer.mayWorkInPlace(relu), x.rank == 4,
               let shape = try? conv.outputShape(for: Array(x.shape.dropFirst())),
-              shortcut.shape == [x.shape[0]] + shape, shortcut.dtype == .float32,
-              // The output buffer is written while the shortcut is read (im2col route: before).
-              conv.output.map({ $0.storage !== shortcut.storage }) ?? true else { return nil }
+              shortcut.shape == [x.shape[0]] + shape, shortcut.dtype == .float32 else { return nil }
         let y = try conv.forward(x, then: bn.inferenceAffine(), rectified: true, adding: shortcut)
         bn.adoptFusedOutput(y)
         add.adoptFusedOutput(y)
