@@ -89,19 +89,22 @@ import Testing
 
     /// The residual epilogue, `relu(conv(x)·scale + shift + shortcut)` on the convolution's way
     /// out, equals the convolution followed by a separate sum and ReLU exactly, on each of the
-    /// three routes (channel kernel, flat direct kernel, im2col + sgemm); a shortcut of another
-    /// shape is an error naming the layer.
-    @Test(arguments: ["channel", "flat", "im2col"]) func residualEpilogueEqualsSumThenReLU(_ route: String) throws {
+    /// four routes (channel kernel, flat direct kernel, Winograd, im2col + sgemm); a shortcut of
+    /// another shape is an error naming the layer.
+    @Test(arguments: ["channel", "flat", "winograd", "im2col"]) func residualEpilogueEqualsSumThenReLU(_ route: String) throws {
         var rng = RandomGenerator(seed: 51)
         let conv = try Conv2d(inChannels: 16, outChannels: 20, kernel: (3, 3), padding: (1, 1), bias: false, generator: &rng)
         switch route {
         case "channel": conv.channelKernel = true
         case "flat": conv.channelKernel = false; conv.forcesDirectAlgorithm = true
+        case "winograd": conv.winograd = true
         default: conv.allowsDirectAlgorithm = false
         }
         let x = try Tensor.randn([3, 16, 12, 12], seed: 52), shortcut = try Tensor.randn([3, 20, 12, 12], seed: 53)
         if route != "im2col", !DirectConv2d.isAvailable { return }
-        #expect(DirectConv2d.usesChannelKernel(conv, height: 12, width: 12) == (route == "channel"))
+        if route == "winograd", !CPUFeatures.hasAVX512 { return }
+        #expect(WinogradConv2d.applies(conv, height: 12, width: 12) == (route == "winograd"))
+        if route != "winograd" { #expect(DirectConv2d.usesChannelKernel(conv, height: 12, width: 12) == (route == "channel")) }
         let scale = (0..<20).map { Float($0 % 5) * 0.25 - 0.6 }, shift = (0..<20).map { Float($0 % 3) - 1 }
         let plain = try conv.forward(x, then: (scale, shift)).scalars(as: Float.self)
         let s = shortcut.scalars(as: Float.self)

@@ -31,6 +31,9 @@ public final class Conv2d: Layer {
     /// True runs the output-channel direct kernel wherever it can (forward, and the input
     /// gradient at stride 1), false never; nil leaves the choice to ``DirectConv2d`` (for tests).
     var channelKernel: Bool?
+    /// True runs the Winograd route (``WinogradConv2d``) wherever it can (forward and input
+    /// gradient), false never; nil leaves the choice to ``WinogradConv2d`` (for tests).
+    var winograd: Bool?
 
     /// Largest im2col chunk per worker, in floats (a chunk holds at least one sample).
     /// `PRUNELAB_CONV_CHUNK` overrides it (for tuning).
@@ -76,6 +79,10 @@ public final class Conv2d: Layer {
         padding = other.padding
         weight = try other.weight.copy()
         bias = try other.bias?.copy()
+        allowsDirectAlgorithm = other.allowsDirectAlgorithm
+        forcesDirectAlgorithm = other.forcesDirectAlgorithm
+        channelKernel = other.channelKernel
+        winograd = other.winograd
         super.init(name: other.name)
         other.copyState(to: self)
     }
@@ -165,6 +172,14 @@ public final class Conv2d: Layer {
                 scale[ch] = affine.scale[ch]
             }
         }
+        if WinogradConv2d.applies(self, height: g.height, width: g.width) {
+            try WinogradConv2d.forward(self, x: x.mutablePointer(as: Float.self), n: n, height: g.height, width: g.width,
+                                       y: y.mutablePointer(as: Float.self), scale: affine == nil ? nil : scale, shift: shift,
+                                       adding: ap, rectified: rectified)
+            self.input = x
+            output = y
+            return y
+        }
         if DirectConv2d.usesChannelKernel(self, height: g.height, width: g.width) {
             try DirectConv2d.channelForward(self, x: x.mutablePointer(as: Float.self), n: n, height: g.height, width: g.width,
                                             y: y.mutablePointer(as: Float.self), scale: affine == nil ? nil : scale, shift: shift,
@@ -242,9 +257,13 @@ public final class Conv2d: Layer {
             }
         }
         // The input gradient may take the channel kernel; the weight gradient then runs alone.
-        let dxByChannels = needsInputGradient && DirectConv2d.usesChannelKernel(self, height: g.height, width: g.width, inputGradient: true)
-        let needDx = needsInputGradient && !dxByChannels
-        if dxByChannels {
+        let dxByWinograd = needsInputGradient && WinogradConv2d.applies(self, height: g.height, width: g.width, inputGradient: true)
+        let dxByChannels = needsInputGradient && !dxByWinograd
+            && DirectConv2d.usesChannelKernel(self, height: g.height, width: g.width, inputGradient: true)
+        let needDx = needsInputGradient && !dxByChannels && !dxByWinograd
+        if dxByWinograd {
+            try WinogradConv2d.inputGradient(self, dy: dyp, n: n, height: g.height, width: g.width, dx: dxp)
+        } else if dxByChannels {
             try DirectConv2d.channelInputGradient(self, dy: dyp, n: n, height: g.height, width: g.width, dx: dxp)
         }
         let dwByChannels = DirectConv2d.usesChannelKernelForWeightGradient(self, height: g.height, width: g.width)

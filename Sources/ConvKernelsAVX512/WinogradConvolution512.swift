@@ -1,0 +1,328 @@
+/// Winograd's minimal filtering F(2×2, 3×3) for 3×3, stride-1, padding-1 convolutions on
+/// even-sized planes (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks",
+/// CVPR 2016): each 2×2 block of outputs is `Aᵀ [Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B)] A`, where `d_c`
+/// is the 4×4 input patch of channel `c`, `g_c` the 3×3 kernel, and
+///
+///     Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1],  G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
+///     Aᵀ = [1 1 1 0; 0 1 −1 −1].
+///
+/// That is 16 multiply-adds per input channel for 4 outputs instead of 36: the channel sum
+/// becomes 16 independent matrix products `M_ξ = U_ξ · V_ξ` (outputs × inputs times inputs ×
+/// tiles), one per position ξ of the 4×4 transformed tile. Compiled for AVX-512 (this module is
+/// built with `-mavx512f -mfma`); call it only when the CPU has AVX-512F.
+///
+/// Layout trick: every plane is first split into its four (even/odd row, even/odd column)
+/// sub-planes of the zero-padded image, `S_pq[i][j] = x_pad[2i+p][2j+q]`, each
+/// `(H/2+1) × (W/2+1)`. Tile `(i, j)` then reads `S_{a%2,b%2}[i + a/2][j + b/2]` for its patch
+/// entry `(a, b)`, so with tiles numbered `s = i·(W/2+1) + j` the whole input transform is
+/// element-wise vector arithmetic on the flat sub-planes at offsets 0, 1, `W/2+1`, `W/2+2`,
+/// whatever the plane size. The price is one slot per sub-plane row and column that is not a
+/// real tile (computed, never stored): 11% of the products on 32×32 planes, 21% on 16×16.
+public enum WinogradConvolution512 {
+    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+    }
+    @inline(__always) static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+    }
+
+    /// Sizes of one block of `images` planes of `height × width` (both even, at least 2).
+    public struct Geometry: Sendable {
+        public let height: Int, width: Int, images: Int
+        public init(height: Int, width: Int, images: Int) {
+            self.height = height; self.width = width; self.images = images
+        }
+        /// Tile rows and columns of a plane (2×2 outputs each), and tiles of an image.
+        public var tileRows: Int { height / 2 }
+        public var tileColumns: Int { width / 2 }
+        public var tilesPerImage: Int { tileRows * tileColumns }
+        /// Row pitch of a sub-plane, and its entries (one slot each) for one image and the block.
+        public var pitch: Int { width / 2 + 1 }
+        public var slotsPerImage: Int { (height / 2 + 1) * pitch }
+        /// Columns of the matrix products: the block's tiles, rounded up to 32-tile kernels.
+        public var slots: Int { (images * tilesPerImage + 31) / 32 * 32 }
+        /// Floats of one sub-plane strip (a channel's four strips are this far apart): the
+        /// block's sub-planes plus zeros the vector reads run into.
+        var strip: Int { (images * slotsPerImage + pitch + 48 + 15) / 16 * 16 }
+        /// Scratch floats: the sub-planes of `channels` inputs; the transformed inputs; the
+        /// transformed outputs of `outputs` outputs.
+        public func subPlaneFloats(channels: Int) -> Int { 4 * channels * strip }
+        public func transformedFloats(channels: Int) -> Int { 16 * transformedStride(channels: channels) }
+        public func outputFloats(outputs: Int) -> Int { 4 * outputs * slots + 16 * 8 * 32 }
+        /// Floats from one ξ to the next in the transformed inputs (a row's last vector store
+        /// may run 15 floats past the matrix).
+        func transformedStride(channels: Int) -> Int { skewed(channels * slots + 16) }
+        /// `n` rounded up to an odd number of 16-float lines: the 16 streams (one per ξ) that
+        /// the input transform writes then fall in distinct L1 sets. (Matrices of a multiple
+        /// of 4 KB, as a 16-channel 32×32 layer's 20 KB, otherwise share one set and thrash.)
+        func skewed(_ n: Int) -> Int {
+            let lines = (n + 15) / 16
+            return (lines % 2 == 0 ? lines + 1 : lines) * 16
+        }
+    }
+
+    /// Outputs rounded up to the matrix kernel's 8-row tiles.
+    public static func paddedOutputs(_ outputs: Int) -> Int { (outputs + 7) / 8 * 8 }
+
+    /// Floats of transformed weights `U[ξ][c][k]` for `outputs` × `inputs` kernels.
+    public static func transformedWeightCount(outputs: Int, inputs: Int) -> Int { 16 * inputs * paddedOutputs(outputs) }
+
+    /// `y[b][k] = shift[k] + conv(x[b], w)[k]` for the `g.images` planes of `x` (images ×
+    /// `inputs` × H × W, contiguous), with `u` from a weight transform (`U[ξ][c][k]`, k padded to
+    /// ``paddedOutputs(_:)``). Then, per output, `+ addend` (laid out as `y`) when given and a
+    /// ReLU when `rectified`. `subPlanes`, `transformed`, `products` are scratch of the sizes
+    /// ``Geometry`` gives.
+    public static func forward(x: UnsafePointer<Float>, inputs: Int, g: Geometry,
+                               u: UnsafePointer<Float>, outputs: Int, shift: UnsafePointer<Float>,
+                               y: UnsafeMutablePointer<Float>, addend: UnsafePointer<Float>?, rectified: Bool,
+                               subPlanes: UnsafeMutablePointer<Float>, transformed: UnsafeMutablePointer<Float>,
+                               outputsScratch: UnsafeMutablePointer<Float>) {
+        if inputs <= 0 || outputs <= 0 || g.images <= 0 || g.height < 2 || g.width < 2 { return }
+        split(x: x, inputs: inputs, g: g, into: subPlanes)
+        transformInputs(subPlanes, inputs: inputs, g: g, into: transformed)
+        let sums = outputsScratch + 4 * outputs * g.slots
+        multiply(u: u, inputs: inputs, outputs: outputs, v: transformed, g: g, shift: shift, tile: sums, into: outputsScratch)
+        finish(outputsScratch, outputs: outputs, g: g, y: y, addend: addend, rectified: rectified)
+    }
+
+    /// The zero-padded sub-planes `S[c][pq][b·slotsPerImage + i·pitch + j] = x_pad[b][c][2i+p][2j+q]`.
+    static func split(x: UnsafePointer<Float>, inputs: Int, g: Geometry, into s: UnsafeMutablePointer<Float>) {
+        let h = g.height, w = g.width, q = g.pitch, per = g.slotsPerImage, strip = g.strip
+        let pairs = g.tileColumns, tileRows = g.tileRows
+        for c in 0..<inputs {
+            let base = s + c &* 4 &* strip
+            let s00 = base, s01 = base + strip, s10 = base + 2 &* strip, s11 = base + 3 &* strip
+            for b in 0..<g.images {
+                let plane = x + (b &* inputs + c) &* h &* w
+                let o = b &* per
+                // Padding: the top row of the even-row planes, the bottom row of the odd-row
+                // ones, the first column of the even-column planes, the last of the odd ones.
+                (s00 + o).update(repeating: 0, count: q)
+                (s01 + o).update(repeating: 0, count: q)
+                (s10 + o + tileRows &* q).update(repeating: 0, count: q)
+                (s11 + o + tileRows &* q).update(repeating: 0, count: q)
+                for r in 0..<h {
+                    let i = (r + 1) >> 1, odd = (r + 1) & 1 == 1
+                    let evenColumns = (odd ? s10 : s00) + o + i &* q   // x_pad column 2j: x column 2j−1
+                    let oddColumns = (odd ? s11 : s01) + o + i &* q    // x_pad column 2j+1: x column 2j
+                    evenColumns[0] = 0
+                    oddColumns[pairs] = 0
+                    deinterleave(plane + r &* w, pairs: pairs, evens: oddColumns, odds: evenColumns + 1)
+                }
+            }
+            let used = g.images &* per
+            for sub in 0..<4 { (base + sub &* strip + used).update(repeating: 0, count: strip &- used) }
+        }
+    }
+
+    /// `evens[j] = src[2j]`, `odds[j] = src[2j+1]` for `j < pairs`.
+    @inline(__always)
+    static func deinterleave(_ src: UnsafePointer<Float>, pairs: Int, evens: UnsafeMutablePointer<Float>,
+                             odds: UnsafeMutablePointer<Float>) {
+        var j = 0
+        while j + 16 <= pairs {
+            let v = UnsafeRawPointer(src + 2 &* j).loadUnaligned(as: SIMD32<Float>.self)
+            store(v.evenHalf, evens + j)
+            store(v.oddHalf, odds + j)
+            j &+= 16
+        }
+        while j + 4 <= pairs {
+            let v = UnsafeRawPointer(src + 2 &* j).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(evens + j).storeBytes(of: v.evenHalf, as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(odds + j).storeBytes(of: v.oddHalf, as: SIMD4<Float>.self)
+            j &+= 4
+        }
+        while j < pairs {
+            evens[j] = src[2 &* j]
+            odds[j] = src[2 &* j + 1]
+            j &+= 1
+        }
+    }
+
+    /// `V[ξ][c][tile] = (Bᵀ d B)[ξ]` for every tile of the block, row of tiles by row of
+    /// tiles, 16 at a time. A row shorter than 16 tiles stores 16 results anyway; the next
+    /// row, or the zeros after the last, overwrite the extra ones.
+    static func transformInputs(_ s: UnsafePointer<Float>, inputs: Int, g: Geometry, into v: UnsafeMutablePointer<Float>) {
+        let q = g.pitch, strip = g.strip, slots = g.slots
+        let step = g.transformedStride(channels: inputs)
+        let per = g.slotsPerImage, columns = g.tileColumns, tiles = g.images &* g.tilesPerImage
+        for c in 0..<inputs {
+            let s00 = s + c &* 4 &* strip, s01 = s00 + strip, s10 = s00 + 2 &* strip, s11 = s00 + 3 &* strip
+            let out = v + c &* slots
+            var at = 0
+            for b in 0..<g.images {
+                for i in 0..<g.tileRows {
+                    var j = 0
+                    while j < columns {
+                        let t = b &* per + i &* q + j
+                        // Patch rows a = 0…3 come from the even, odd, even (one row down), odd (one
+                        // row down) sub-planes; columns likewise.
+                        func row(_ even: UnsafePointer<Float>, _ odd: UnsafePointer<Float>) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
+                            (load(even + t), load(odd + t), load(even + t + 1), load(odd + t + 1))
+                        }
+                        let d0 = row(s00, s01), d1 = row(s10, s11), d2 = row(s00 + q, s01 + q), d3 = row(s10 + q, s11 + q)
+                        // Bᵀ d: rows.
+                        let r0 = (d0.0 - d2.0, d0.1 - d2.1, d0.2 - d2.2, d0.3 - d2.3)
+                        let r1 = (d1.0 + d2.0, d1.1 + d2.1, d1.2 + d2.2, d1.3 + d2.3)
+                        let r2 = (d2.0 - d1.0, d2.1 - d1.1, d2.2 - d1.2, d2.3 - d1.3)
+                        let r3 = (d1.0 - d3.0, d1.1 - d3.1, d1.2 - d3.2, d1.3 - d3.3)
+                        // (Bᵀ d) B: columns, stored at ξ = 4·row + column.
+                        let o = out + at
+                        func storeColumns(_ r: (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>), _ xi: Int) {
+                            let p = o + xi &* step
+                            store(r.0 - r.2, p)
+                            store(r.1 + r.2, p + step)
+                            store(r.2 - r.1, p + 2 &* step)
+                            store(r.1 - r.3, p + 3 &* step)
+                        }
+                        storeColumns(r0, 0); storeColumns(r1, 4); storeColumns(r2, 8); storeColumns(r3, 12)
+                        let done = min(16, columns &- j)
+                        j &+= done
+                        at &+= done
+                    }
+                }
+            }
+            for xi in 0..<16 { (out + xi &* step + tiles).update(repeating: 0, count: slots &- tiles) }
+        }
+    }
+
+    /// Floats of transformed weights one pass over the tiles keeps hot (a quarter of L2).
+    static let weightChunk = 1 << 16
+
+    /// For each 32-tile column block and each 8 outputs: the 16 products
+    /// `M[ξ] = Σ_c U[ξ][c][k] · V[ξ][c][tile]` into `tile` (16 × 8 × 32, stays in L1), then
+    /// `Aᵀ M A` plus `shift[k]` into the four output sub-planes `out[a·2 + c][k][tile]`.
+    /// Outputs go in chunks whose transformed weights fit ``weightChunk``.
+    static func multiply(u: UnsafePointer<Float>, inputs: Int, outputs: Int, v: UnsafePointer<Float>, g: Geometry,
+                         shift: UnsafePointer<Float>, tile m: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        let k8 = paddedOutputs(outputs), slots = g.slots, vStride = g.transformedStride(channels: inputs)
+        let uStride = inputs &* k8
+        let chunk = max(8, weightChunk / max(16 &* inputs, 1) / 8 * 8)
+        let quarter = outputs &* slots
+        var c0 = 0
+        while c0 < k8 {
+            let c1 = min(k8, c0 + chunk)
+            var t = 0
+            while t < slots {
+                var k0 = c0
+                while k0 < c1 {
+                    for xi in 0..<16 {
+                        product(u: u + xi &* uStride + k0, k8: k8, inputs: inputs, v: v + xi &* vStride + t, slots: slots,
+                                m: m + xi &* 256)
+                    }
+                    for r in 0..<min(8, outputs &- k0) {
+                        let k = k0 + r
+                        let bias = SIMD16<Float>(repeating: shift[k])
+                        for half in 0..<2 {
+                            let p = UnsafePointer(m + r &* 32 + half &* 16)
+                            func row(_ a: Int) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
+                                let first = p + a &* 1024
+                                return (load(first), load(first + 256), load(first + 512), load(first + 768))
+                            }
+                            let m0 = row(0), m1 = row(1), m2 = row(2), m3 = row(3)
+                            // Aᵀ M: two rows.
+                            let t0 = (m0.0 + m1.0 + m2.0, m0.1 + m1.1 + m2.1, m0.2 + m1.2 + m2.2, m0.3 + m1.3 + m2.3)
+                            let t1 = (m1.0 - m2.0 - m3.0, m1.1 - m2.1 - m3.1, m1.2 - m2.2 - m3.2, m1.3 - m2.3 - m3.3)
+                            // (Aᵀ M) A: two columns each.
+                            let o = out + k &* slots + t + half &* 16
+                            store(bias + (t0.0 + t0.1 + t0.2), o)
+                            store(bias + (t0.1 - t0.2 - t0.3), o + quarter)
+                            store(bias + (t1.0 + t1.1 + t1.2), o + 2 &* quarter)
+                            store(bias + (t1.1 - t1.2 - t1.3), o + 3 &* quarter)
+                        }
+                    }
+                    k0 &+= 8
+                }
+                t &+= 32
+            }
+            c0 = c1
+        }
+    }
+
+    /// `m[r·32 + 0..<32] = Σ_c u[c·k8 + r] · v[c·slots + 0..<32]` for `r < 8`: 16 vector
+    /// accumulators, one vector pair of V and 8 broadcasts of U per channel.
+    @inline(__always)
+    static func product(u: UnsafePointer<Float>, k8: Int, inputs: Int, v: UnsafePointer<Float>, slots: Int, m: UnsafeMutablePointer<Float>) {
+        var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
+        var a4 = SIMD16<Float>(), a5 = SIMD16<Float>(), a6 = SIMD16<Float>(), a7 = SIMD16<Float>()
+        var b0 = SIMD16<Float>(), b1 = SIMD16<Float>(), b2 = SIMD16<Float>(), b3 = SIMD16<Float>()
+        var b4 = SIMD16<Float>(), b5 = SIMD16<Float>(), b6 = SIMD16<Float>(), b7 = SIMD16<Float>()
+        var up = u, vp = v
+        for _ in 0..<inputs {
+            let x0 = load(vp), x1 = load(vp + 16)
+            let w0 = SIMD16(repeating: up[0]), w1 = SIMD16(repeating: up[1]), w2 = SIMD16(repeating: up[2]), w3 = SIMD16(repeating: up[3])
+            a0 = a0.addingProduct(w0, x0); b0 = b0.addingProduct(w0, x1)
+            a1 = a1.addingProduct(w1, x0); b1 = b1.addingProduct(w1, x1)
+            a2 = a2.addingProduct(w2, x0); b2 = b2.addingProduct(w2, x1)
+            a3 = a3.addingProduct(w3, x0); b3 = b3.addingProduct(w3, x1)
+            let w4 = SIMD16(repeating: up[4]), w5 = SIMD16(repeating: up[5]), w6 = SIMD16(repeating: up[6]), w7 = SIMD16(repeating: up[7])
+            a4 = a4.addingProduct(w4, x0); b4 = b4.addingProduct(w4, x1)
+            a5 = a5.addingProduct(w5, x0); b5 = b5.addingProduct(w5, x1)
+            a6 = a6.addingProduct(w6, x0); b6 = b6.addingProduct(w6, x1)
+            a7 = a7.addingProduct(w7, x0); b7 = b7.addingProduct(w7, x1)
+            up += k8
+            vp += slots
+        }
+        store(a0, m); store(b0, m + 16); store(a1, m + 32); store(b1, m + 48)
+        store(a2, m + 64); store(b2, m + 80); store(a3, m + 96); store(b3, m + 112)
+        store(a4, m + 128); store(b4, m + 144); store(a5, m + 160); store(b5, m + 176)
+        store(a6, m + 192); store(b6, m + 208); store(a7, m + 224); store(b7, m + 240)
+    }
+
+    /// `y[b][k][2i+a][2j+c] = out[a·2 + c][k][tile (b, i, j)]`, plus the addend and through the
+    /// ReLU.
+    static func finish(_ out: UnsafePointer<Float>, outputs: Int, g: Geometry,
+                       y: UnsafeMutablePointer<Float>, addend: UnsafePointer<Float>?, rectified: Bool) {
+        let slots = g.slots, quarter = outputs &* slots
+        let w = g.width, plane = g.height &* g.width, columns = g.tileColumns
+        for b in 0..<g.images {
+            for k in 0..<outputs {
+                let at = (b &* outputs + k) &* plane
+                let dst = y + at
+                let extra = addend.map { $0 + at }
+                for i in 0..<g.tileRows {
+                    for a in 0..<2 {
+                        let line = 2 &* i + a
+                        let left = out + a &* 2 &* quarter + k &* slots + (b &* g.tileRows + i) &* columns
+                        finishRow(left, left + quarter, pairs: columns, into: dst + line &* w,
+                                  adding: extra.map { $0 + line &* w }, rectified: rectified)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `d[2j] = left[j]`, `d[2j+1] = right[j]` for `j < pairs`, each plus `e` (laid out as `d`)
+    /// when given and through a ReLU (NaN to 0) when `rectified`.
+    @inline(__always)
+    static func finishRow(_ left: UnsafePointer<Float>, _ right: UnsafePointer<Float>, pairs: Int, into d: UnsafeMutablePointer<Float>,
+                          adding e: UnsafePointer<Float>?, rectified: Bool) {
+        var j = 0
+        while j + 8 <= pairs {
+            var v = SIMD16<Float>()
+            v.evenHalf = UnsafeRawPointer(left + j).loadUnaligned(as: SIMD8<Float>.self)
+            v.oddHalf = UnsafeRawPointer(right + j).loadUnaligned(as: SIMD8<Float>.self)
+            if let e { v += load(e + 2 &* j) }
+            if rectified { v = v.replacing(with: 0, where: .!(v .> 0)) }
+            store(v, d + 2 &* j)
+            j &+= 8
+        }
+        while j + 4 <= pairs {
+            var v = SIMD8<Float>()
+            v.evenHalf = UnsafeRawPointer(left + j).loadUnaligned(as: SIMD4<Float>.self)
+            v.oddHalf = UnsafeRawPointer(right + j).loadUnaligned(as: SIMD4<Float>.self)
+            if let e { v += UnsafeRawPointer(e + 2 &* j).loadUnaligned(as: SIMD8<Float>.self) }
+            if rectified { v = v.replacing(with: 0, where: .!(v .> 0)) }
+            UnsafeMutableRawPointer(d + 2 &* j).storeBytes(of: v, as: SIMD8<Float>.self)
+            j &+= 4
+        }
+        while j < pairs {
+            var p = left[j], q = right[j]
+            if let e { p += e[2 &* j]; q += e[2 &* j + 1] }
+            if rectified { p = p > 0 ? p : 0; q = q > 0 ? q : 0 }
+            d[2 &* j] = p
+            d[2 &* j + 1] = q
+            j &+= 1
+        }
+    }
+}
