@@ -115,21 +115,28 @@ public enum WinogradConvolution512 {
         }
     }
 
-    /// `evens[j] = src[2j]`, `odds[j] = src[2j+1]` for `j < pairs`.
+    /// `evens[j] = src[2j]`, `odds[j] = src[2j+1]` for `j < pairs`. (Element-wise vector
+    /// initialisers compile to one two-source permute each; `SIMD32.evenHalf` does not.)
     @inline(__always)
     static func deinterleave(_ src: UnsafePointer<Float>, pairs: Int, evens: UnsafeMutablePointer<Float>,
                              odds: UnsafeMutablePointer<Float>) {
         var j = 0
         while j + 16 <= pairs {
-            let v = UnsafeRawPointer(src + 2 &* j).loadUnaligned(as: SIMD32<Float>.self)
-            store(v.evenHalf, evens + j)
-            store(v.oddHalf, odds + j)
+            let a = load(src + 2 &* j), b = load(src + 2 &* j + 16)
+            store(SIMD16(a[0], a[2], a[4], a[6], a[8], a[10], a[12], a[14], b[0], b[2], b[4], b[6], b[8], b[10], b[12], b[14]), evens + j)
+            store(SIMD16(a[1], a[3], a[5], a[7], a[9], a[11], a[13], a[15], b[1], b[3], b[5], b[7], b[9], b[11], b[13], b[15]), odds + j)
             j &+= 16
         }
+        while j + 8 <= pairs {
+            let a = load(src + 2 &* j)
+            UnsafeMutableRawPointer(evens + j).storeBytes(of: SIMD8(a[0], a[2], a[4], a[6], a[8], a[10], a[12], a[14]), as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(odds + j).storeBytes(of: SIMD8(a[1], a[3], a[5], a[7], a[9], a[11], a[13], a[15]), as: SIMD8<Float>.self)
+            j &+= 8
+        }
         while j + 4 <= pairs {
-            let v = UnsafeRawPointer(src + 2 &* j).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(evens + j).storeBytes(of: v.evenHalf, as: SIMD4<Float>.self)
-            UnsafeMutableRawPointer(odds + j).storeBytes(of: v.oddHalf, as: SIMD4<Float>.self)
+            let a = UnsafeRawPointer(src + 2 &* j).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(evens + j).storeBytes(of: SIMD4(a[0], a[2], a[4], a[6]), as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(odds + j).storeBytes(of: SIMD4(a[1], a[3], a[5], a[7]), as: SIMD4<Float>.self)
             j &+= 4
         }
         while j < pairs {
@@ -298,19 +305,29 @@ public enum WinogradConvolution512 {
     static func finishRow(_ left: UnsafePointer<Float>, _ right: UnsafePointer<Float>, pairs: Int, into d: UnsafeMutablePointer<Float>,
                           adding e: UnsafePointer<Float>?, rectified: Bool) {
         var j = 0
-        while j + 8 <= pairs {
-            var v = SIMD16<Float>()
-            v.evenHalf = UnsafeRawPointer(left + j).loadUnaligned(as: SIMD8<Float>.self)
-            v.oddHalf = UnsafeRawPointer(right + j).loadUnaligned(as: SIMD8<Float>.self)
-            if let e { v += load(e + 2 &* j) }
+        @inline(__always) func finish(_ v: SIMD16<Float>, _ at: Int) {
+            var v = v
+            if let e { v += load(e + at) }
             if rectified { v = v.replacing(with: 0, where: .!(v .> 0)) }
-            store(v, d + 2 &* j)
+            store(v, d + at)
+        }
+        while j + 16 <= pairs {
+            let a = load(left + j), b = load(right + j)
+            finish(SIMD16(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3], a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7]), 2 &* j)
+            finish(SIMD16(a[8], b[8], a[9], b[9], a[10], b[10], a[11], b[11], a[12], b[12], a[13], b[13], a[14], b[14], a[15], b[15]),
+                   2 &* j + 16)
+            j &+= 16
+        }
+        while j + 8 <= pairs {
+            let a = UnsafeRawPointer(left + j).loadUnaligned(as: SIMD8<Float>.self)
+            let b = UnsafeRawPointer(right + j).loadUnaligned(as: SIMD8<Float>.self)
+            finish(SIMD16(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3], a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7]), 2 &* j)
             j &+= 8
         }
         while j + 4 <= pairs {
-            var v = SIMD8<Float>()
-            v.evenHalf = UnsafeRawPointer(left + j).loadUnaligned(as: SIMD4<Float>.self)
-            v.oddHalf = UnsafeRawPointer(right + j).loadUnaligned(as: SIMD4<Float>.self)
+            let a = UnsafeRawPointer(left + j).loadUnaligned(as: SIMD4<Float>.self)
+            let b = UnsafeRawPointer(right + j).loadUnaligned(as: SIMD4<Float>.self)
+            var v = SIMD8(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3])
             if let e { v += UnsafeRawPointer(e + 2 &* j).loadUnaligned(as: SIMD8<Float>.self) }
             if rectified { v = v.replacing(with: 0, where: .!(v .> 0)) }
             UnsafeMutableRawPointer(d + 2 &* j).storeBytes(of: v, as: SIMD8<Float>.self)

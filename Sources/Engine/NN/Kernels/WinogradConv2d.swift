@@ -13,7 +13,8 @@ import Glibc
 /// on how the batch is split between workers or blocks.
 enum WinogradConv2d {
     /// `PRUNELAB_WINOGRAD=0` keeps this route off (the direct kernels and im2col only, as before
-    /// it existed); `=1` runs it wherever it can (for comparisons).
+    /// it existed); `=1` runs it wherever it can (for comparisons). `PRUNELAB_CONV=flat` or
+    /// `=channels` also keeps it off unless `PRUNELAB_WINOGRAD=1`.
     static let mode: Bool? = {
         guard let v = getenv("PRUNELAB_WINOGRAD") else { return nil }
         switch String(cString: v) {
@@ -43,6 +44,8 @@ enum WinogradConv2d {
         if let forced = layer.winograd { return forced }
         if layer.forcesDirectAlgorithm || layer.channelKernel != nil { return false }
         if let mode { return mode }
+        // `PRUNELAB_CONV=flat` or `=channels` pins the direct kernels (for comparisons).
+        if DirectConv2d.channelMode != .measured { return false }
         // Measured (scripts/bench_layers' layers, batch 128, against the direct kernels): from
         // 1.2× (16→16 at 32×32) to 2× (64→64 at 32×32) faster on large planes; on small ones
         // only with many channels, as the direct kernels run there near the FMA peak while
