@@ -16,8 +16,15 @@
 /// `(H/2+1) × (W/2+1)`. Tile `(i, j)` then reads `S_{a%2,b%2}[i + a/2][j + b/2]` for its patch
 /// entry `(a, b)`, so with tiles numbered `s = i·(W/2+1) + j` the whole input transform is
 /// element-wise vector arithmetic on the flat sub-planes at offsets 0, 1, `W/2+1`, `W/2+2`,
-/// whatever the plane size. The price is one slot per sub-plane row and column that is not a
-/// real tile (computed, never stored): 11% of the products on 32×32 planes, 21% on 16×16.
+/// whatever the plane size. The input transform computes 16 slots at a time and keeps the real
+/// tiles (a row of sub-plane slots has one more than a row of tiles), so the products run on
+/// tiles only.
+///
+/// Loop order per block of images: split into sub-planes, transform the inputs, then for each
+/// 32-tile column block and 8 outputs the 16 products into an L1 tile and at once the output
+/// transform, then the outputs interleaved into the planes with their epilogue (residual
+/// addend, ReLU). Each output's channel sum runs in channel order whatever the blocking, so a
+/// sample's results do not depend on the batch it is in.
 public enum WinogradConvolution512 {
     @inline(__always) static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)

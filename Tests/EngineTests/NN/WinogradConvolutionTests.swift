@@ -103,8 +103,9 @@ import Testing
         }
         #expect(WinogradConv2d.applies(try conv(16, 16), height: 32, width: 32))
         #expect(WinogradConv2d.applies(try conv(64, 64), height: 16, width: 16))
-        #expect(WinogradConv2d.applies(try conv(256, 256), height: 8, width: 8))
-        #expect(!WinogradConv2d.applies(try conv(64, 64), height: 8, width: 8))
+        #expect(WinogradConv2d.applies(try conv(64, 64), height: 8, width: 8))
+        #expect(WinogradConv2d.applies(try conv(16, 16), height: 16, width: 16))
+        #expect(!WinogradConv2d.applies(try conv(32, 32), height: 8, width: 8))
         #expect(!WinogradConv2d.applies(try conv(512, 512), height: 4, width: 4))
         #expect(!WinogradConv2d.applies(try conv(3, 16), height: 32, width: 32))
         #expect(!WinogradConv2d.applies(try conv(16, 16, stride: 2), height: 32, width: 32))

@@ -46,14 +46,15 @@ enum WinogradConv2d {
         if let mode { return mode }
         // `PRUNELAB_CONV=flat` or `=channels` pins the direct kernels (for comparisons).
         if DirectConv2d.channelMode != .measured { return false }
-        // Measured (scripts/bench_layers' layers, batch 128, against the direct kernels): from
-        // 1.2× (16→16 at 32×32) to 2× (64→64 at 32×32) faster on large planes; on small ones
-        // only with many channels, as the direct kernels run there near the FMA peak while
-        // the Winograd products get thin (a 4×4 plane has 4 tiles) and re-read their weights.
+        // Measured (scripts/bench_winograd, batch 128, against the direct kernels): 1.3–1.4×
+        // faster at 16→16 on 32×32 and 16×16, 2× at 64→64 on 32×32, 1.2–1.5× on 8×8 planes
+        // from 64 channels up; slower on 8×8 with 32 channels and on 4×4 and 2×2 planes, where
+        // the direct kernels run near the FMA peak while the Winograd products get thin (a
+        // 4×4 plane has 4 tiles) and re-read their weights for every few tiles.
         let channels = min(inputGradient ? layer.outChannels : layer.inChannels,
                            inputGradient ? layer.inChannels : layer.outChannels)
         let plane = height * width
-        return (plane >= 1024 && channels >= 8) || (plane >= 256 && channels >= 32) || (plane >= 64 && channels >= 128)
+        return (plane >= 1024 && channels >= 8) || (plane >= 256 && channels >= 16) || (plane >= 64 && channels >= 64)
     }
 
     /// `U[ξ][c][k] = (G g Gᵀ)[ξ] · scale[k]` for the kernels `g = w[k][c]` (`flipped`: the

@@ -6,7 +6,9 @@ import Glibc
 /// 2-d convolution (cross-correlation, as Torch7's `nn.SpatialConvolution` and PyTorch's
 /// `nn.Conv2d`): `y[n,k,oh,ow] = b[k] + Σ_{c,r,s} W[k,c,r,s] · x[n,c,oh·sh−ph+r, ow·sw−pw+s]`.
 ///
-/// Implementation: on AVX2 + FMA machines, direct kernels where they win (``DirectConv2d``:
+/// Implementation: with AVX-512, Winograd F(2×2, 3×3) for 3×3 stride-1 padding-1 layers where
+/// it wins (``WinogradConv2d``; forward and input gradient). On AVX2 + FMA machines, direct
+/// kernels where they win (``DirectConv2d``:
 /// the output-channel kernel on small planes and strided layers, the flat kernel on large
 /// stride-1 planes); elsewhere im2col + sgemm with the batch folded into the GEMM's column
 /// dimension.
