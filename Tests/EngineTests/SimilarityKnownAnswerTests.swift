@@ -217,4 +217,25 @@ import Testing
             }
         }
     }
+
+    @Test func diagonalBlockCCAEqualsTheDenseRouteBitForBit() throws {
+        // SVCCA's reduced layers have diagonal covariance blocks; the diagonal entry point must
+        // give exactly the numbers of the general one, including neurons dropped by ε.
+        let vx = [4.0, 2.5, 1.0, 0.3, 0, 1e-13], vy = [3.0, 2.0, 0.5, 0.1, 0.02]
+        var sxy = F.normals(vx.count, vy.count, seed: 31)
+        for i in 0..<vx.count { for j in 0..<vy.count { sxy[i, j] *= 0.4 * (vx[i] * vy[j]).squareRoot() } }
+        for epsilon in [1e-10, 1e-3] {
+            let dense = try CanonicalCorrelation(sxx: .diagonal(vx), syy: .diagonal(vy), sxy: sxy, epsilon: epsilon)
+            let diagonal = try CanonicalCorrelation(variancesX: vx, variancesY: vy, sxy: sxy, epsilon: epsilon)
+            #expect(diagonal.rho == dense.rho)
+            #expect(diagonal.kept1 == dense.kept1 && diagonal.kept2 == dense.kept2)
+            #expect(diagonal.route == dense.route)
+            #expect(diagonal.kept1 == [0, 1, 2, 3])   // the dead and the 1e-13 neuron are dropped
+        }
+        let none = try CanonicalCorrelation(variancesX: [0, 0], variancesY: [1], sxy: Matrix(rows: 2, columns: 1), epsilon: 1e-10)
+        #expect(none.rho.isEmpty && none.route == nil)
+        #expect(throws: EngineError.self) {
+            try CanonicalCorrelation(variancesX: [1, 2], variancesY: [1], sxy: Matrix(rows: 1, columns: 1), epsilon: 1e-10)
+        }
+    }
 }

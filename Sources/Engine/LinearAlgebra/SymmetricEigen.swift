@@ -1,7 +1,7 @@
 import CBLAS
 
 /// Eigendecomposition of a real symmetric matrix, A = V·diag(λ)·Vᵀ, by LAPACK's divide and
-/// conquer routine `dsyevd`.
+/// conquer routine `dsyevd`, or (``init(compact:)``) by its MRRR routine `dsyevr`.
 public struct SymmetricEigen: Sendable {
     /// Eigenvalues in **descending** order.
     public let values: [Double]
@@ -46,5 +46,58 @@ public struct SymmetricEigen: Sendable {
             }
         }
         vectors = try Matrix(rows: n, columns: n, columnMajor: work)
+    }
+
+    /// Decomposes `a` (lower triangle read) by LAPACK's MRRR routine `dsyevr` (Dhillon & Parlett
+    /// 2004), which needs O(n) workspace where `dsyevd` needs 2n² doubles: about 2n² doubles in
+    /// all (the destroyed copy of `a` and the eigenvectors) instead of 3n². For n = 1024 that
+    /// is 17 MB instead of 25. It is a little slower (0.18 s vs 0.14 s at n = 1024 here) and
+    /// its eigenvectors are orthogonal to ~1e-13 rather than ~1e-15; it serves SVCCA, whose
+    /// streaming path must stay small (issue 3: a 1024-neuron pair in under 100 MB).
+    public init(compact a: consuming Matrix) throws {
+        guard a.rows == a.columns else {
+            throw EngineError.invalid("symmetric eigendecomposition", expected: "a square matrix", given: "\(a.rows)×\(a.columns)")
+        }
+        let n = a.rows
+        if n == 0 {
+            values = []
+            vectors = Matrix(rows: 0, columns: 0)
+            return
+        }
+        var work = a.elements
+        a = Matrix(rows: 0, columns: 0)
+        var nn = try LAPACK.int(n, "dsyevr")
+        var lda = nn, ldz = nn
+        var w = [Double](repeating: 0, count: n)
+        var z = [Double](repeating: 0, count: n * n)
+        var support = [Int32](repeating: 0, count: 2 * n)
+        var vl = 0.0, vu = 0.0, abstol = 0.0
+        var il: Int32 = 1, iu = nn, found: Int32 = 0
+        var info: Int32 = 0
+        var lwork: Int32 = -1, liwork: Int32 = -1
+        var queryWork = 0.0
+        var queryIwork: Int32 = 0
+        dsyevr_("V", "A", "L", &nn, &work, &lda, &vl, &vu, &il, &iu, &abstol, &found, &w, &z, &ldz, &support,
+                &queryWork, &lwork, &queryIwork, &liwork, &info, 1, 1, 1)
+        try LAPACK.check(info, "dsyevr", "workspace query failed")
+        lwork = try LAPACK.int(LAPACK.workspace(queryWork, minimum: 26 * n), "dsyevr")
+        liwork = max(queryIwork, try LAPACK.int(10 * n, "dsyevr"))
+        var workspace = [Double](repeating: 0, count: Int(lwork))
+        var iworkspace = [Int32](repeating: 0, count: Int(liwork))
+        dsyevr_("V", "A", "L", &nn, &work, &lda, &vl, &vu, &il, &iu, &abstol, &found, &w, &z, &ldz, &support,
+                &workspace, &lwork, &iworkspace, &liwork, &info, 1, 1, 1)
+        try LAPACK.check(info, "dsyevr", "the eigenvalue computation failed")
+        guard Int(found) == n else {
+            throw EngineError("dsyevr: found \(found) of \(n) eigenvalues", kind: .numerical)
+        }
+        work = []
+        values = w.reversed()
+        z.withUnsafeMutableBufferPointer { p in
+            for j in 0..<(n / 2) {
+                let left = j * n, right = (n - 1 - j) * n
+                for i in 0..<n { p.swapAt(left + i, right + i) }
+            }
+        }
+        vectors = try Matrix(rows: n, columns: n, columnMajor: z)
     }
 }

@@ -110,6 +110,37 @@ public struct CanonicalCorrelation: Sendable {
         }
     }
 
+    /// CCA of two layers whose covariance blocks are diagonal, Sxx = diag(`variancesX`) and
+    /// Syy = diag(`variancesY`) — SVCCA's reduced layers — with cross block `sxy`: the same
+    /// numbers as ``init(sxx:syy:sxy:epsilon:vectors:)`` given the dense diagonal blocks
+    /// (identical floating-point steps: rescale, threshold, regularise, whiten by 1/√λ), without
+    /// forming those blocks or copying `sxy` when every neuron is kept.
+    public init(variancesX: [Double], variancesY: [Double], sxy: consuming Matrix, epsilon: Double) throws {
+        guard sxy.rows == variancesX.count, sxy.columns == variancesY.count else {
+            throw EngineError.invalid("CCA of diagonal blocks", expected: "a \(variancesX.count)×\(variancesY.count) cross block",
+                                      given: "\(sxy.rows)×\(sxy.columns)")
+        }
+        let xmax = variancesX.reduce(0) { max($0, abs($1)) }, ymax = variancesY.reduce(0) { max($0, abs($1)) }
+        kept1 = xmax > 0 ? variancesX.indices.filter { variancesX[$0] / xmax >= epsilon } : []
+        kept2 = ymax > 0 ? variancesY.indices.filter { variancesY[$0] / ymax >= epsilon } : []
+        u = nil
+        v = nil
+        if kept1.isEmpty || kept2.isEmpty {
+            rho = []
+            route = nil
+            return
+        }
+        var t = sxy.selecting(rows: kept1, columns: kept2)
+        sxy = Matrix(rows: 0, columns: 0)   // drop the second reference, so `t` is scaled in place
+        let crossScale = 1 / (xmax.squareRoot() * ymax.squareRoot())
+        for i in t.elements.indices { t.elements[i] *= crossScale }
+        let rootsX = CanonicalCorrelation.inverseRoots(kept1.map { variancesX[$0] / xmax + epsilon })
+        let rootsY = CanonicalCorrelation.inverseRoots(kept2.map { variancesY[$0] / ymax + epsilon })
+        t.scale(rows: rootsX, columns: rootsY)
+        rho = try CanonicalCorrelation.singularValues(t)
+        route = .eigendecomposition
+    }
+
     /// The singular values of `t`, descending, checked finite.
     private static func singularValues(_ t: consuming Matrix) throws -> [Double] {
         try checkedFinite(SingularValueDecomposition(t, vectors: false).values)
@@ -185,7 +216,12 @@ public struct CanonicalCorrelation: Sendable {
             values = eigen.values
             vectors = eigen.vectors
         }
+        return (vectors, inverseRoots(values))
+    }
+
+    /// 1/√λ for each eigenvalue λ, 0 for λ ≤ 1e-15·λmax (as a pseudo-inverse would have it).
+    private static func inverseRoots(_ values: [Double]) -> [Double] {
         let cutoff = 1e-15 * (values.max() ?? 0)
-        return (vectors, values.map { $0 > cutoff && $0 > 0 ? 1 / $0.squareRoot() : 0 })
+        return values.map { $0 > cutoff && $0 > 0 ? 1 / $0.squareRoot() : 0 }
     }
 }

@@ -18,16 +18,22 @@ public struct SingularVectorCCA: Sendable {
         // Eigendecompose one side at a time, keeping only the leading k columns (memory: the
         // streaming path must stay small for 1024-neuron layers).
         func principal(_ scatter: Matrix) throws -> (vectors: Matrix, values: [Double]) {
-            let eigen = try SymmetricEigen(scatter)   // copies: the statistics keep theirs
+            let eigen = try SymmetricEigen(compact: scatter)   // copies: the statistics keep theirs
             try Cancellation.check()
             let k = reduction.rank(eigenvalues: eigen.values)
             return (eigen.vectors.keepingLeadingColumns(k), eigen.values.prefix(k).map { max(0, $0) })
         }
-        let x = try principal(statistics.scatterXX)
-        let y = try principal(statistics.scatterYY)
-        k1 = x.values.count
-        k2 = y.values.count
-        let cross = try Matrix.product(Matrix.product(x.vectors, statistics.scatterXY, transposeA: true), y.vectors)
-        cca = try CanonicalCorrelation(sxx: .diagonal(x.values), syy: .diagonal(y.values), sxy: cross, epsilon: epsilon)
+        // Ux[:, :k1]ᵀ·Sxy is formed before Syy is decomposed, so that at most one side's
+        // directions are held at a time.
+        var (left, variancesX) = try principal(statistics.scatterXX)
+        var partial = try Matrix.product(left, statistics.scatterXY, transposeA: true)
+        left = Matrix(rows: 0, columns: 0)
+        var (right, variancesY) = try principal(statistics.scatterYY)
+        let cross = try Matrix.product(partial, right)
+        partial = Matrix(rows: 0, columns: 0)
+        right = Matrix(rows: 0, columns: 0)
+        k1 = variancesX.count
+        k2 = variancesY.count
+        cca = try CanonicalCorrelation(variancesX: variancesX, variancesY: variancesY, sxy: cross, epsilon: epsilon)
     }
 }
