@@ -11,10 +11,7 @@ public struct SymmetricEigen: Sendable {
     /// Decomposes the symmetric matrix `a` (only its lower triangle is read). Pass a matrix
     /// nothing else holds (`consume m`) and its storage becomes the eigenvectors' (no copy).
     public init(_ a: consuming Matrix) throws {
-        guard a.rows == a.columns else {
-            throw EngineError.invalid("symmetric eigendecomposition", expected: "a square matrix", given: "\(a.rows)×\(a.columns)")
-        }
-        let n = a.rows
+        let n = try SymmetricEigen.order(of: a)
         if n == 0 {
             values = []
             vectors = Matrix(rows: 0, columns: 0)
@@ -37,15 +34,7 @@ public struct SymmetricEigen: Sendable {
         var iworkspace = [Int32](repeating: 0, count: Int(liwork))
         dsyevd_("V", "L", &nn, &work, &lda, &w, &workspace, &lwork, &iworkspace, &liwork, &info, 1, 1)
         try LAPACK.check(info, "dsyevd", "the eigenvalue iteration did not converge")
-        // LAPACK returns ascending order; reverse values and columns (in place).
-        values = w.reversed()
-        work.withUnsafeMutableBufferPointer { p in
-            for j in 0..<(n / 2) {
-                let left = j * n, right = (n - 1 - j) * n
-                for i in 0..<n { p.swapAt(left + i, right + i) }
-            }
-        }
-        vectors = try Matrix(rows: n, columns: n, columnMajor: work)
+        (values, vectors) = try SymmetricEigen.descending(values: w, vectors: &work, order: n)
     }
 
     /// Decomposes `a` (lower triangle read) by LAPACK's MRRR routine `dsyevr` (Dhillon & Parlett
@@ -55,10 +44,7 @@ public struct SymmetricEigen: Sendable {
     /// its eigenvectors are orthogonal to ~1e-13 rather than ~1e-15; it serves SVCCA, whose
     /// streaming path must stay small (issue 3: a 1024-neuron pair in under 100 MB).
     public init(compact a: consuming Matrix) throws {
-        guard a.rows == a.columns else {
-            throw EngineError.invalid("symmetric eigendecomposition", expected: "a square matrix", given: "\(a.rows)×\(a.columns)")
-        }
-        let n = a.rows
+        let n = try SymmetricEigen.order(of: a)
         if n == 0 {
             values = []
             vectors = Matrix(rows: 0, columns: 0)
@@ -91,13 +77,26 @@ public struct SymmetricEigen: Sendable {
             throw EngineError("dsyevr: found \(found) of \(n) eigenvalues", kind: .numerical)
         }
         work = []
-        values = w.reversed()
-        z.withUnsafeMutableBufferPointer { p in
+        (values, vectors) = try SymmetricEigen.descending(values: w, vectors: &z, order: n)
+    }
+
+    /// The order of the square matrix `a`, or an error naming what was given.
+    private static func order(of a: borrowing Matrix) throws -> Int {
+        guard a.rows == a.columns else {
+            throw EngineError.invalid("symmetric eigendecomposition", expected: "a square matrix", given: "\(a.rows)×\(a.columns)")
+        }
+        return a.rows
+    }
+
+    /// LAPACK's ascending eigenpairs in descending order: values reversed, columns of the
+    /// column-major n×n `vectors` reversed in place (the matrix shares their storage).
+    private static func descending(values: [Double], vectors columns: inout [Double], order n: Int) throws -> ([Double], Matrix) {
+        columns.withUnsafeMutableBufferPointer { p in
             for j in 0..<(n / 2) {
                 let left = j * n, right = (n - 1 - j) * n
                 for i in 0..<n { p.swapAt(left + i, right + i) }
             }
         }
-        vectors = try Matrix(rows: n, columns: n, columnMajor: z)
+        return (values.reversed(), try Matrix(rows: n, columns: n, columnMajor: columns))
     }
 }
