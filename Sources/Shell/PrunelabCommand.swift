@@ -8,6 +8,8 @@ import ShellKit
 /// The `prunelab` command: a subcommand, or lua's command line (options, script, shell).
 enum PrunelabCommand {
     static func main(_ arguments: [String]) -> Int32 {
+        // Before any BLAS call: OpenBLAS's kernels for this CPU (PRUNELAB_BLAS_CORE).
+        if let warning = BLASCore.chooseForThisMachine().warning { report(warning) }
         if arguments.count >= 2, let subcommand = Subcommands.table.find(arguments[1]) {
             let rest = Array(arguments.dropFirst(2))
             if rest == ["-h"] || rest == ["--help"] {

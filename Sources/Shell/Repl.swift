@@ -8,8 +8,8 @@ import ShellKit
 /// ``ReplEvaluator`` and shows values and errors, until end of input (Ctrl-D).
 struct Repl {
     let session: Session
-    static let versionLine = "prunelab \(Version.string) (Lua 5.4)"
-    static let banner = versionLine + " · help() for help, ?x documents x, Ctrl-D exits"
+    static var versionLine: String { "prunelab \(Version.string) (Lua 5.4, OpenBLAS \(BLASCore.current) kernels)" }
+    static var banner: String { versionLine + " · help() for help, ?x documents x, Ctrl-D exits" }
 
     func run() -> Int32 {
         let evaluator = ReplEvaluator(session: session)

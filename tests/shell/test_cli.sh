@@ -34,7 +34,8 @@ check "-e runs in order" "3" "$("$P" -e 'x = 1' -e 'x = x + 2' -e 'print(x)')"
 check "-e attached" "ok" "$("$P" "-eprint('ok')")"
 check "-l requires into a global" "$(printf 'table\ntable')" \
   "$(printf 'return {answer = 42}' > mymod.lua; "$P" -l mymod -e 'print(type(mymod))' -l m=mymod -e 'print(type(m)); assert(m.answer == 42)')"
-check "-v" "prunelab 0.1.0 (Lua 5.4)" "$("$P" -v)"
+kernels=$("$P" -e 'io.write(sys.blas().core)')
+check "-v" "prunelab 0.1.0 (Lua 5.4, OpenBLAS $kernels kernels)" "$("$P" -v)"
 contains "--help lists options and subcommands" "-e code" "$("$P" --help)"
 contains "--help lists options and subcommands" "  help " "$("$P" -h)"
 contains "--help lists options and subcommands" "show the usage of prunelab" "$("$P" -h)"
@@ -45,8 +46,8 @@ check "a #! first line is skipped" "shebang" "$(printf '#!/usr/bin/env prunelab\
 
 # -i with piped input: the shell reads stdin, prompts on stdout (as lua does without readline).
 out=$(printf 'x = 20\nfunction f(a)\n  return a + x\nend\nf(22)\n{1, 2, k = "v"}\nerror("bad")\nx\n' | "$P" -i -e 'y = 1' 2>&1)
-check "-i with piped input" "$(cat <<'TXT'
-prunelab 0.1.0 (Lua 5.4) · help() for help, ?x documents x, Ctrl-D exits
+check "-i with piped input" "$(cat <<TXT
+prunelab 0.1.0 (Lua 5.4, OpenBLAS $kernels kernels) · help() for help, ?x documents x, Ctrl-D exits
 > > >> >> > 42
 > {1, 2, k = "v"}
 > stdin:1: bad

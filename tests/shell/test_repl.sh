@@ -25,7 +25,7 @@ start_shell() {
   tm -f /dev/null new-session -d -s shell -x 200 -y 50 \
     "env PRUNELAB_HISTORY='$1' TERM=xterm '$P'; echo \$? > '$dir/status'; sleep 600"
   tm set-option -t shell history-limit 5000 >/dev/null
-  wait_for "banner" '^prunelab [0-9.]+ \(Lua 5\.4\) · help\(\) for help'
+  wait_for "banner" '^prunelab [0-9.]+ \(Lua 5\.4, OpenBLAS [A-Za-z0-9]+ kernels\) · help\(\) for help'
   wait_for "first prompt" '^> ?$'
 }
 # exit_status: presses Ctrl-D and waits for the status file.

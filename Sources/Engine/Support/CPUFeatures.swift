@@ -19,7 +19,6 @@ public enum CPUFeatures {
 
     /// The best kernel build this machine (and the environment) allows.
     public static let level: Level = {
-        let flags = cpuFlags()
         if environment("PRUNELAB_NO_AVX2") == "1" || !flags.contains("avx2") { return .baseline }
         if environment("PRUNELAB_NO_AVX512") == "1" { return .avx2 }
         return ["avx512f", "avx512dq", "avx512vl"].allSatisfy(flags.contains) ? .avx512 : .avx2
@@ -32,7 +31,11 @@ public enum CPUFeatures {
     public static var hasAVX512: Bool { level >= .avx512 }
 
     /// Whether the AVX2 + FMA kernels (direct convolution) may run.
-    public static let hasAVX2FMA: Bool = hasAVX2 && cpuFlags().contains("fma")
+    public static let hasAVX2FMA: Bool = hasAVX2 && flags.contains("fma")
+
+    /// The processor's extensions as /proc/cpuinfo's `flags` line names them (`avx512f`,
+    /// `avx512_bf16`, …), whatever the environment says.
+    public static let flags: Set<Substring> = cpuFlags()
 
     private static func environment(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }

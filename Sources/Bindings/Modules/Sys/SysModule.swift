@@ -1,11 +1,11 @@
 import CLua
 import Engine
 
-/// The `sys` Lua module: a monotonic clock for timing and the BLAS thread count.
+/// The `sys` Lua module: a monotonic clock for timing, the BLAS thread count and kernels.
 enum SysModule {
     static let module = LuaModule(
         name: "sys",
-        doc: "System helpers: a monotonic clock for timing (sys.clock) and the BLAS thread count (sys.threads, sys.set_threads).",
+        doc: "System helpers: a monotonic clock for timing (sys.clock), the BLAS thread count (sys.threads, sys.set_threads) and which OpenBLAS kernels run (sys.blas).",
         functions: [
             LuaFunctionSpec("clock", "sys.clock()",
                             "Seconds from a fixed point of a monotonic clock (nanosecond resolution): time code with sys.clock() - t0. Unlike os.clock it counts wall time, not CPU time.") { lua in
@@ -16,6 +16,19 @@ enum SysModule {
             LuaFunctionSpec("threads", "sys.threads()", "The number of threads OpenBLAS uses for matrix products.") { lua in
                 try lua.checkArgumentCount(max: 0)
                 lua.push(BLASThreads.count)
+                return 1
+            },
+            LuaFunctionSpec("blas", "sys.blas()",
+                            "Which OpenBLAS kernels this process uses: a table {core = \"Cooperlake\", openblas_core = OpenBLAS's own choice when it loaded, chosen_by = \"prunelab\" or \"openblas\", reason = …, threads = n, config = OpenBLAS's build line}. prunelab picks the AVX-512 kernels on CPUs that have them (PRUNELAB_BLAS_CORE=auto, the default, even over OPENBLAS_CORETYPE); PRUNELAB_BLAS_CORE=openblas keeps OpenBLAS's choice, PRUNELAB_BLAS_CORE=Haswell (or another core name) forces one. Set it before prunelab starts.") { lua in
+                try lua.checkArgumentCount(max: 0)
+                let choice = BLASCore.lastChoice
+                lua.newTable(fieldCapacity: 6)
+                lua.push(BLASCore.current); lua.rawSet(-2, "core")
+                lua.push(choice?.openBLASCore ?? BLASCore.current); lua.rawSet(-2, "openblas_core")
+                lua.push(choice?.chosenBy ?? "openblas"); lua.rawSet(-2, "chosen_by")
+                lua.push(choice?.reason ?? "not chosen by this program"); lua.rawSet(-2, "reason")
+                lua.push(BLASThreads.count); lua.rawSet(-2, "threads")
+                lua.push(BLASCore.configuration); lua.rawSet(-2, "config")
                 return 1
             },
             LuaFunctionSpec("set_threads", "sys.set_threads(n)", "Sets the number of threads OpenBLAS uses for matrix products (1 … 1024).") { lua in
