@@ -1,5 +1,6 @@
--- Helper of scripts/bench_similarity: a timing server, so that prunelab and NumPy can be timed
--- alternately, one run each, under the same machine load. Reads commands on stdin:
+-- prunelab side of scripts/bench_similarity: a timing server, so that prunelab and NumPy can be
+-- timed alternately, one run each, under the same machine load. Reads commands on stdin:
+--   core                    the OpenBLAS kernels in use (sys.blas().core)
 --   load A.npy B.npy        load the layer pair (not timed)
 --   run OP                  time one run of OP (covariance, cca, svcca, pwcca, cka)
 --   quit
@@ -14,7 +15,9 @@ local ops = {
 }
 for line in io.stdin:lines() do
   local cmd, x, y = line:match("^(%S+)%s*(%S*)%s*(%S*)$")
-  if cmd == "load" then
+  if cmd == "core" then
+    print(string.format('{"core": "%s"}', sys.blas().core))
+  elseif cmd == "load" then
     a, b = nil, nil
     collectgarbage()
     a, b = tensor.load(x), tensor.load(y)
