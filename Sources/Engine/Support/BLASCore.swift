@@ -33,17 +33,24 @@ import Synchronization
 /// (tests/shell/blas_core.sh compares the bits). It must run before the first BLAS call.
 public enum BLASCore {
     /// The outcome of ``chooseForThisMachine()``.
+    /// (The core in use afterwards is ``current``.)
     public struct Choice: Sendable, Equatable {
-        /// The core in use afterwards (OpenBLAS's name for it, e.g. "Cooperlake").
-        public var core: String
         /// The core OpenBLAS had chosen when it loaded.
         public var openBLASCore: String
-        /// Who chose ``core``: "prunelab" (switched) or "openblas" (kept).
-        public var chosenBy: String
-        /// Why, in a few words (printed by `sys.blas()` and `prunelab -v`).
+        /// Whether prunelab switched OpenBLAS to another core.
+        public var switched: Bool
+        /// Why, in a few words (printed by `sys.blas()`).
         public var reason: String
         /// A problem with `PRUNELAB_BLAS_CORE` worth telling the user, or nil.
         public var warning: String?
+
+        /// Who chose the core in use: "prunelab" (switched) or "openblas" (kept).
+        public var chosenBy: String { switched ? "prunelab" : "openblas" }
+
+        /// OpenBLAS's own choice, kept.
+        static func kept(_ loaded: String, _ reason: String, warning: String? = nil) -> Choice {
+            Choice(openBLASCore: loaded, switched: false, reason: reason, warning: warning)
+        }
     }
 
     /// The core OpenBLAS is using now.
@@ -67,7 +74,7 @@ public enum BLASCore {
     public static func chooseForThisMachine() -> Choice {
         stored.withLock { choice in
             if let made = choice { return made }
-            let setting = environment("PRUNELAB_BLAS_CORE") ?? "auto"
+            let setting = CPUFeatures.environment("PRUNELAB_BLAS_CORE") ?? "auto"
             let made = choose(setting: setting, flags: CPUFeatures.flags, allowAVX512: CPUFeatures.hasAVX512)
             choice = made
             return made
@@ -95,7 +102,8 @@ public enum BLASCore {
         }
     }
 
-    /// The best AVX-512 core for these flags, or nil when they lack AVX-512.
+    /// The best AVX-512 core for these flags, or nil when they lack AVX-512. (Not SapphireRapids:
+    /// Debian 12's OpenBLAS 0.3.21 has no such core.)
     static func bestAVX512Core(flags: Set<Substring>) -> String? {
         ["Cooperlake", "SkylakeX"].first { core in
             requiredFlags(core: core)?.allSatisfy { flags.contains(Substring($0)) } ?? false
@@ -104,29 +112,26 @@ public enum BLASCore {
 
     private static func choose(setting: String, flags: Set<Substring>, allowAVX512: Bool) -> Choice {
         let loaded = current
-        let keep = { (reason: String, warning: String?) in
-            Choice(core: loaded, openBLASCore: loaded, chosenBy: "openblas", reason: reason, warning: warning)
-        }
         switch setting.lowercased() {
         case "openblas":
-            return keep("PRUNELAB_BLAS_CORE=openblas", nil)
+            return .kept(loaded, "PRUNELAB_BLAS_CORE=openblas")
         case "auto", "":
             if avx512Cores.contains(where: { $0.caseInsensitiveEquals(loaded) }) {
-                return keep("OpenBLAS already uses AVX-512 kernels", nil)
+                return .kept(loaded, "OpenBLAS already uses AVX-512 kernels")
             }
             guard allowAVX512, let best = bestAVX512Core(flags: flags) else {
-                return keep(allowAVX512 ? "no AVX-512 on this CPU" : "PRUNELAB_NO_AVX512=1", nil)
+                return .kept(loaded, allowAVX512 ? "no AVX-512 on this CPU" : "PRUNELAB_NO_AVX512=1")
             }
             return switchCore(to: best, from: loaded, reason: "this CPU has AVX-512")
         default:
             guard let needed = requiredFlags(core: setting) else {
-                return keep("PRUNELAB_BLAS_CORE not understood",
-                            "PRUNELAB_BLAS_CORE=\(setting) names no x86-64 core of OpenBLAS (try auto, openblas, Haswell, SkylakeX or Cooperlake); keeping OpenBLAS's choice, \(loaded)")
+                return .kept(loaded, "PRUNELAB_BLAS_CORE not understood",
+                             warning: "PRUNELAB_BLAS_CORE=\(setting) names no x86-64 core of OpenBLAS (try auto, openblas, Haswell, SkylakeX or Cooperlake); keeping OpenBLAS's choice, \(loaded)")
             }
             let missing = needed.filter { !flags.contains(Substring($0)) }
             guard missing.isEmpty else {
-                return keep("PRUNELAB_BLAS_CORE refused",
-                            "PRUNELAB_BLAS_CORE=\(setting) needs \(missing.joined(separator: ", ")), which this CPU lacks; keeping OpenBLAS's choice, \(loaded)")
+                return .kept(loaded, "PRUNELAB_BLAS_CORE refused",
+                             warning: "PRUNELAB_BLAS_CORE=\(setting) needs \(missing.joined(separator: ", ")), which this CPU lacks; keeping OpenBLAS's choice, \(loaded)")
             }
             return switchCore(to: setting, from: loaded, reason: "PRUNELAB_BLAS_CORE=\(setting)")
         }
@@ -135,12 +140,9 @@ public enum BLASCore {
     /// Re-runs OpenBLAS's dynamic-architecture initialisation with `OPENBLAS_CORETYPE = core`.
     private static func switchCore(to core: String, from loaded: String, reason: String) -> Choice {
         let failed = { (why: String) in
-            Choice(core: loaded, openBLASCore: loaded, chosenBy: "openblas", reason: why,
-                   warning: "could not switch OpenBLAS to its \(core) kernels (\(why)); keeping \(loaded)")
+            Choice.kept(loaded, why, warning: "could not switch OpenBLAS to its \(core) kernels (\(why)); keeping \(loaded)")
         }
-        if core.caseInsensitiveEquals(loaded) {
-            return Choice(core: loaded, openBLASCore: loaded, chosenBy: "openblas", reason: reason, warning: nil)
-        }
+        if core.caseInsensitiveEquals(loaded) { return .kept(loaded, reason) }
         guard let process = dlopen(nil, RTLD_NOW),
               let quitSymbol = dlsym(process, "gotoblas_dynamic_quit"),
               let initSymbol = dlsym(process, "gotoblas_dynamic_init") else {
@@ -149,7 +151,7 @@ public enum BLASCore {
         typealias Entry = @convention(c) () -> Void
         let quit = unsafeBitCast(quitSymbol, to: Entry.self)
         let initialise = unsafeBitCast(initSymbol, to: Entry.self)
-        let previous = environment("OPENBLAS_CORETYPE")
+        let previous = CPUFeatures.environment("OPENBLAS_CORETYPE")
         let initialiseOn = { (name: String) in
             setenv("OPENBLAS_CORETYPE", name, 1)
             quit()
@@ -163,11 +165,7 @@ public enum BLASCore {
             initialiseOn(loaded)
             return failed("this OpenBLAS has no such core; it answered with \(now)")
         }
-        return Choice(core: now, openBLASCore: loaded, chosenBy: "prunelab", reason: reason, warning: nil)
-    }
-
-    private static func environment(_ name: String) -> String? {
-        getenv(name).map { String(cString: $0) }
+        return Choice(openBLASCore: loaded, switched: true, reason: reason, warning: nil)
     }
 
     private static let stored = Mutex<Choice?>(nil)

@@ -37,7 +37,8 @@ public enum CPUFeatures {
     /// `avx512_bf16`, …), whatever the environment says.
     public static let flags: Set<Substring> = cpuFlags()
 
-    private static func environment(_ name: String) -> String? {
+    /// The value of an environment variable, or nil when it is unset.
+    static func environment(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }
     }
 
