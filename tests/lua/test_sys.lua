@@ -26,8 +26,9 @@ test("sys.blas names the OpenBLAS kernels and who chose them", function()
   local b = sys.blas()
   check(type(b.core) == "string" and #b.core > 0, "core")
   check(type(b.openblas_core) == "string" and #b.openblas_core > 0, "openblas_core")
-  check(b.chosen_by == "prunelab" or b.chosen_by == "openblas", "chosen_by: " .. tostring(b.chosen_by))
-  if b.chosen_by == "openblas" then check_eq(b.core, b.openblas_core) else check(b.core ~= b.openblas_core, "a switch changes the core") end
+  check(b.chosen_by == "prunelab" or b.chosen_by == "openblas" or b.chosen_by == "environment", "chosen_by: " .. tostring(b.chosen_by))
+  if b.chosen_by == "environment" then check_eq(b.reason, "OPENBLAS_CORETYPE=" .. os.getenv("OPENBLAS_CORETYPE") .. " in the environment") end
+  if b.chosen_by ~= "prunelab" then check_eq(b.core, b.openblas_core) else check(b.core ~= b.openblas_core, "a switch changes the core") end
   check_eq(b.threads, sys.threads())
   check(b.config:find("OpenBLAS", 1, true) ~= nil, "config: " .. b.config)
   check(b.config:find(b.core, 1, true) ~= nil, "the build line names the core in use: " .. b.config)

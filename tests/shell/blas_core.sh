@@ -3,8 +3,9 @@
 # start-up must compute exactly what a process that OpenBLAS itself started on that core
 # computes (same bits for dgemm, sgemm, CCA and SVCCA, which use dsyrk, dgemm, dsyevd/dsyevr and
 # dpotrf), must restore OPENBLAS_CORETYPE for child processes, and must refuse cores this CPU
-# cannot run. On a CPU with AVX-512, `auto` must pick an AVX-512 core whatever
-# OPENBLAS_CORETYPE says; elsewhere it must keep OpenBLAS's choice.
+# cannot run. `auto` must respect an OPENBLAS_CORETYPE set in the environment (sys.blas() says
+# the environment chose it); without one, on a CPU with AVX-512 it must pick an AVX-512 core, and
+# elsewhere keep OpenBLAS's choice.
 # Usage: PRUNELAB=.build/release/prunelab bash tests/shell/blas_core.sh
 set -uo pipefail
 P=${PRUNELAB:?set PRUNELAB to the prunelab binary}
@@ -45,8 +46,11 @@ if has "${avx512[@]}"; then
     [ "$(bits "$switched")" != "$(bits "$haswell")" ] && ok || bad "$target kernels gave Haswell's bits: the switch did not take effect"
     expect_eq "OPENBLAS_CORETYPE restored for child processes" "$(childenv "$switched")" "Haswell"
   done
-  auto=$(OPENBLAS_CORETYPE=Haswell "$P" -e "$signature")
-  expect_eq "auto over OPENBLAS_CORETYPE=Haswell" "$(core "$auto")" "$best"
+  auto=$(env -u OPENBLAS_CORETYPE "$P" -e "$signature")
+  expect_eq "auto without OPENBLAS_CORETYPE picks the best AVX-512 core" "$(core "$auto")" "$best"
+  respected=$(OPENBLAS_CORETYPE=Haswell "$P" -e "$signature")
+  expect_eq "auto respects OPENBLAS_CORETYPE=Haswell" "$(core "$respected")" "Haswell"
+  expect_eq "auto respects OPENBLAS_CORETYPE=Haswell: OpenBLAS's bits" "$(bits "$respected")" "$(bits "$haswell")"
   unset_env=$(env -u OPENBLAS_CORETYPE PRUNELAB_BLAS_CORE=$best "$P" -e "$signature")
   expect_eq "OPENBLAS_CORETYPE stays unset for child processes" "$(childenv "$unset_env")" "nil"
   off=$(OPENBLAS_CORETYPE=Haswell PRUNELAB_NO_AVX512=1 "$P" -e "$signature")
@@ -58,6 +62,12 @@ else
   refused=$(OPENBLAS_CORETYPE=Haswell PRUNELAB_BLAS_CORE=SkylakeX "$P" -e "$signature" 2>&1)
   [[ "$refused" == *"needs avx512"*"which this CPU lacks"* ]] && ok || bad "SkylakeX on a CPU without AVX-512: $refused"
 fi
+
+# Who chose: sys.blas() says the environment did when OPENBLAS_CORETYPE is set.
+who=$(OPENBLAS_CORETYPE=Haswell "$P" -e 'local b = sys.blas(); io.write(b.core, "|", b.chosen_by, "|", b.reason)')
+expect_eq "sys.blas with OPENBLAS_CORETYPE=Haswell" "$who" "Haswell|environment|OPENBLAS_CORETYPE=Haswell in the environment"
+who=$(OPENBLAS_CORETYPE=Haswell PRUNELAB_BLAS_CORE=openblas "$P" -e 'io.write(sys.blas().chosen_by)')
+expect_eq "sys.blas with PRUNELAB_BLAS_CORE=openblas" "$who" "openblas"
 
 # A name OpenBLAS does not have: a one-line warning, OpenBLAS's choice kept, the script still runs.
 err=$(OPENBLAS_CORETYPE=Haswell PRUNELAB_BLAS_CORE=Pentium9 "$P" -e 'io.write(sys.blas().core)' 2>&1 >/dev/null)

@@ -18,14 +18,16 @@ import Synchronization
 ///
 /// ``chooseForThisMachine()`` (the `prunelab` executable calls it first thing) applies the
 /// `PRUNELAB_BLAS_CORE` setting:
-/// - unset or `auto`: on a CPU whose kernel-confirmed flags include the AVX-512 subsets of
-///   OpenBLAS's SkylakeX kernels (F, CD, BW, DQ, VL), switch to `Cooperlake` (when AVX512-BF16 is
-///   there too) or `SkylakeX`, unless OpenBLAS already runs an AVX-512 core. This takes
-///   precedence over `OPENBLAS_CORETYPE`. Nothing changes on other CPUs, or with
+/// - unset or `auto`: when `OPENBLAS_CORETYPE` is set, keep the core it names (OpenBLAS's own
+///   convention: environments set it on processors where some OpenBLAS builds compute wrong
+///   results or crash, so an explicit choice is respected). Otherwise, on a CPU whose
+///   kernel-confirmed flags include the AVX-512 subsets of OpenBLAS's SkylakeX kernels (F, CD,
+///   BW, DQ, VL), switch to `Cooperlake` (when AVX512-BF16 is there too) or `SkylakeX`, unless
+///   OpenBLAS already runs an AVX-512 core. Nothing changes on other CPUs, or with
 ///   `PRUNELAB_NO_AVX512=1`.
 /// - `openblas`: keep OpenBLAS's own choice (which honours `OPENBLAS_CORETYPE`).
 /// - a core name (`Haswell`, `SkylakeX`, `Cooperlake`, `Zen`, …): use it, if this CPU has the
-///   instructions it needs.
+///   instructions it needs, whatever `OPENBLAS_CORETYPE` says (the user's explicit opt-in).
 ///
 /// The switch goes through OpenBLAS's own initialisation (`gotoblas_dynamic_quit`, then
 /// `gotoblas_dynamic_init` with `OPENBLAS_CORETYPE` set for the call and restored after it), so
@@ -43,9 +45,12 @@ public enum BLASCore {
         public var reason: String
         /// A problem with `PRUNELAB_BLAS_CORE` worth telling the user, or nil.
         public var warning: String?
+        /// Whether the core was kept because `OPENBLAS_CORETYPE` named it.
+        public var keptForEnvironment = false
 
-        /// Who chose the core in use: "prunelab" (switched) or "openblas" (kept).
-        public var chosenBy: String { switched ? "prunelab" : "openblas" }
+        /// Who chose the core in use: "prunelab" (switched), "environment" (`OPENBLAS_CORETYPE`,
+        /// respected) or "openblas" (its own detection, kept).
+        public var chosenBy: String { switched ? "prunelab" : keptForEnvironment ? "environment" : "openblas" }
 
         /// OpenBLAS's own choice, kept.
         static func kept(_ loaded: String, _ reason: String, warning: String? = nil) -> Choice {
@@ -75,7 +80,8 @@ public enum BLASCore {
         stored.withLock { choice in
             if let made = choice { return made }
             let setting = CPUFeatures.environment("PRUNELAB_BLAS_CORE") ?? "auto"
-            let made = choose(setting: setting, flags: CPUFeatures.flags, allowAVX512: CPUFeatures.hasAVX512)
+            let made = choose(setting: setting, flags: CPUFeatures.flags, allowAVX512: CPUFeatures.hasAVX512,
+                              environmentCore: CPUFeatures.environment("OPENBLAS_CORETYPE"))
             choice = made
             return made
         }
@@ -110,12 +116,17 @@ public enum BLASCore {
         }
     }
 
-    private static func choose(setting: String, flags: Set<Substring>, allowAVX512: Bool) -> Choice {
+    private static func choose(setting: String, flags: Set<Substring>, allowAVX512: Bool, environmentCore: String?) -> Choice {
         let loaded = current
         switch setting.lowercased() {
         case "openblas":
             return .kept(loaded, "PRUNELAB_BLAS_CORE=openblas")
         case "auto", "":
+            if let named = environmentCore, !named.isEmpty {
+                var choice = Choice.kept(loaded, "OPENBLAS_CORETYPE=\(named) in the environment")
+                choice.keptForEnvironment = true
+                return choice
+            }
             if avx512Cores.contains(where: { $0.caseInsensitiveEquals(loaded) }) {
                 return .kept(loaded, "OpenBLAS already uses AVX-512 kernels")
             }

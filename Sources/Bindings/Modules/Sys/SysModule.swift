@@ -19,7 +19,7 @@ enum SysModule {
                 return 1
             },
             LuaFunctionSpec("blas", "sys.blas()",
-                            "Which OpenBLAS kernels this process uses: a table {core = \"Cooperlake\", openblas_core = OpenBLAS's own choice when it loaded, chosen_by = \"prunelab\" or \"openblas\", reason = …, threads = n, config = OpenBLAS's build line}. prunelab picks the AVX-512 kernels on CPUs that have them (PRUNELAB_BLAS_CORE=auto, the default, even over OPENBLAS_CORETYPE); PRUNELAB_BLAS_CORE=openblas keeps OpenBLAS's choice, PRUNELAB_BLAS_CORE=Haswell (or another core name) forces one. Set it before prunelab starts.") { lua in
+                            "Which OpenBLAS kernels this process uses: a table {core = \"Cooperlake\", openblas_core = OpenBLAS's own choice when it loaded, chosen_by = \"prunelab\", \"environment\" or \"openblas\", reason = …, threads = n, config = OpenBLAS's build line}. An OPENBLAS_CORETYPE set in the environment is respected (chosen_by = \"environment\"). Otherwise prunelab picks the AVX-512 kernels on CPUs that have them (PRUNELAB_BLAS_CORE=auto, the default); PRUNELAB_BLAS_CORE=openblas keeps OpenBLAS's choice, PRUNELAB_BLAS_CORE=Haswell (or another core name) forces one, even over OPENBLAS_CORETYPE. Set them before prunelab starts.") { lua in
                 try lua.checkArgumentCount(max: 0)
                 let choice = BLASCore.lastChoice
                 lua.newTable(fieldCapacity: 6)
