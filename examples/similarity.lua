@@ -10,7 +10,7 @@ local b = tensor.randn({n, 16}, {seed = 4, dtype = "float64"}):matmul(shared)
 print(sim.cca(a, b))
 print(sim.svcca(a, b))                       -- 99% of the variance (the paper's SVCCA)
 print(sim.svcca(a, b, {dims = 16}))
-print(sim.pwcca(a, b))
+print(sim.pwcca(a, b))                       -- signs fixed (largest |coefficient| positive): ?sim.pwcca
 print(sim.cka(a, b))
 print(sim.cka(a, b, {kernel = "rbf", sigma = 0.8}))
 

@@ -60,4 +60,15 @@ import Testing
         #expect(SimilarityMeasure.cka(.rbf(sigma: 0.5), debiased: true).name == "cka(rbf, sigma=0.5, debiased)")
         #expect(SimilarityMeasure.cka(.linear, debiased: false).name == "cka(linear)")
     }
+
+    @Test func pwccaNamesItsSignConvention() throws {
+        let pwcca = SimilarityMeasure.pwcca(epsilon: 1e-10)
+        #expect(pwcca.name == "pwcca")
+        #expect(pwcca.parameters.map(\.name) == ["epsilon", "signs"])
+        #expect(pwcca.parameters.last?.value == .text("largest-positive"))
+        #expect(!SimilarityMeasure.cca(epsilon: 1e-10).parameters.contains { $0.name == "signs" })
+        let r = try pwcca.compute(F.layer(F.normals(3, 40, seed: 1)), F.layer(F.normals(4, 40, seed: 2), "b"))
+        #expect(r.description.hasSuffix("40 datapoints; " + ProjectionWeightedCCA.signConventionSummary + "; 1 = identical)"))
+        #expect(r.description.contains("signs fixed: largest |coefficient| of each direction positive"))
+    }
 }

@@ -136,6 +136,36 @@ test("the accumulator equals the full-matrix results", function()
   check_eq(tostring(acc), "accumulator (6 and 5 neurons, 400 datapoints in 4 batches)")
 end)
 
+test("PWCCA names its sign convention: params, printed form, help", function()
+  -- On uncentred layers PWCCA depends on the signs of the canonical directions; prunelab fixes
+  -- them (largest-magnitude coefficient positive) and says so wherever a PWCCA is shown.
+  local shifted = H.tensor(H.make(6, 400, function(i, j) return X[i][j] + i end))
+  local p = sim.pwcca(shifted, noisy)
+  check_eq(p.params.signs, "largest-positive"); check_eq(p.params.epsilon, 1e-10)
+  local line = tostring(p)
+  check(line:find("^pwcca = 0%.%d%d%d%d%d%d %(kept 6 and 5 neurons; 6 and 5 neurons, 400 datapoints; ") ~= nil, line)
+  check(line:find("; signs fixed: largest |coefficient| of each direction positive; Google's compute_pwcca keeps "
+                  .. "LAPACK's and differs on uncentred data; 1 = identical)", 1, true) ~= nil, line)
+  check(line:find(string.format("%.6f", p.value), 1, true) ~= nil, "the line shows the value: " .. line)
+  local acc = sim.accumulator()
+  acc:add(shifted, noisy)
+  local streamed = acc:pwcca()
+  check_eq(streamed.params.signs, "largest-positive")
+  check(tostring(streamed):find("signs fixed", 1, true) ~= nil, tostring(streamed))
+  -- Only PWCCA has signs to fix.
+  for _, r in ipairs({sim.cca(shifted, noisy), sim.svcca(shifted, noisy), sim.cka(shifted, noisy)}) do
+    check_eq(r.params.signs, nil)
+    check(tostring(r):find("signs", 1, true) == nil, tostring(r))
+  end
+  local docs = debug.getregistry()["prunelab.docs"]
+  for _, f in ipairs({sim.pwcca, getmetatable(acc).__methods.pwcca}) do
+    local d = docs[f].doc
+    check(d:find('r.params.signs = "largest-positive"', 1, true) ~= nil, d)
+    check(d:find("largest-magnitude coefficient positive", 1, true) ~= nil or d:find("largest-magnitude coefficient is positive", 1, true) ~= nil, d)
+    check(d:find("compute_pwcca", 1, true) ~= nil and d:find("uncentred", 1, true) ~= nil, d)
+  end
+end)
+
 test("sim.matrix compares every layer with every layer", function()
   local m, rows, cols = sim.matrix({x, noisy}, {x, y_mix, noisy}, {measure = "cca"})
   check_eq(m:dim(), 2); check_eq(m:shape()[1], 2); check_eq(m:shape()[2], 3)

@@ -59,6 +59,14 @@ ok "--datapoints-first" "$P" sim at.npy bt.npy --datapoints-first
 ok "identical files" "$P" sim a.npy a.npy --measure cca
 case "$out" in "cca = 1.000000 "*) pass ;; *) fail "identical cca: $out" ;; esac
 for m in cca pwcca cka; do ok "--measure $m" "$P" sim a.npy b.npy --measure $m; done
+case "$out" in "cka(linear) = "*) pass ;; *) fail "cka line: $out" ;; esac
+ok "pwcca states its sign convention" "$P" sim a.npy b.npy --measure pwcca
+case "$out" in
+  "pwcca = "*"(kept 16 and 8 neurons; 16 and 8 neurons, 400 datapoints; signs fixed: largest |coefficient| of each direction positive; Google's compute_pwcca keeps LAPACK's and differs on uncentred data; 1 = identical)") pass ;;
+  *) fail "pwcca line: $out" ;;
+esac
+ok "pwcca --json names the signs" "$P" sim a.npy b.npy --measure pwcca --json
+[[ "$out" == *'"measure":"pwcca","params":{"epsilon":1e-10,"signs":"largest-positive"}'* ]] && pass || fail "pwcca --json params: $out"
 ok "--measure=cka --kernel rbf" "$P" sim a.npy b.npy --measure=cka --kernel rbf --sigma 0.5 --debiased
 case "$out" in "cka(rbf, sigma=0.5, debiased) = "*) pass ;; *) fail "rbf line: $out" ;; esac
 ok "--dims" "$P" svcca a.npy b.npy --dims 3

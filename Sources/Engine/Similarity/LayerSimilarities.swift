@@ -21,14 +21,16 @@ public struct LayerSimilarities: Sendable {
     public var mean: Double { results.isEmpty ? 0 : values.reduce(0, +) / Double(results.count) }
 
     /// A text table: layer, value, k1, k2, neurons, datapoints, under a title line naming the
-    /// measure.
+    /// measure (and, for PWCCA, its sign convention).
     public var table: String {
         var rows = [["layer", "value", "k1", "k2", "neurons", "datapoints"]]
         for (name, r) in zip(names, results) {
             rows.append([name, Format.fixed(r.value, 4), r.k1.map(String.init) ?? "", r.k2.map(String.init) ?? "",
                          r.neurons1 == r.neurons2 ? "\(r.neurons1)" : "\(r.neurons1)/\(r.neurons2)", Format.count(r.datapoints)])
         }
-        let title = "\(measure.name) per layer on \(probeCount) probe sample\(probeCount == 1 ? "" : "s") (1 = identical)"
+        var notes = ["1 = identical"]
+        if case .pwcca = measure { notes.insert(ProjectionWeightedCCA.signConventionSummary, at: 0) }
+        let title = "\(measure.name) per layer on \(probeCount) probe sample\(probeCount == 1 ? "" : "s") (\(notes.joined(separator: "; ")))"
         return title + "\n" + TextTable.render(rows, rightAligned: [1, 2, 3, 4, 5])
     }
 }

@@ -10,10 +10,14 @@ import CBLAS
 ///
 /// Singular vectors are defined only up to sign, and because of the "+ μ" term the weights
 /// depend on that sign (Google's code inherits whatever sign LAPACK returns, so its PWCCA of
-/// uncentred activations changes when the layers are swapped). prunelab fixes it: each
-/// direction is oriented so that its largest-magnitude coefficient is positive (the convention
-/// of scikit-learn's `svd_flip`). With centred activations (μ = 0) the sign does not matter and
-/// the result is the reference's.
+/// uncentred activations, every ReLU layer, depends on the NumPy/LAPACK build: it is 0.0117
+/// below this convention's on issue 16's reproducer and 0.001 to 0.049 away on the uncentred
+/// pairs of `tests/interop/google_reference`, where flipping every sign moves it by up to 0.10).
+/// prunelab fixes it (``signConvention``): each direction is oriented so that its
+/// largest-magnitude coefficient is positive (the convention of scikit-learn's `svd_flip`), and
+/// the value equals Google's `compute_pwcca` run with the same signs (to 1e-9 in that test).
+/// With centred activations (μ = 0) the sign does not matter and the result is the reference's
+/// as published.
 ///
 /// Even so, when coefficients repeat (for example several exactly 1, as with too few
 /// datapoints) any basis of their subspace is a valid set of directions, and with uncentred
@@ -36,6 +40,14 @@ public struct ProjectionWeightedCCA: Sendable {
     public let weightedSide: Int
 
     static let dependenceTolerance = 1e-7
+
+    /// The sign convention of the canonical directions, as the measure's parameters report it
+    /// (`signs`): each direction's largest-magnitude coefficient is positive.
+    public static let signConvention = "largest-positive"
+
+    /// What the convention means for a reader comparing with Google's code, in one clause.
+    public static let signConventionSummary =
+        "signs fixed: largest |coefficient| of each direction positive; Google's compute_pwcca keeps LAPACK's and differs on uncentred data"
 
     /// Full-matrix PWCCA: D is formed from the data and orthonormalised by Householder QR
     /// (`dgeqrf`/`dorgqr`), as the reference does. `statistics` must be those of `x` and `y`.

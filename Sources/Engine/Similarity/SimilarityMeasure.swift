@@ -6,7 +6,8 @@ public enum SimilarityMeasure: Sendable, Equatable {
     case cca(epsilon: Double)
     /// SVCCA (Raghu et al. 2017): CCA after reducing each layer to its top-k principal directions.
     case svcca(SVCCAReduction, epsilon: Double)
-    /// Projection-weighted CCA (Morcos et al. 2018).
+    /// Projection-weighted CCA (Morcos et al. 2018), with the canonical directions' signs fixed
+    /// (``ProjectionWeightedCCA/signConvention``).
     case pwcca(epsilon: Double)
     /// Centred kernel alignment (Kornblith et al. 2019), optionally with the debiased HSIC.
     case cka(CKAKernel, debiased: Bool)
@@ -63,11 +64,15 @@ public enum SimilarityMeasure: Sendable, Equatable {
         }
     }
 
-    /// Every parameter, for machine-readable output (JSON `params`).
+    /// Every parameter, for machine-readable output (JSON `params`). PWCCA also names its sign
+    /// convention (`signs`: ``ProjectionWeightedCCA/signConvention``), which decides its value on
+    /// uncentred activations.
     public var parameters: [(name: String, value: SimilarityParameter)] {
         switch self {
-        case .cca(let e), .pwcca(let e):
+        case .cca(let e):
             return [("epsilon", .number(e))]
+        case .pwcca(let e):
+            return [("epsilon", .number(e)), ("signs", .text(ProjectionWeightedCCA.signConvention))]
         case .svcca(let r, let e):
             return [(r.optionName, .number(r.parameter)), ("epsilon", .number(e))]
         case .cka(let kernel, let debiased):

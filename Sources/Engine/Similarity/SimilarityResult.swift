@@ -38,6 +38,7 @@ public struct SimilarityResult: Sendable, CustomStringConvertible {
     }
 
     /// One readable line: `svcca(variance=0.99) = 0.812345 (k1 = 12, k2 = 14; 64 and 64 neurons, 10000 datapoints; 1 = identical)`.
+    /// PWCCA's line also states its sign convention (``ProjectionWeightedCCA/signConventionSummary``).
     public var description: String {
         var details: [String] = []
         if let k1, let k2 {
@@ -48,6 +49,7 @@ public struct SimilarityResult: Sendable, CustomStringConvertible {
         }
         if let thresholdMean { details.append("threshold mean \(fixed(thresholdMean))") }
         details.append("\(neurons1) and \(neurons2) neurons, \(datapoints) datapoints")
+        if case .pwcca = measure { details.append(ProjectionWeightedCCA.signConventionSummary) }
         return "\(measure.name) = \(fixed(value)) (\(details.joined(separator: "; ")); 1 = identical)"
     }
 

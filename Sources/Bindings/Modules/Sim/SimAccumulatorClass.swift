@@ -32,7 +32,12 @@ final class SimAccumulatorObject: LuaBindable {
             measureMethod("cca", "acc:cca([{epsilon = 1e-10}])", "CCA of everything added (see sim.cca).", keys: ["epsilon"]),
             measureMethod("svcca", "acc:svcca([{dims = k | variance = f | energy = f, epsilon = 1e-10}])",
                           "SVCCA of everything added (see sim.svcca).", keys: ["dims", "variance", "energy", "epsilon"]),
-            measureMethod("pwcca", "acc:pwcca([{epsilon = 1e-10}])", "PWCCA of everything added (see sim.pwcca).", keys: ["epsilon"]),
+            measureMethod("pwcca", "acc:pwcca([{epsilon = 1e-10}])", """
+                PWCCA of everything added (see sim.pwcca), from the statistics alone. Same sign \
+                convention as sim.pwcca (r.params.signs = "largest-positive": each canonical \
+                direction's largest-magnitude coefficient positive); Google's compute_pwcca keeps \
+                LAPACK's signs and differs on uncentred data.
+                """, keys: ["epsilon"]),
             measureMethod("cka", "acc:cka()", "Linear CKA of everything added (RBF and debiased CKA need the full data: use sim.cka).", keys: []),
         ],
         metamethods: [

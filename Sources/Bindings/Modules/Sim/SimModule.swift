@@ -36,7 +36,16 @@ enum SimModule {
                 Projection-weighted CCA of layers a and b (Morcos and others, 2018). The canonical \
                 correlations are weighted by how much of the layer that keeps fewer neurons each direction accounts for. The \
                 same answer in either order (unless both layers keep equally many neurons: then \
-                the first is the weighted side). r.weights (summing to 1), r.weighted_side.
+                the first is the weighted side). r.weights (summing to 1), r.weighted_side. \
+                Sign convention (r.params.signs = "largest-positive"): a canonical direction is \
+                defined only up to sign, and because PWCCA adds the neuron means back to the \
+                directions, its value on uncentred activations (every ReLU layer) depends on that \
+                sign. prunelab turns each direction so that its largest-magnitude coefficient is \
+                positive, so the value is reproducible. Google's pwcca.compute_pwcca keeps \
+                whatever signs its LAPACK returns: on uncentred data its value differs from \
+                prunelab's (by 0.001 to 0.05 on the project's test pairs) and can change between \
+                NumPy builds; run with this convention it gives prunelab's value, and on centred \
+                data the two agree as they are.
                 """, keys: SimOptions.ccaKeys),
             pairFunction("cka", "sim.cka(a, b [, {kernel = \"linear\" | \"rbf\", sigma = 1, debiased = false, conv = \"flatten\"}])", """
                 Centred kernel alignment of layers a and b (Kornblith and others, 2019). Linear by default; \

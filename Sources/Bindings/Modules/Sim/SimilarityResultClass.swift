@@ -18,7 +18,8 @@ final class SimilarityResultObject: LuaBindable {
             canonical correlations, a float64 tensor, descending), r.mean (their plain mean), \
             r.k1/r.k2 (dimensions entering CCA: SVCCA's principal directions, or the neurons \
             kept), r.kept1/r.kept2 (those passing the epsilon variance threshold), r.weights and \
-            r.weighted_side (PWCCA), r.threshold_mean (CCA: mean of the leading coefficients \
+            r.weighted_side (PWCCA, whose r.params.signs names its sign convention: see \
+            help(sim.pwcca)), r.threshold_mean (CCA: mean of the leading coefficients \
             holding 98% of their sum, the reference code's summary). r.warnings lists warnings \
             (e.g. too few datapoints); r.datapoints, r.neurons1, r.neurons2 the sizes.
             """,
