@@ -133,3 +133,34 @@ test("results convert: sim.layers, m:sparsity(), prune.overlap, sim.matrix grids
   check(text:find("cka(linear) similarity: 2 layers × 1 layer (1 = identical)", 1, true), text)
   check(text:find("\nfc ", 1, true), text)
 end)
+
+test("a t:fit history becomes one row per epoch, epoch first", function()
+  local m = H.tiny(1)
+  local ds = H.fashion(32)
+  local hist = train.sgd{lr = 0.05, batch = 16, epochs = 2, seed = 1}:fit(m, ds, {val = ds, progress = false})
+  local t = report.table(hist)
+  check_eq(table.concat(t.columns, ","), "epoch,accuracy,images_per_second,loss,lr,seconds,val_accuracy,val_loss")
+  check_eq(#t, 2)
+  for e = 1, 2 do
+    check_eq(t[e].epoch, e); check_eq(t[e].loss, hist[e].loss); check_eq(t[e].val_accuracy, hist[e].val_accuracy)
+  end
+  local back = json.decode(report.table(hist, {columns = {"epoch", "loss"}}):json())
+  check_eq(back[2].loss, hist[2].loss); check_eq(math.type(back[2].epoch), "integer")
+end)
+
+test("wide tables print in blocks that repeat the label column; long tables elide rows", function()
+  local row = {name = "x"}
+  for k = 1, 12 do row[string.format("column_%02d", k)] = k / 8 end
+  local text = report.table({row}):text({width = 60})
+  local blocks = 0
+  for line in text:gmatch("[^\n]+") do if line:match("^name ") then blocks = blocks + 1 end end
+  check(blocks >= 3, text)
+  for line in text:gmatch("[^\n]+") do check(#line <= 60, "line fits: " .. line) end
+  check(text:find("[1 rows × 13 columns]", 1, true), text)
+  local rows = {}
+  for i = 1, 100 do rows[i] = {i = i} end
+  local long = report.table(rows):text({rows = 10})
+  check_eq(select(2, long:gsub("\n", "\n")), 13, "header, 5 + … + 5 rows, footer")
+  check(long:find("\n  1\n", 1, true) and long:find("\n100\n", 1, true) and long:find("\n  …\n", 1, true), long)
+  check(not long:find("\n 50\n", 1, true))
+end)
