@@ -121,7 +121,7 @@ test("results convert: sim.layers, m:sparsity(), prune.overlap, sim.matrix grids
   check_eq(M.measure, "cka(linear)"); check_eq(M.row_title, "layer")
   check_eq(#M, 2); check_eq(M:dim(), 2); check_eq(M:shape()[2], 1)
   check_near(M[1][1], 1, 1e-12); check_near(M[2][1], sim.cka(y, x).value, 1e-14)
-  check_eq(M[3], nil)
+  check_eq(M[3], nil); check_eq(M[2]:dim(), 1); check_eq(M[2]:shape()[1], 1)
   check_near(M:tensor()[2][1], M[2][1], 0)
   check_near(M:max(), 1, 1e-12, "tensor methods run on the grid's tensor")
   check_near(M:sum(), M[1][1] + M[2][1], 1e-14)

@@ -5,7 +5,7 @@ import Engine
 /// similarities that knows its row and column names and its measure (Engine's ``LabelledMatrix``).
 ///
 /// It stands in for the float64 tensor these functions used to return: `M[i][j]`, `#M`,
-/// `M:shape()`, `M:dim()` work as on the tensor, any other tensor method runs on `M:tensor()`.
+/// `M:shape()`, `M:dim()` work as on the tensor (`M[i]` is a copy of row i), any other tensor method runs on `M:tensor()`.
 final class SimilarityGridObject: LuaBindable {
     let matrix: LabelledMatrix
     init(_ matrix: LabelledMatrix) { self.matrix = matrix }
@@ -17,7 +17,8 @@ final class SimilarityGridObject: LuaBindable {
         name: "similarity_grid",
         doc: """
             A grid of similarities with named rows and columns (sim.matrix, sim.pairwise, \
-            sim.over_time): M[i][j] the value at row i, column j (1 = identical); M.rows and \
+            sim.over_time): M[i][j] the value at row i, column j (1 = identical), M[i] row i as \
+            a 1-D float64 tensor (a copy); M.rows and \
             M.cols the names; M.measure the measure and its parameters; M.row_title and \
             M.col_title what rows and columns are ("layer", "snapshot"). M:tensor() is the \
             float64 tensor (rows × columns); M:shape(), M:dim(), #M (rows) and every other \
@@ -45,7 +46,7 @@ final class SimilarityGridObject: LuaBindable {
             let m = g.matrix
             if lua.type(2) == .number, let i = lua.integer(2) {
                 guard i >= 1, i <= m.rows.count else { return 0 }
-                lua.push(array: Array(m.values[(i - 1) * m.columns.count ..< i * m.columns.count]))
+                lua.push(object: try Tensor(shape: [m.columns.count], values: Array(m.values[(i - 1) * m.columns.count ..< i * m.columns.count])))
                 return 1
             }
             guard let key = lua.string(2) else { return 0 }
