@@ -41,7 +41,7 @@ public enum SweepCollection {
     /// `over`, with columns `stage` (when there are several stages), those parameters, then
     /// `<result>_mean`, `<result>_std`, `<result>_ci95`, `<result>_n` for each numeric result.
     /// Stages whose parameters do not include `over` summarise single jobs (n = 1).
-    public static func summary(_ rows: [Row], plan: SweepPlan, over: String = "seed") -> SweepTable {
+    public static func summary(_ rows: [Row], plan: SweepPlan, over: String = "seed", title: String? = nil) throws -> Table {
         let multiStage = Set(rows.map(\.stage)).count > 1
         // Parameters used by any row, other than `over`, in grid order.
         let used = plan.grid.names.filter { name in name != over && rows.contains { $0.parameters.contains { $0.key == name } } }
@@ -70,18 +70,18 @@ public enum SweepCollection {
         var columns = multiStage ? ["stage"] : []
         columns += used
         for m in metrics { columns += ["\(m)_mean", "\(m)_std", "\(m)_ci95", "\(m)_n"] }
-        let tableRows: [[JSON]] = groups.map { group in
-            var cells: [JSON] = multiStage ? [.string(group.stage)] : []
-            cells += group.key.map { $0 ?? .null }
+        let tableRows: [[TableCell]] = groups.map { group in
+            var cells: [TableCell] = multiStage ? [.string(group.stage)] : []
+            cells += group.key.map { $0.map(cell) ?? .missing }
             for m in metrics {
                 let values = group.values[m] ?? []
-                if values.isEmpty { cells += [.null, .null, .null, .integer(0)]; continue }
+                if values.isEmpty { cells += [.missing, .missing, .missing, .integer(0)]; continue }
                 let s = SampleSummary(values)
                 cells += [number(s.mean), number(s.standardDeviation), number(s.halfWidth), .integer(s.n)]
             }
             return cells
         }
-        return SweepTable(columns: columns, rows: tableRows)
+        return try Table(columns: columns, rows: tableRows, title: title)
     }
 
     static func numeric(_ value: JSON) -> Double? {
@@ -92,5 +92,16 @@ public enum SweepCollection {
         }
     }
 
-    static func number(_ d: Double) -> JSON { d.isFinite ? .number(d) : .null }
+    /// A statistic's cell: missing when undefined (std and CI of a single value).
+    static func number(_ d: Double) -> TableCell { d.isFinite ? .number(d) : .missing }
+
+    static func cell(_ value: JSON) -> TableCell {
+        switch value {
+        case .integer(let i): return .integer(i)
+        case .number(let d): return .number(d)
+        case .string(let s): return .string(s)
+        case .bool(let b): return .boolean(b)
+        default: return .string(value.text)
+        }
+    }
 }

@@ -18,7 +18,7 @@ enum SweepSubcommand {
         usage: prunelab sweep run SPEC.lua [--out DIR] [--jobs N] [--threads T] [--retry-failed] [--force]
                                           [--backend local|slurm] [Slurm options] [--no-wait]
                prunelab sweep status DIR
-               prunelab sweep collect DIR [--format markdown|csv|json] [--stage NAME|all] [--over seed]
+               prunelab sweep collect DIR [--format markdown|csv|json|text] [--stage NAME|all] [--over seed]
         A spec is a Lua file returning a table:
           return {
             grid = {model = {"mlp", "convnet"}, sparsity = {0.5, 0.9}, seed = {1, 2, 3}},
@@ -205,8 +205,8 @@ enum SweepSubcommand {
     static func collect(_ arguments: [String]) throws -> Int32 {
         let words = try Words(arguments, values: ["--format", "--stage", "--over"], flags: [])
         let formatName = words.values["--format"] ?? "markdown"
-        guard let format = SweepTable.Format(rawValue: formatName) else {
-            throw UsageError(message: "--format expects markdown, csv or json, got '\(formatName)'")
+        guard let format = TableFormat(rawValue: formatName), [.markdown, .csv, .json, .text].contains(format) else {
+            throw UsageError(message: "--format expects markdown, csv, json or text, got '\(formatName)'")
         }
         let (store, plan) = try openStore(words)
         let over = words.values["--over"] ?? "seed"
@@ -215,7 +215,7 @@ enum SweepSubcommand {
         }
         let stage = words.values["--stage"] ?? plan.stages.last?.name
         let rows = try SweepCollection.rows(store, plan: plan, stage: stage == "all" ? nil : stage)
-        print(SweepCollection.summary(rows, plan: plan, over: over).render(format), terminator: "")
+        print(try SweepCollection.summary(rows, plan: plan, over: over).formatted(as: format), terminator: "")
         let missing = plan.allJobs.filter { stage == "all" || $0.stage == stage }.count - rows.count
         if missing > 0 { Console.error("prunelab sweep collect: \(missing) job\(missing == 1 ? "" : "s") without a result left out (prunelab sweep status \(store.directory))") }
         return 0

@@ -13,12 +13,12 @@ enum SweepModule {
                 SweepRows.push(lua, rows: rows)
                 return 1
             },
-            LuaFunctionSpec("summary", "sweep.summary(dir [, {stage = name, over = \"seed\"}])",
-                            "The rows of `prunelab sweep collect`: for the last stage (or {stage = name}; \"all\": every stage, with a stage column), one per combination of the parameters other than `over` (default \"seed\"), with those parameters and <result>_mean, <result>_std (sample, n − 1), <result>_ci95 (half-width of the 95% Student-t interval) and <result>_n for every numeric result. std and ci95 are absent when n = 1.") { lua in
-                let (store, plan, options) = try arguments(lua, known: ["stage", "over"])
+            LuaFunctionSpec("summary", "sweep.summary(dir [, {stage = name, over = \"seed\", title = \"…\"}]) → report table",
+                            "A report table (print it, t:markdown(), t:csv(), t:save(path), t[i].svcca_mean) of `prunelab sweep collect`: for the last stage (or {stage = name}; \"all\": every stage, with a stage column), one per combination of the parameters other than `over` (default \"seed\"), with those parameters and <result>_mean, <result>_std (sample, n − 1), <result>_ci95 (half-width of the 95% Student-t interval) and <result>_n for every numeric result. std and ci95 are absent when n = 1.") { lua in
+                let (store, plan, options) = try arguments(lua, known: ["stage", "over", "title"])
                 let stage = try options.string("stage") ?? plan.stages.last?.name
                 let rows = try SweepCollection.rows(store, plan: plan, stage: stage == "all" ? nil : stage)
-                SweepRows.push(lua, table: SweepCollection.summary(rows, plan: plan, over: try options.string("over") ?? "seed"))
+                lua.push(object: ReportTableObject(try SweepCollection.summary(rows, plan: plan, over: try options.string("over") ?? "seed", title: try options.string("title"))))
                 return 1
             },
             LuaFunctionSpec("status", "sweep.status(dir)",

@@ -33,16 +33,4 @@ enum SweepRows {
             lua.rawSet(-2, i + 1)
         }
     }
-
-    /// Pushes a table's rows as an array of tables keyed by column (null cells are absent).
-    static func push(_ lua: Lua, table: SweepTable) {
-        lua.newTable(arrayCapacity: table.rows.count)
-        for (i, row) in table.rows.enumerated() {
-            lua.newTable(fieldCapacity: table.columns.count)
-            for (column, cell) in zip(table.columns, row) where cell != .null {
-                push(lua, cell); lua.rawSet(-2, column)
-            }
-            lua.rawSet(-2, i + 1)
-        }
-    }
 }
