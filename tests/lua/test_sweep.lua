@@ -16,7 +16,7 @@ return {
     local input = assert(io.open(job:input("prep") .. "/prep.txt")):read("a")
     assert(job.inputs.prep == job:input("prep"))
     return {value = job.seed * job.scale, from_prep = tonumber(input), label = job.id,
-            has_dir = io.open(job.dir) ~= nil, n_params = #job.params + (job.params.scale and 1 or 0)}
+            has_dir = io.open(job.dir) ~= nil, maybe = job.seed == 3 and 0 / 0 or job.seed}
   end,
 }
 ]])
@@ -45,6 +45,7 @@ test("sweep.load: one row per job, parameters and results as fields", function()
     check(type(r.seconds) == "number" and r.seconds >= 0)
   end
   check_eq(main[1].scale, 1); check_eq(main[1].seed, 1); check_eq(main[6].scale, 10); check_eq(main[6].seed, 3)
+  check_eq(main[3].maybe, "nan"); check_eq(main[2].maybe, 2)   -- NaN is stored as "nan"
   local prep = sweep.load(out, {stage = "prep"})
   check_eq(#prep, 3); check_eq(prep[1].prepared, true)
 end)
@@ -57,6 +58,7 @@ test("sweep.summary: mean, std, 95% Student-t half-width and n over seeds", func
   check_near(t[1].value_ci95, t975_2 / math.sqrt(3), 1e-12); check_eq(t[1].value_n, 3)
   check_eq(t[2].scale, 10); check_near(t[2].value_mean, 20, 1e-12); check_near(t[2].value_std, 10, 1e-12)
   check_near(t[2].value_ci95, 10 * t975_2 / math.sqrt(3), 1e-12)
+  check_eq(t[1].maybe_n, 2); check_near(t[1].maybe_mean, 1.5, 1e-12)   -- the NaN of seed 3 left out
   check(t:csv():find("^scale,") ~= nil)
   local by_scale = sweep.summary(out, {over = "scale"})
   check_eq(#by_scale, 3)                          -- one row per seed, n = 2 scales

@@ -28,8 +28,9 @@ enum SweepSubcommand {
         run(job) gets the parameters as fields (job.model, job.seed, ...), job.dir (a directory for
         its files), job.id, and job:input("baseline") (job.inputs.baseline): the directory of the
         earlier stage's job with the same values of that stage's keys. It returns a table of
-        numbers, strings or booleans. Without stages, run is the one stage "main"; with stages,
-        a top-level run is a last stage "main" over the whole grid.
+        numbers, strings or booleans (NaN and infinities are stored as "nan", "inf", "-inf" and
+        left out of the statistics). Without stages, run is the one stage "main"; with stages, a
+        top-level run is a last stage "main" over the whole grid.
         run:
           --out DIR            the sweep directory (default sweeps/<spec name>): DIR/jobs/<stage>/<params>-<hash>/
                                holds each job's result.json (written atomically), log.txt and files
@@ -100,6 +101,10 @@ enum SweepSubcommand {
             return 2
         }
         let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") {
+            print(usage)
+            return 0
+        }
         do {
             switch action {
             case "run": return try runSweep(rest)

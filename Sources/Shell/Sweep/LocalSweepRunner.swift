@@ -32,7 +32,9 @@ struct LocalSweepRunner {
         var lost: [SweepJob] = []
         var interrupted = false
 
-        func ready(_ job: SweepJob) -> Bool { job.inputs.allSatisfy { store.state($0.id) == .done } }
+        // Jobs known to be done: a job is ready when every job it reads is among them.
+        var doneIDs = Set(setup.spec.plan.allJobs.lazy.filter { store.state($0.id) == .done }.map(\.id))
+        func ready(_ job: SweepJob) -> Bool { job.inputs.allSatisfy { doneIDs.contains($0.id) } }
 
         while true {
             if Cancellation.isPending { interrupted = true; break }
@@ -56,6 +58,7 @@ struct LocalSweepRunner {
             guard let job = running.removeValue(forKey: pid) else { continue }
             switch store.state(job.id) {
             case .done:
+                doneIDs.insert(job.id)
                 progress.done += 1
                 progress.finished("done \(job.id)", running: running.count)
             case .failed(let message):

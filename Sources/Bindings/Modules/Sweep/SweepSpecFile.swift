@@ -222,8 +222,14 @@ public final class SweepSpecFile {
                 problem = "result '\(name)' has the name of a parameter or of a row field (id, stage, seconds); rename it"
                 return
             }
+            // NaN and infinities (a diverged loss) are kept as the strings "nan", "inf", "-inf":
+            // JSON has no such numbers, and the summary leaves them out of its statistics.
+            if let d = lua.number(value), !d.isFinite {
+                pairs.append((name, .string(d.isNaN ? "nan" : d > 0 ? "inf" : "-inf")))
+                return
+            }
             guard let v = SweepSpecFile.scalar(lua, value) else {
-                problem = "result '\(name)': expected a finite number, a string or a boolean, got \(lua.describe(value))"
+                problem = "result '\(name)': expected a number, a string or a boolean, got \(lua.describe(value))"
                 return
             }
             pairs.append((name, v))
