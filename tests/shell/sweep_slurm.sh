@@ -106,6 +106,13 @@ base=$(sed -n 's/^submitted stage baseline: 9 tasks as Slurm array \([0-9]*\)$/\
 main=$(sed -n 's/^submitted stage main: 18 tasks as Slurm array \([0-9]*\)$/\1/p' out.txt)
 check "two arrays submitted ($(cat out.txt))" [ -n "$base" ] && [ -n "$main" ]
 check "main depends on baseline" grep -q "Dependency=afterany:${base}" <(scontrol show job "$main" 2>&1)
+# Running again while the arrays are queued submits nothing twice.
+"$P" sweep run "$spec" --out slurm --backend slurm --no-wait >out2.txt 2>err2.txt; status=$?
+check "rerun while queued exits 0 (got $status)" [ $status -eq 0 ]
+check "rerun while queued submits nothing ($(cat err2.txt))" grep -q " still queued, 0 to submit" err2.txt
+# status reads the queue.
+"$P" sweep status slurm >status.txt
+check "status shows the queued main array ($(cat status.txt))" grep -q "^slurm: array $main (stage main): .*pending" status.txt
 # Cancel the last baseline task while it waits (at most 2 tasks run at once).
 scancel "${base}_8" || fail "scancel ${base}_8"
 for _ in $(seq 450); do [ -z "$(squeue --me -h 2>/dev/null)" ] && break; sleep 0.2; done
