@@ -25,8 +25,8 @@ enum SweepSubcommand {
             stages = {{name = "baseline", keys = {"model", "seed"}, run = function(job) ... end}},  -- optional
             run = function(job) ... return {accuracy = a, svcca = s} end,
           }
-        run(job) gets the parameters as fields (job.model, job.seed, ...), job.dir (a directory for
-        its files), job.id, and job:input("baseline") (job.inputs.baseline): the directory of the
+        run(job) gets the parameters as fields (job.model, job.seed, ...; all of them in job.params),
+        job.dir (a directory for its files), job.id, job.stage and job:input("baseline") (job.inputs.baseline): the directory of the
         earlier stage's job with the same values of that stage's keys. It returns a table of
         numbers, strings or booleans (NaN and infinities are stored as "nan", "inf", "-inf" and
         left out of the statistics). Without stages, run is the one stage "main"; with stages, a
@@ -154,7 +154,8 @@ enum SweepSubcommand {
         let setup: SweepSetup
         do {
             setup = try SweepSetup.prepare(specPath: words.positional[0], out: words.values["--out"],
-                                           force: words.flags.contains("--force"), retryFailed: words.flags.contains("--retry-failed"))
+                                           force: words.flags.contains("--force"), retryFailed: words.flags.contains("--retry-failed"),
+                                           clearsRunningMarks: sbatch == nil)
         } catch let problem as SweepSetup.Problem {
             Console.error("prunelab sweep run: \(oneLine(problem.message))")
             return 2

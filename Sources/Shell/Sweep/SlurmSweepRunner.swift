@@ -92,43 +92,20 @@ struct SlurmSweepRunner {
         chmod(script, 0o755)
         var ours = Set(inQueue.values.map(\.array))
         var earlierArrays: [String] = []   // arrays holding jobs of earlier stages
-        for (stage, _) in zip(plan.stages, plan.jobs) {
+        let stageOf = Dictionary(plan.allJobs.map { ($0.id, $0.stage) }, uniquingKeysWith: { a, _ in a })
+        for stage in plan.stages {
             let jobs = toSubmit.filter { $0.stage == stage.name }
-            let queuedHere = Set(inQueue.filter { entry in plan.job(entry.key)?.stage == stage.name }.map(\.value.array))
+            let queuedHere = Set(inQueue.filter { stageOf[$0.key] == stage.name }.map(\.value.array))
             defer { earlierArrays += queuedHere.sorted() }
             guard !jobs.isEmpty else { continue }
-            let tasksFile = "\(slurmDirectory)/\(stage.name)-\(list.count + 1).tasks"
-            do { try FileIO.writeAtomically(tasksFile, Array((jobs.map(\.id).joined(separator: "\n") + "\n").utf8)) } catch {
-                Console.error("prunelab sweep run: \(error)")
-                return 2
+            // Slurm refuses arrays larger than MaxArraySize (1001 by default): chunks of 1000.
+            let dependencies = earlierArrays
+            for first in stride(from: 0, to: jobs.count, by: SlurmSweepRunner.arrayChunk) {
+                let chunk = Array(jobs[first..<min(jobs.count, first + SlurmSweepRunner.arrayChunk)])
+                guard let arrayID = submit(stage: stage.name, jobs: chunk, after: dependencies, list: &list, directory: slurmDirectory, script: script) else { return 2 }
+                earlierArrays.append(arrayID)
+                ours.insert(arrayID)
             }
-            var arguments = [sbatch, "--parsable", "--job-name=sweep-\(stage.name)", "--array=0-\(jobs.count - 1)" + (arrayMax.map { "%\($0)" } ?? ""),
-                             "--output=\(slurmDirectory)/%A_%a.out"]
-            if let partition { arguments.append("--partition=\(partition)") }
-            if let time { arguments.append("--time=\(time)") }
-            if let cpusPerTask { arguments.append("--cpus-per-task=\(cpusPerTask)") }
-            if let memory { arguments.append("--mem=\(memory)") }
-            if !earlierArrays.isEmpty { arguments.append("--dependency=afterany:" + earlierArrays.joined(separator: ":")) }
-            arguments += [script, tasksFile]
-            let result: (ChildProcess.Ending, String)
-            do { result = try ChildProcess.run(arguments) } catch {
-                Console.error("prunelab sweep run: \(error)")
-                return 2
-            }
-            let firstLine = result.1.split(separator: "\n").first.map(String.init) ?? ""
-            let arrayID = firstLine.split(separator: ";").first.map(String.init) ?? ""
-            guard result.0 == .exited(0), !arrayID.isEmpty, arrayID.allSatisfy(\.isNumber) else {
-                Console.error("prunelab sweep run: sbatch \(result.0.text): \(SweepSubcommand.oneLine(result.1))")
-                return 2
-            }
-            list.append(Submission(stage: stage.name, arrayID: arrayID, tasksFile: tasksFile))
-            do { try SlurmSweepRunner.record(list, store) } catch {
-                Console.error("prunelab sweep run: \(error)")
-                return 2
-            }
-            print("submitted stage \(stage.name): \(jobs.count) task\(jobs.count == 1 ? "" : "s") as Slurm array \(arrayID)")
-            earlierArrays.append(arrayID)
-            ours.insert(arrayID)
         }
         Console.flush()
         guard wait else {
@@ -136,6 +113,45 @@ struct SlurmSweepRunner {
             return 0
         }
         return waitFor(arrays: ours, list: list)
+    }
+
+    static let arrayChunk = 1000
+
+    /// Submits one array for `jobs` of `stage` after the arrays `after`; records it; returns its id
+    /// (nil after printing why not).
+    func submit(stage: String, jobs: [SweepJob], after: [String], list: inout [Submission], directory slurmDirectory: String, script: String) -> String? {
+        let store = setup.store
+        let tasksFile = "\(slurmDirectory)/\(stage)-\(list.count + 1).tasks"
+        do { try FileIO.writeAtomically(tasksFile, Array((jobs.map(\.id).joined(separator: "\n") + "\n").utf8)) } catch {
+            Console.error("prunelab sweep run: \(error)")
+            return nil
+        }
+        var arguments = [sbatch, "--parsable", "--job-name=sweep-\(stage)", "--array=0-\(jobs.count - 1)" + (arrayMax.map { "%\($0)" } ?? ""),
+                         "--output=\(slurmDirectory)/%A_%a.out"]
+        if let partition { arguments.append("--partition=\(partition)") }
+        if let time { arguments.append("--time=\(time)") }
+        if let cpusPerTask { arguments.append("--cpus-per-task=\(cpusPerTask)") }
+        if let memory { arguments.append("--mem=\(memory)") }
+        if !after.isEmpty { arguments.append("--dependency=afterany:" + after.joined(separator: ":")) }
+        arguments += [script, tasksFile]
+        let result: (ChildProcess.Ending, String)
+        do { result = try ChildProcess.run(arguments) } catch {
+            Console.error("prunelab sweep run: \(error)")
+            return nil
+        }
+        let firstLine = result.1.split(separator: "\n").first.map(String.init) ?? ""
+        let arrayID = firstLine.split(separator: ";").first.map(String.init) ?? ""
+        guard result.0 == .exited(0), !arrayID.isEmpty, arrayID.allSatisfy(\.isNumber) else {
+            Console.error("prunelab sweep run: sbatch \(result.0.text): \(SweepSubcommand.oneLine(result.1))")
+            return nil
+        }
+        list.append(Submission(stage: stage, arrayID: arrayID, tasksFile: tasksFile))
+        do { try SlurmSweepRunner.record(list, store) } catch {
+            Console.error("prunelab sweep run: \(error)")
+            return nil
+        }
+        print("submitted stage \(stage): \(jobs.count) task\(jobs.count == 1 ? "" : "s") as Slurm array \(arrayID)")
+        return arrayID
     }
 
     /// Waits until none of `arrays` is in the queue, showing progress; then reports.

@@ -25,7 +25,9 @@ struct SweepSetup {
         var description: String { message }
     }
 
-    static func prepare(specPath given: String, out: String?, force: Bool, retryFailed: Bool) throws -> SweepSetup {
+    /// `clearsRunningMarks`: the local backend, whose lock proves that no worker runs, removes
+    /// the marks of workers that died; on Slurm a marked job may be running on a node.
+    static func prepare(specPath given: String, out: String?, force: Bool, retryFailed: Bool, clearsRunningMarks: Bool) throws -> SweepSetup {
         let specPath = ChildProcess.absolute(given)
         let spec: SweepSpecFile
         do { spec = try SweepSpecFile(path: given) } catch { throw Problem(message: "\(error)") }
@@ -56,7 +58,7 @@ struct SweepSetup {
             case .failed:
                 if retryFailed { store.clearFailure(job.id); toRun.append(job) } else { failed.append(job) }
             case .running, .missing:
-                store.clearRunning(job.id)   // a mark left by a worker that died: the lock says none runs
+                if clearsRunningMarks { store.clearRunning(job.id) }
                 toRun.append(job)
             }
         }
