@@ -109,8 +109,13 @@ public struct SweepStore: Sendable {
         var name = [CChar](repeating: 0, count: 256)
         gethostname(&name, 255)
         let host = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let record = JSON.object([("pid", .integer(Int(getpid()))), ("host", .string(host))])
-        try FileIO.writeAtomically(runningPath(id), Array(record.text.utf8))
+        let record = Array(JSON.object([("pid", .integer(Int(getpid()))), ("host", .string(host))]).text.utf8)
+        // A hint for `status`, not a result: written without fsync (a torn mark reads as missing).
+        let fd = open(runningPath(id), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw EngineError.file(runningPath(id), "cannot create (\(SweepStore.errnoText()))") }
+        defer { close(fd) }
+        let written = record.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard written == record.count else { throw EngineError.file(runningPath(id), "write failed (\(SweepStore.errnoText()))") }
     }
 
     /// Removes the running mark of job `id`.
