@@ -23,6 +23,7 @@ public final class Runtime {
         PruneModule.module,
         JSONModule.module,
         ReportModule.module,
+        SweepModule.module,
     ]
 
     public init() throws {
