@@ -19,7 +19,8 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
-        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
+        // cairo, loaded with dlopen when the first figure is drawn (start-up maps no cairo).
+        .target(name: "CCairo", path: "Sources/CCairo", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CInterrupt", path: "Sources/CInterrupt"),
         .target(
             name: "CLua", dependencies: ["CInterrupt"], path: "Sources/CLua",

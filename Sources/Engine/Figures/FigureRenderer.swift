@@ -15,6 +15,9 @@ public struct FigureLayout: Sendable {
         public var xLabelAngle: Double = 0
         public var xLabelEvery = 1
         public var yLabelEvery = 1
+        /// The data range of numeric axes (nil for categories).
+        public var xRange: ClosedRange<Double>?
+        public var yRange: ClosedRange<Double>?
     }
     public var width: Double
     public var height: Double
@@ -328,6 +331,8 @@ public struct FigureRenderer {
         }
 
         var layout = FigureLayout.Panel(plot: plot, xLabelAngle: angle, xLabelEvery: xLabelEvery, yLabelEvery: yLabelEvery)
+        if case .numeric(let low, let high, _) = xAxis.kind { layout.xRange = low...high }
+        if case .numeric(let low, let high, _) = yAxis.kind { layout.yRange = low...high }
         var legendX = plot.maxX + 10
         if let h = heatmap, h.colorbar {
             let nanHeight = h.hasNaN ? 22.0 : 0
