@@ -55,11 +55,21 @@ public final class TextMetrics {
         plc_cairo_set_font_size(context, size)
     }
 
-    /// The advance width of `text` at `size` points.
+    private struct Key: Hashable { let text: String; let size: Double; let bold: Bool }
+    private var widths: [Key: Double] = [:]
+    private var selected: (Double, Bool)?
+
+    /// The advance width of `text` at `size` points (measured once per text, size and weight).
     public func width(_ text: String, size: Double, bold: Bool = false) -> Double {
-        TextMetrics.select(context, size: size, bold: bold)
+        let key = Key(text: text, size: size, bold: bold)
+        if let w = widths[key] { return w }
+        if selected.map({ $0.0 != size || $0.1 != bold }) ?? true {
+            TextMetrics.select(context, size: size, bold: bold)
+            selected = (size, bold)
+        }
         var extents = cairo_text_extents_t()
         plc_cairo_text_extents(context, text, &extents)
+        widths[key] = extents.x_advance
         return extents.x_advance
     }
 
