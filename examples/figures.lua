@@ -49,7 +49,7 @@ end
 local by_sparsity, layers = sim.over_time(pruned, baseline, probe, measure)
 local columns = {}
 for k, s in ipairs(sparsities) do columns[k] = percent(s) end
-plot.heatmap(by_sparsity, {rows = layers, cols = columns, vmin = 0, vmax = 1, title = "SVCCA to the baseline after magnitude pruning",
+plot.heatmap(by_sparsity, {rows = layers, cols = columns, vmax = 1, title = "SVCCA to the baseline after magnitude pruning",
                            xlabel = "sparsity", ylabel = "layer"}):save(folder .. "/figure4_layer_sparsity.png")
 
 -- Figure 3: the 90%-sparse model during retraining, a snapshot per epoch (epoch 0: just pruned).
@@ -59,7 +59,7 @@ trainer(3):fit(m90, train_set, {progress = false, on_epoch = function() snapshot
 local by_epoch = sim.over_time(snapshots, baseline, probe, measure)
 local epochs = {}
 for e = 1, #snapshots do epochs[e] = tostring(e - 1) end
-plot.heatmap(by_epoch, {rows = layers, cols = epochs, vmin = 0, vmax = 1, colormap = "magma",
+plot.heatmap(by_epoch, {rows = layers, cols = epochs, vmax = 1, colormap = "magma",
                         title = "SVCCA to the baseline while retraining at 90% sparsity",
                         xlabel = "retraining epoch", ylabel = "layer"}):save(folder .. "/figure3_layer_epoch.png")
 progress("90%%: %d snapshots compared", #snapshots)
@@ -82,7 +82,7 @@ for i, method in ipairs(methods) do
 end
 local fig = plot.figure{rows = 1, cols = 2, title = "Layer similarity to the baseline per pruning method", width = 10, height = 4.2}
 fig:panel(1):distribution(groups, {names = names, labels = {"50%", "90%"}, style = "box", ylabel = "SVCCA per layer",
-                                   title = "box", ylim = {0, 1.05}})
-fig:panel(2):distribution(groups, {names = names, labels = {"50%", "90%"}, style = "strip", title = "every layer", ylim = {0, 1.05}})
+                                   title = "box"})
+fig:panel(2):distribution(groups, {names = names, labels = {"50%", "90%"}, style = "strip", title = "every layer"})
 fig:save(folder .. "/figure2_methods.png")
 progress("wrote %s/{figure4_layer_sparsity,figure3_layer_epoch,figure2_methods,training}.png", folder)
