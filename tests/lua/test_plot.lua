@@ -115,3 +115,20 @@ test("help documents plot and its kinds", function()
 end)
 
 os.execute("rm -rf " .. dir)
+
+test("similarity grids draw themselves and label plot.heatmap with their names and measure", function()
+  local a = {conv1 = tensor.randn(6, 200, {seed = 1}), fc = tensor.randn(4, 200, {seed = 2})}
+  local b = {conv1 = tensor.randn(6, 200, {seed = 3}), fc = tensor.randn(4, 200, {seed = 4})}
+  local M = sim.matrix(a, b, {measure = "cka"})
+  for _, fig in ipairs({M:plot(), plot.heatmap(M)}) do
+    check(tostring(fig):find("heatmap 2×2", 1, true), tostring(fig))
+    local svg = fig:bytes("svg")
+    for _, text in ipairs({">conv1<", ">fc<", "cka(linear) similarity"}) do
+      check(svg:find(text, 1, true), "the SVG holds " .. text)
+    end
+  end
+  -- Options still win over the grid's own labels.
+  local svg = plot.heatmap(M, {rows = {"r1", "r2"}, title = "mine"}):bytes("svg")
+  check(svg:find(">r1<", 1, true) and svg:find(">mine<", 1, true) and not svg:find("cka(linear) similarity", 1, true), "options override")
+  check_error(function() plot.heatmap(M, {rows = {"only one"}}) end, "plot.heatmap", "rows")
+end)

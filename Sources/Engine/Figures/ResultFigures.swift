@@ -15,6 +15,23 @@ public enum ResultFigures {
         return figure
     }
 
+    /// A similarity grid (layer × layer, layer × snapshot) as a heatmap from 0 to 1 (the range
+    /// widens to the data when a value falls outside it), annotated when the cells fit.
+    public static func grid(_ m: LabelledMatrix) throws -> Figure {
+        let finite = m.values.filter(\.isFinite)
+        let low = min(0, finite.min() ?? 0), high = max(1, finite.max() ?? 1)
+        let figure = try Figure(width: max(6.4, min(0.6 * Double(m.columns.count) + 3, 14)),
+                                height: max(4.8, min(0.45 * Double(m.rows.count) + 2, 12)))
+        let axes = figure.panels[0]
+        axes.title = "\(m.measure) similarity"
+        axes.xLabel = m.columnTitle
+        axes.yLabel = m.rowTitle
+        try axes.add(.heatmap(try Heatmap(values: m.values, rowCount: m.rows.count, columnCount: m.columns.count,
+                                          rows: m.rows, columns: m.columns, colormap: .viridis, vmin: low, vmax: high,
+                                          colorbar: true, annotate: nil, digits: 2)))
+        return figure
+    }
+
     /// Training curves (t:fit's history): loss and accuracy per epoch, training and validation.
     public static func history(loss: [Double], accuracy: [Double], validationLoss: [Double], validationAccuracy: [Double]) throws -> Figure {
         let figure = try Figure(rows: 1, columns: 2, title: "training history", width: 10, height: 4)

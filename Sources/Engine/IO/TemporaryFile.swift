@@ -61,8 +61,12 @@ struct TemporaryFile {
         guard let dir = opendir(folder) else { return }
         defer { closedir(dir) }
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                Array(raw.prefix(while: { $0 != 0 }))
+            // Read the name in place up to its NUL: the record readdir returns ends there, so
+            // copying the whole 256-byte d_name field would read past it (AddressSanitizer).
+            let name = withUnsafeMutablePointer(to: &entry.pointee.d_name) { field in
+                field.withMemoryRebound(to: CChar.self, capacity: 1) { start in
+                    Array(UnsafeRawBufferPointer(start: start, count: strlen(start)))
+                }
             }
             guard name.count > prefix.count, name.starts(with: prefix) else { continue }
             let digits = name[prefix.count...]

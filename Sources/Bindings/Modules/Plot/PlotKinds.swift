@@ -35,18 +35,27 @@ enum PlotKinds {
         name: "heatmap",
         signature: "heatmap(matrix [, {rows =, cols =, colormap = \"viridis\", vmin =, vmax =, colorbar = true, annotate =, digits = 2, title =, xlabel =, ylabel =}])",
         doc: """
-            A matrix (2-D tensor or table of rows) as coloured cells, row 1 at the top. rows / cols \
-            label them (counts must match); colormap "viridis" (default), "magma" or "coolwarm" \
+            A matrix (2-D tensor, table of rows, or a similarity grid from sim.matrix, \
+            sim.pairwise or sim.over_time, whose names and measure label it) as coloured cells, \
+            row 1 at the top. rows / cols label them (counts must match); colormap "viridis" (default), "magma" or "coolwarm" \
             (matplotlib's tables); vmin / vmax fix the colour range (default: the data's); NaN \
             cells are drawn light grey with a hatch, and the colorbar shows a NaN swatch. \
             annotate writes each value in its cell (default: when they fit, up to 400 cells).
             """,
         dataArguments: 1,
         options: ["rows", "cols", "colormap", "vmin", "vmax", "colorbar", "annotate", "digits"]) { lua, axes, options in
-            let (values, r, c) = try lua.plotMatrix(1, "matrix")
+            // A similarity grid (sim.matrix, sim.pairwise, sim.over_time) brings its names and
+            // measure: they label the axes unless the options say otherwise.
+            let grid = lua.object(1, as: SimilarityGridObject.self)?.matrix
+            let (values, r, c) = try grid.map { ($0.values, $0.rows.count, $0.columns.count) } ?? lua.plotMatrix(1, "matrix")
+            if let grid {
+                if axes.title == nil { axes.title = "\(grid.measure) similarity" }
+                if axes.xLabel == nil { axes.xLabel = grid.columnTitle }
+                if axes.yLabel == nil { axes.yLabel = grid.rowTitle }
+            }
             let colormap = try Colormap.named(try options.string("colormap") ?? "viridis")
-            let heatmap = try Heatmap(values: values, rowCount: r, columnCount: c, rows: try lua.stringArrayOption(options, "rows"),
-                                      columns: try lua.stringArrayOption(options, "cols"), colormap: colormap,
+            let heatmap = try Heatmap(values: values, rowCount: r, columnCount: c, rows: try lua.stringArrayOption(options, "rows") ?? grid?.rows,
+                                      columns: try lua.stringArrayOption(options, "cols") ?? grid?.columns, colormap: colormap,
                                       vmin: try options.number("vmin"), vmax: try options.number("vmax"),
                                       colorbar: try options.boolean("colorbar") ?? true, annotate: try options.boolean("annotate"),
                                       digits: try options.integer("digits", in: 0...8) ?? 2)

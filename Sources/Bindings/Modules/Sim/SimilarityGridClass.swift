@@ -23,8 +23,8 @@ final class SimilarityGridObject: LuaBindable {
             M.col_title what rows and columns are ("layer", "snapshot"). M:tensor() is the \
             float64 tensor (rows × columns); M:shape(), M:dim(), #M (rows) and every other \
             tensor method (M:max(), M:mean(), …) work as on that tensor. M:table() (or \
-            report.table(M)) gives a report table with the row names first. Prints as a \
-            labelled matrix.
+            report.table(M)) gives a report table with the row names first; M:plot() a heatmap. \
+            Prints as a labelled matrix.
             """,
         methods: SimilarityGridMethods.all,
         metamethods: [
@@ -97,6 +97,10 @@ extension Lua {
 
 enum SimilarityGridMethods {
     static let all: [LuaFunctionSpec] = [
+        ResultPlots.method("A heatmap of the grid, its rows and columns named, coloured from 0 to 1 (viridis; plot.heatmap(M, {…}) takes every heatmap option).") { lua in
+            let m = try lua.check(1, SimilarityGridObject.self, "self").matrix
+            return try ResultFigures.grid(m)
+        },
         LuaFunctionSpec("tensor", "M:tensor() → tensor", "The values as a float64 tensor, rows × columns.") { lua in
             let m = try lua.check(1, SimilarityGridObject.self, "self").matrix
             try lua.checkArgumentCount(max: 1)
