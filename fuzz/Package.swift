@@ -6,6 +6,7 @@ import PackageDescription
 /// Each executable holds only `LLVMFuzzerTestOneInput` (libFuzzer supplies `main`), so this
 /// package builds only with `--sanitize=fuzzer`; it lives apart from the main package so that a
 /// plain `swift build` there stays clean. It depends on the main package's `Engine` by path.
+///
 /// The main package: `..`, or the path in `PRUNELAB_FUZZ_MAIN` (`scripts/fuzz` passes a link
 /// named `prunelab`: SwiftPM names a path dependency after its directory, and a checkout itself
 /// named `fuzz` would clash with this package).
