@@ -90,13 +90,13 @@ public final class LuaClass: @unchecked Sendable {  // immutable after init
         lua.rawSet(mt, "__methods")
 
         for (event, body) in metamethods {
-            lua.push(function: "\(name) \(event)", body)
+            lua.push(function: "\(name) \(event)", guarded(event, body))
             lua.rawSet(mt, event)
         }
 
         let className = name
         let fieldIndex = index
-        lua.push(function: "\(name) index") { lua in
+        lua.push(function: "\(name) index", guarded("__index") { lua in
             // Methods first (string keys), then the class's own field/element lookup.
             if lua.type(2) == .string, lua_getmetatable(lua.state, 1) != 0 {
                 lua.rawGet(-1, "__methods")
@@ -109,12 +109,36 @@ public final class LuaClass: @unchecked Sendable {  // immutable after init
             if let fieldIndex { return try fieldIndex(lua) }
             if lua.type(2) == .string { return 0 }
             throw LuaError("\(className): cannot index with \(lua.describe(2))")
-        }
+        })
         lua.rawSet(mt, "__index")
 
         if let newIndex {
-            lua.push(function: "\(name) newindex", newIndex)
+            lua.push(function: "\(name) newindex", guarded("__newindex", newIndex))
             lua.rawSet(mt, "__newindex")
+        }
+    }
+
+    /// Events Lua calls with the object as either operand (`2 + t`, `a == b`).
+    static let binaryEvents: Set<String> = [
+        "__add", "__sub", "__mul", "__div", "__mod", "__pow", "__idiv", "__band", "__bor", "__bxor",
+        "__shl", "__shr", "__concat", "__eq", "__lt", "__le",
+    ]
+
+    /// `body`, run only when its receiver is an object of this class: argument 1 (or, for a
+    /// binary event, argument 1 or 2). Lua calls metamethods with such a receiver, but Lua code
+    /// can call them with anything (`getmetatable(t).__index("abc", "x")`), and the bodies
+    /// assume the receiver's shape (a userdata with this metatable, whose metatable has
+    /// `__methods`).
+    private func guarded(_ event: String, _ body: @escaping LuaBody) -> LuaBody {
+        let binary = LuaClass.binaryEvents.contains(event)
+        let metatable = metatableName
+        let expected = withArticle
+        return { lua in
+            let isReceiver = { (i: Int32) in luaL_testudata(lua.state, i, metatable) != nil }
+            guard isReceiver(1) || (binary && isReceiver(2)) else {
+                throw lua.argumentError(1, "self", expected: binary ? "\(expected) as one operand" : expected)
+            }
+            return try body(lua)
         }
     }
 }

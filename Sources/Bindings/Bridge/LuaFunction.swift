@@ -9,7 +9,8 @@ public typealias LuaBody = @Sendable (Lua) throws -> Int32
 /// An error raised to Lua by a binding, with a message already naming the function.
 public struct LuaError: Error, CustomStringConvertible {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// Control characters in `message` (quoted user strings, file content) are escaped.
+    public init(_ message: String) { self.message = message.escapingControlCharacters }
     public var description: String { message }
 }
 
@@ -30,8 +31,11 @@ private let functionBoxMetatable = "prunelab.function"
 /// into an error message on the stack (returning -1); the trampoline raises it after this
 /// frame has returned.
 private let dispatch: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Int32 = { state, block in
-    guard let state, let block,
-          let raw = block.load(as: UnsafeMutableRawPointer?.self) else { return -1 }
+    guard let state else { return -1 }
+    guard let block, let raw = block.load(as: UnsafeMutableRawPointer?.self) else {
+        Lua(state).push("prunelab: this function's binding was released")
+        return -1
+    }
     let box = Unmanaged<FunctionBox>.fromOpaque(raw).takeUnretainedValue()
     let lua = Lua(state, callee: box.name)
     do {
@@ -45,14 +49,14 @@ private let dispatch: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) 
         // (it already carries its position and, if it is "interrupted!", stays recognisable).
         error.push(on: lua)
     } catch {
-        lua.push("\(box.name): \(error)")
+        lua.push("\(box.name): \(error)".escapingControlCharacters)
     }
     return -1
 }
 
 /// Releases the box when Lua collects the closure's userdata.
 private let releaseFunctionBox: @convention(c) (OpaquePointer?) -> Int32 = { state in
-    guard let state, let block = lua_touserdata(state, 1) else { return 0 }
+    guard let state, let block = luaL_testudata(state, 1, functionBoxMetatable) else { return 0 }
     let slot = block.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
     if let raw = slot.pointee {
         Unmanaged<FunctionBox>.fromOpaque(raw).release()

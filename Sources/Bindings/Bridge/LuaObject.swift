@@ -58,16 +58,20 @@ extension Lua {
     /// The class's short description of the object at `index` (for error messages), if it has one.
     func describeObject(_ index: Int32) -> String? {
         guard let name = objectClassName(index), let cls = LuaClass.registered(name),
-              let block = lua_touserdata(state, index),
-              let raw = block.load(as: UnsafeMutableRawPointer?.self) else { return nil }
+              let block = lua_touserdata(state, index) else { return nil }
+        guard let raw = block.load(as: UnsafeMutableRawPointer?.self) else { return "\(name) (released by a call to __gc)" }
         let object = Unmanaged<AnyObject>.fromOpaque(raw).takeUnretainedValue()
         return cls.describe?(object) ?? name
     }
 }
 
-/// `__gc` for every bound object: drop the userdata's reference.
+/// `__gc` for every bound object: drop the userdata's reference. Lua code can also call it
+/// (`getmetatable(t).__gc(x)`) with any value: only a prunelab object is released (its slot is
+/// cleared, so later uses of it are clean "expected a tensor" errors), anything else is ignored.
 let releaseObject: @convention(c) (OpaquePointer?) -> Int32 = { state in
-    guard let state, let block = lua_touserdata(state, 1) else { return 0 }
+    guard let state, let name = Lua(state).objectClassName(1),
+          luaL_testudata(state, 1, "prunelab.\(name)") != nil,
+          let block = lua_touserdata(state, 1) else { return 0 }
     let slot = block.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
     if let raw = slot.pointee {
         Unmanaged<AnyObject>.fromOpaque(raw).release()

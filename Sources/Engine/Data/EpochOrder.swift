@@ -66,14 +66,15 @@ public struct EpochOrder: Sendable {
 
     /// Number of batches in the epoch.
     public var batchCount: Int {
-        dropLast ? indices.count / batchSize : (indices.count + batchSize - 1) / batchSize
+        // Rounds up without forming count + batchSize − 1 (batchSize can be Int.max).
+        dropLast || indices.isEmpty ? indices.count / batchSize : (indices.count - 1) / batchSize + 1
     }
 
     /// The sample indices of batch `b` (`0 ≤ b < batchCount`; others give an empty batch).
     public func batch(_ b: Int) -> [Int] {
         guard b >= 0, b < batchCount else { return [] }
         let start = b * batchSize
-        return Array(indices[start..<min(start + batchSize, indices.count)])
+        return Array(indices[start..<(start + min(batchSize, indices.count - start))])
     }
 
     /// Every batch of the epoch, in order.

@@ -22,7 +22,7 @@ public enum IDXFile {
         if bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B {
             bytes = try gunzip(bytes, name: path)
         }
-        return try parse(bytes, name: path)
+        return try parse(consume bytes, name: path)
     }
 
     /// Decompresses a gzip file, sizing the output from the trailer's length field (the
@@ -40,8 +40,10 @@ public enum IDXFile {
         return try Inflate.decompress(bytes, format: .gzip, name: name)
     }
 
-    /// Parses IDX bytes; `name` (the file) is used in errors.
-    public static func parse(_ bytes: [UInt8], name: String) throws -> Contents {
+    /// Parses IDX bytes; `name` (the file) is used in errors. The values are the same buffer
+    /// with the header removed in place (no second copy of the payload when the caller hands
+    /// over its only reference, as ``read(_:)`` does).
+    public static func parse(_ bytes: consuming [UInt8], name: String) throws -> Contents {
         guard bytes.count >= 4 else {
             throw EngineError.file(name, "not an IDX file: \(bytes.count) bytes, shorter than the 4-byte magic number")
         }
@@ -77,7 +79,8 @@ public enum IDXFile {
             }
             throw EngineError.file(name, "\(payload - total) unexpected bytes after the \(shape) = \(total) values the header announces")
         }
-        return Contents(dimensions: dimensions, values: Array(bytes[header...]))
+        bytes.removeFirst(header)
+        return Contents(dimensions: dimensions, values: bytes)
     }
 
     /// A store of the images in `imagesPath` (`N × H × W` → samples `1 × H × W`; `N × D` →

@@ -61,6 +61,31 @@ public enum NPY {
         return try inCOrder(tensor, header)
     }
 
+    /// Decodes a .npy held in a stream of known size (an .npz member): the header first, then
+    /// float32/float64 data straight into the tensor's storage (other element types through a
+    /// buffer of their stored size), so the array is never held twice.
+    static func decode(_ source: ByteStream) throws -> Tensor {
+        let name = source.name, size = source.knownSize ?? 0
+        var prefix = try source.bytes(Swift.min(size, 10), what: "header")
+        if prefix.count == 10, Array(prefix.prefix(6)) == magic, prefix[6] == 2 || prefix[6] == 3 {
+            prefix += try source.bytes(Swift.min(size - 10, 2), what: "header")
+        }
+        let headerLength = try declaredHeaderLength(prefix, name: name, available: size)
+        let headerBytes = prefix + (try source.bytes(headerLength - prefix.count, what: "header"))
+        let header = try parseHeader(headerBytes, name: name)
+        try checkDataSize(header, available: size - header.dataOffset, name: name)
+        let tensor = try Tensor(shape: header.fortranOrder ? header.shape.reversed() : header.shape, dtype: header.type.tensorType, zeroed: false)
+        let bytes = header.count * header.type.byteSize
+        if header.type == .float32 || header.type == .float64 {
+            try source.read(into: tensor.storage.raw, count: bytes, what: "data")
+        } else {
+            let staged = try source.bytes(bytes, what: "data")
+            try staged.withUnsafeBytes { try header.type.decode($0.baseAddress ?? UnsafeRawPointer(tensor.storage.raw), count: header.count, into: tensor, name: name) }
+        }
+        try source.finish(expected: "\(size) bytes announced")
+        return try inCOrder(tensor, header)
+    }
+
     /// Saves `tensor` to `path` (atomically) as C-order `<f4` or `<f8`.
     public static func save(_ tensor: Tensor, to path: String) throws {
         let data = try tensor.contiguous()

@@ -64,6 +64,6 @@ public enum NPZ {
     }
 
     private static func decode(_ entry: ZipArchive.Entry, _ file: ReadableFile) throws -> Tensor {
-        try NPY.decode(ZipArchive.contents(of: entry, in: file), name: "\(file.path):\(entry.name)")
+        try NPY.decode(ZipMemberStream(entry, in: file))
     }
 }

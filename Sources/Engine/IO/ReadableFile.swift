@@ -14,23 +14,12 @@ public final class ReadableFile {
     public let size: Int
     private let fd: Int32
 
-    /// Opens `path` for reading; it must be a regular file.
+    /// Opens `path` for reading; it must be a regular file (a FIFO is an error, never a wait).
     public init(_ path: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw EngineError.file(path, "cannot open (\(FileIO.errnoText()))") }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            let text = FileIO.errnoText()
-            close(fd)
-            throw EngineError.file(path, "cannot stat (\(text))")
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            close(fd)
-            throw EngineError.file(path, "not a regular file")
-        }
+        let (fd, size) = try FileIO.openRegularFile(path)
         self.path = path
         self.fd = fd
-        self.size = Int(info.st_size)
+        self.size = size
     }
 
     deinit { close(fd) }

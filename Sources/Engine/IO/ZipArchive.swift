@@ -127,38 +127,9 @@ public enum ZipArchive {
 
     /// The uncompressed bytes of `entry`, CRC-checked.
     public static func contents(of entry: Entry, in file: ReadableFile) throws -> [UInt8] {
-        let name = "\(file.path):\(entry.name)"
-        guard entry.flags & 1 == 0 else { throw EngineError.file(name, "encrypted zip members are not supported") }
-        let local = try file.bytes(at: entry.localHeaderOffset, count: 30, what: "local header of member '\(entry.name)'")
-        guard le32(local, 0) == 0x0403_4B50 else {
-            throw EngineError.file(name, "corrupt zip archive: bad local header signature at offset \(entry.localHeaderOffset)")
-        }
-        let dataStart = entry.localHeaderOffset + 30 + Int(le16(local, 26)) + Int(le16(local, 28))
-        let data: [UInt8]
-        switch entry.method {
-        case 0:
-            guard entry.compressedSize == entry.uncompressedSize else {
-                throw EngineError.file(name, "corrupt zip archive: stored member sizes disagree (\(entry.compressedSize) vs \(entry.uncompressedSize))")
-            }
-            data = try file.bytes(at: dataStart, count: entry.compressedSize, what: "data of member '\(entry.name)'")
-        case 8:
-            guard entry.compressedSize <= maxCompressedMember, entry.uncompressedSize <= maxCompressedMember else {
-                throw EngineError.file(name, "compressed member larger than 4 GiB is not supported")
-            }
-            // Deflate expands at most 1032:1, so a larger claim is a lie; refusing it up front
-            // avoids allocating what the claim says.
-            guard entry.uncompressedSize <= entry.compressedSize * 1032 + 1024 else {
-                throw EngineError.file(name, "corrupt zip member: \(entry.compressedSize) compressed bytes cannot hold the \(entry.uncompressedSize) bytes it claims")
-            }
-            let packed = try file.bytes(at: dataStart, count: entry.compressedSize, what: "data of member '\(entry.name)'")
-            data = try Inflate.decompress(packed, format: .raw, expectedSize: entry.uncompressedSize, name: name)
-        default:
-            throw EngineError.file(name, "zip compression method \(entry.method) is not supported (only stored and deflate)")
-        }
-        let crc = checksum(data)
-        guard crc == entry.crc32 else {
-            throw EngineError.file(name, "CRC-32 mismatch (corrupt member: computed \(hex(crc)), recorded \(hex(entry.crc32)))")
-        }
+        let member = try ZipMemberStream(entry, in: file)
+        let data = try member.bytes(entry.uncompressedSize, what: "data of member '\(entry.name)'")
+        try member.finish(expected: "\(entry.uncompressedSize) bytes announced")
         return data
     }
 

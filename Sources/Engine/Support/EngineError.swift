@@ -18,8 +18,10 @@ public struct EngineError: Error, CustomStringConvertible, Sendable, Equatable {
         case interrupted
     }
 
+    /// `message` is stored with control characters escaped (``Swift/String/escapingControlCharacters``):
+    /// messages quote file headers, key names and paths, which must not reach a terminal raw.
     public init(_ message: String, kind: Kind = .invalidArgument) {
-        self.message = message
+        self.message = message.escapingControlCharacters
         self.kind = kind
     }
 

@@ -53,7 +53,7 @@ extension Tensor {
     /// `length` entries of dimension `dim` starting at `start`.
     public func narrowed(_ dim: Int, start: Int, length: Int) throws -> Tensor {
         let d = try Shape.normalizedDimension(dim, rank: rank)
-        guard start >= 0, length >= 0, start + length <= shape[d] else {
+        guard start >= 0, length >= 0, length <= shape[d], start <= shape[d] - length else {
             throw EngineError.invalid("narrow", expected: "start and length within size \(shape[d]) of dimension \(d)", given: "start \(start), length \(length)")
         }
         var newShape = shape
@@ -72,8 +72,9 @@ extension Tensor {
         }
         var newShape = shape
         var newStrides = strides
-        newShape[d] = (end - start + step - 1) / step
-        newStrides[d] = strides[d] * step
+        // Overflow-free for any step: with two or more entries, step < size, so the stride fits.
+        newShape[d] = end > start ? (end - start - 1) / step + 1 : 0
+        newStrides[d] = newShape[d] > 1 ? strides[d] * step : strides[d]
         return Tensor(storage: storage, shape: newShape, strides: newStrides, offset: offset + start * strides[d])
     }
 

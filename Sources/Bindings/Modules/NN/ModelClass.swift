@@ -2,6 +2,10 @@ import CLua
 import Engine
 
 extension Model: LuaBindable {
+    /// Parameters, gradients, masks and buffers: the collector must see them, or a loop that
+    /// creates and drops models grows by gigabytes before Lua collects.
+    public var luaExternalBytes: Int { storageBytes }
+
     /// The Lua class of models and layers (`models.*`, `nn.*`).
     public static let luaClass = LuaClass(
         name: "model",

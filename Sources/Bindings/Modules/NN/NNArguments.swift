@@ -50,11 +50,12 @@ extension Lua {
     func nextLayerSeed() -> UInt64 {
         let key = "prunelab.nn.seedcounter"
         lua_getfield(state, plua_registryindex(), key)
-        let n = (integer(-1) ?? 0) + 1
+        // Wrapping: the counter lives in the registry, which debug.getregistry() can rewrite.
+        let n = (integer(-1) ?? 0) &+ 1
         pop(1)
         push(n)
         lua_setfield(state, plua_registryindex(), key)
-        return UInt64(n)
+        return UInt64(bitPattern: Int64(n))
     }
 
     /// The `name` option: a layer name without dots (nil for automatic naming).

@@ -105,10 +105,22 @@ extension Lua {
     }
 
     /// `d` (1-based, negative from the end) as a 0-based dimension of a tensor of `rank`.
+    /// Compares without negating or adding first, so every Lua integer (math.mininteger,
+    /// math.maxinteger) gets the range error rather than an overflow trap.
     func engineDimension(_ d: Int, rank: Int, _ index: Int32, _ name: String) throws -> Int {
-        if d >= 1 && d <= rank { return d - 1 }
-        if d < 0 && -d <= rank { return rank + d }
+        if let position = Lua.zeroBased(d, count: rank) { return position }
         throw LuaError("\(callee): argument \(index) (\(name)): expected a dimension in 1…\(rank)\(rank > 0 ? " (or −\(rank)…−1 from the end)" : ""), got \(d)\(rank == 0 ? " (the tensor is 0-d)" : "")")
+    }
+
+    /// The 0-based position of the Lua position `i` among `count` things (1…count, or
+    /// −count…−1 from the end), or nil when out of range. The one place Lua positions become
+    /// Engine ones: overflow-free for every `Int` (no negation of `i`; `count + i` only once
+    /// `i ≥ −count`, so it lies in 0..<count).
+    static func zeroBased(_ i: Int, count: Int) -> Int? {
+        guard count >= 0 else { return nil }
+        if i >= 1 && i <= count { return i - 1 }
+        if i < 0 && i >= -count { return count + i }
+        return nil
     }
 
     /// A Lua index (1…size, or −size…−1 from the end) at `index` as a 0-based index into a
@@ -120,8 +132,7 @@ extension Lua {
 
     /// `i` (1-based, negative from the end) as a 0-based index into `size` elements.
     func engineIndex(_ i: Int, size: Int, dimension: Int) throws -> Int {
-        if i >= 1 && i <= size { return i - 1 }
-        if i < 0 && -i <= size { return size + i }
+        if let position = Lua.zeroBased(i, count: size) { return position }
         throw error("index \(i) out of range for dimension \(dimension) of size \(size)")
     }
 

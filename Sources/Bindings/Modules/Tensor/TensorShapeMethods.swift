@@ -102,7 +102,7 @@ enum TensorShapeMethods {
             let start = try lua.checkInteger(3, "start"), length = try lua.checkInteger(4, "length")
             try lua.checkArgumentCount(max: 4)
             let size = t.shape[d]
-            guard start >= 1, length >= 0, start - 1 + length <= size else {
+            guard start >= 1, length >= 0, length <= size, start - 1 <= size - length else {
                 throw lua.error("start \(start) and length \(length) do not fit dimension \(d + 1) of size \(size) (need 1 ≤ start and start+length−1 ≤ \(size))")
             }
             lua.push(object: try t.narrowed(d, start: start - 1, length: length))
@@ -150,8 +150,7 @@ enum TensorShapeMethods {
             let d = try lua.checkInteger(2, "dim")
             try lua.checkArgumentCount(max: 2)
             let rank = t.rank + 1
-            let position: Int
-            if d >= 1 && d <= rank { position = d - 1 } else if d < 0 && -d <= rank { position = rank + d } else {
+            guard let position = Lua.zeroBased(d, count: rank) else {
                 throw lua.error("argument 2 (dim): expected a position in 1…\(rank) (or −\(rank)…−1), got \(d)")
             }
             lua.push(object: try t.unsqueezed(position))

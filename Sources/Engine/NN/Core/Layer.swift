@@ -121,6 +121,18 @@ public class Layer {
     }
 
     /// The error for a shape problem in a per-sample input shape.
+    /// ``outputShape(for:)``, checked to be a shape a tensor can have (at most
+    /// `Storage.maxCount` elements per sample), so that shape inference on a huge declared input
+    /// stops with an error instead of carrying an overflowing size into the next layer.
+    public func checkedOutputShape(for inputShape: [Int]) throws -> [Int] {
+        let shape = try outputShape(for: inputShape)
+        guard (try? Shape.validatedCount(shape)) != nil else {
+            throw EngineError.invalid("\(name.isEmpty ? kind : "\(name) (\(kind))") output", expected: "at most \(Storage.maxCount) elements per sample",
+                                      given: "shape \(Shape.describe(shape)) for an input of shape \(Shape.describe(inputShape))")
+        }
+        return shape
+    }
+
     func shapeError(_ expected: String, _ shape: [Int]) -> EngineError {
         EngineError.invalid("\(name.isEmpty ? kind : "\(name) (\(kind))") input", expected: expected, given: "a sample of shape \(Shape.describe(shape))")
     }

@@ -84,8 +84,8 @@ public final class BasicBlock: Layer {
 
     public override func flops(for inputShape: [Int]) -> Int {
         guard let mid = try? conv1.outputShape(for: inputShape), let out = try? outputShape(for: inputShape) else { return 0 }
-        return conv1.flops(for: inputShape) + bn1.flops(for: mid) + relu1.flops(for: mid) + conv2.flops(for: mid)
-            + bn2.flops(for: out) + (downsample?.flops(for: inputShape) ?? 0) + add.flops(for: out) + relu2.flops(for: out)
+        return [conv1.flops(for: inputShape), bn1.flops(for: mid), relu1.flops(for: mid), conv2.flops(for: mid),
+                bn2.flops(for: out), downsample?.flops(for: inputShape) ?? 0, add.flops(for: out), relu2.flops(for: out)].saturatingSum
     }
 
     /// The per-sample input shape of each child, for summaries.

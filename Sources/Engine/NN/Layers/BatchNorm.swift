@@ -66,7 +66,7 @@ public class BatchNorm: Layer {
     /// Values per channel per sample: 1 for 1-d, H·W for 2-d.
     func planeSize(_ input: Tensor) -> Int { input.shape.dropFirst(2).reduce(1, *) }
 
-    public override func flops(for inputShape: [Int]) -> Int { 2 * inputShape.reduce(1, *) }
+    public override func flops(for inputShape: [Int]) -> Int { inputShape.saturatingProduct.saturatingMultiplied(by: 2) }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         try validate(input)

@@ -125,7 +125,7 @@ public final class Conv2d: Layer {
 
     public override func flops(for inputShape: [Int]) -> Int {
         guard let out = try? outputShape(for: inputShape) else { return 0 }
-        return out[0] * out[1] * out[2] * (2 * inChannels * kernel.0 * kernel.1 + (bias == nil ? 0 : 1))
+        return out.saturatingProduct.saturatingMultiplied(by: [2, inChannels, kernel.0, kernel.1].saturatingProduct.saturatingAdding(bias == nil ? 0 : 1))
     }
 
     /// Samples per im2col chunk.

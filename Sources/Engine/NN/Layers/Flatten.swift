@@ -14,7 +14,10 @@ public final class Flatten: Layer {
         return other
     }
 
-    public override func outputShape(for inputShape: [Int]) throws -> [Int] { [inputShape.reduce(1, *)] }
+    public override func outputShape(for inputShape: [Int]) throws -> [Int] {
+        guard let count = try? Shape.validatedCount(inputShape) else { throw shapeError("at most \(Storage.maxCount) elements", inputShape) }
+        return [count]
+    }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         guard input.rank >= 1, input.dtype == .float32 else { throw inputError("a float32 batch N×…", input) }

@@ -19,7 +19,7 @@ public final class GlobalAvgPool2d: Layer {
         return [inputShape[0]]
     }
 
-    public override func flops(for inputShape: [Int]) -> Int { inputShape.reduce(1, *) }
+    public override func flops(for inputShape: [Int]) -> Int { inputShape.saturatingProduct }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         guard input.rank == 4, input.dtype == .float32, input.shape[2] > 0, input.shape[3] > 0 else {

@@ -50,7 +50,7 @@ public final class Linear: Layer {
         return [outFeatures]
     }
 
-    public override func flops(for inputShape: [Int]) -> Int { 2 * inFeatures * outFeatures }
+    public override func flops(for inputShape: [Int]) -> Int { [2, inFeatures, outFeatures].saturatingProduct }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         guard input.rank == 2, input.shape[1] == inFeatures, input.dtype == .float32 else {

@@ -14,7 +14,7 @@ public class PoolingLayer: Layer {
         guard kernel.0 > 0, kernel.1 > 0, kernel.0 <= 1024, kernel.1 <= 1024, stride.0 > 0, stride.1 > 0 else {
             throw EngineError.invalid(kind, expected: "positive kernel (up to 1024) and stride", given: "kernel \(kernel.0)×\(kernel.1), stride \(stride.0)×\(stride.1)")
         }
-        guard padding.0 >= 0, padding.1 >= 0, 2 * padding.0 <= kernel.0, 2 * padding.1 <= kernel.1 else {
+        guard padding.0 >= 0, padding.1 >= 0, padding.0 <= kernel.0 / 2, padding.1 <= kernel.1 / 2 else {
             throw EngineError.invalid("\(kind) padding", expected: "at most half the kernel size (\(kernel.0 / 2)×\(kernel.1 / 2))", given: "\(padding.0)×\(padding.1)")
         }
         self.kernel = kernel
@@ -53,7 +53,7 @@ public class PoolingLayer: Layer {
 
     /// One operation per window element and output.
     public override func flops(for inputShape: [Int]) -> Int {
-        ((try? outputShape(for: inputShape))?.reduce(1, *) ?? 0) * kernel.0 * kernel.1
+        [(try? outputShape(for: inputShape))?.saturatingProduct ?? 0, kernel.0, kernel.1].saturatingProduct
     }
 
     /// The start of every forward pass: checks for a float32 N×C×H×W input and gives it

@@ -14,7 +14,7 @@ public final class ReLU: Layer {
         return other
     }
 
-    public override func flops(for inputShape: [Int]) -> Int { inputShape.reduce(1, *) }
+    public override func flops(for inputShape: [Int]) -> Int { inputShape.saturatingProduct }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         guard input.dtype == .float32, input.rank >= 1 else { throw inputError("a float32 batch", input) }

@@ -13,7 +13,7 @@ public final class ResidualAdd: Layer {
         return other
     }
 
-    public override func flops(for inputShape: [Int]) -> Int { inputShape.reduce(1, *) }
+    public override func flops(for inputShape: [Int]) -> Int { inputShape.saturatingProduct }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         throw EngineError("\(name) (Add): takes two inputs; it runs inside a residual block")

@@ -68,13 +68,13 @@ public final class Sequential: Layer {
     }
 
     public override func outputShape(for inputShape: [Int]) throws -> [Int] {
-        try layers.reduce(inputShape) { try $1.outputShape(for: $0) }
+        try layers.reduce(inputShape) { try $1.checkedOutputShape(for: $0) }
     }
 
     public override func flops(for inputShape: [Int]) -> Int {
         var shape = inputShape, total = 0
         for layer in layers {
-            total += layer.flops(for: shape)
+            total = total.saturatingAdding(layer.flops(for: shape))
             guard let next = try? layer.outputShape(for: shape) else { return total }
             shape = next
         }

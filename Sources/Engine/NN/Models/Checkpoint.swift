@@ -47,7 +47,9 @@ extension Model {
         let root: Layer
         do {
             spec = try LayerSpec(json: try JSON.parse(Array(architectureText.utf8)))
-            root = try LayerFactory.build(spec)
+            // Every weight must be in the file: its elements bound what the architecture may allocate.
+            let stored = header.entries.reduce(0) { total, entry in total.saturatingAdding(entry.shape.saturatingProduct) }
+            root = try LayerFactory.build(spec, parameterBudget: stored)
         } catch let e as EngineError {
             throw EngineError.file(path, "bad architecture: \(e.message)")
         }

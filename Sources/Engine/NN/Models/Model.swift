@@ -21,7 +21,12 @@ public final class Model {
         self.root = root
         self.title = title
         self.inputShape = inputShape
-        if let inputShape { _ = try root.outputShape(for: inputShape) }
+        if let inputShape {
+            guard (try? Shape.validatedCount(inputShape)) != nil else {
+                throw EngineError.invalid("model input", expected: "a sample shape of at most \(Storage.maxCount) elements", given: Shape.describe(inputShape))
+            }
+            _ = try root.checkedOutputShape(for: inputShape)
+        }
         _ = AllocatorTuning.applied
     }
 
@@ -67,6 +72,19 @@ public final class Model {
         }
         walk(root, "")
         return result
+    }
+
+    /// Bytes the model's tensors hold: every parameter's value, gradient and mask, and every
+    /// buffer (BatchNorm running statistics). Layer outputs and scratch come and go with
+    /// forward passes and are not counted. Front ends that manage object lifetimes with a
+    /// garbage collector (Lua) report it so that dropped models are collected promptly.
+    public var storageBytes: Int {
+        var bytes = 0
+        for (_, p) in parameters {
+            bytes += (p.value.count + p.gradient.count + (p.mask?.count ?? 0)) * MemoryLayout<Float>.size
+        }
+        for (_, b) in buffers { bytes += b.count * b.dtype.byteSize }
+        return bytes
     }
 
     /// Every non-trainable saved tensor (BatchNorm running statistics) as `(full name, tensor)`.
