@@ -21,6 +21,8 @@ public final class Runtime {
         ModelsModule.module,
         TrainModule.module,
         PruneModule.module,
+        JSONModule.module,
+        ReportModule.module,
     ]
 
     public init() throws {

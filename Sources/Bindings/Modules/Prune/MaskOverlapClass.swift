@@ -16,6 +16,7 @@ final class MaskOverlapObject: LuaBindable {
             over all of them; s.values a tensor of the rows' Jaccard overlaps. Two independent \
             random masks keeping a fraction q overlap by about q / (2 − q).
             """,
+        methods: [ResultTableMethod.make(rows: "one row per tensor, then total: layer, parameter, weights, kept1, kept2, intersection, union, jaccard") { try $0.check(1, MaskOverlapObject.self, "self").overlap.resultTable() }],
         metamethods: [
             "__tostring": { lua in
                 lua.push(try lua.check(1, MaskOverlapObject.self, "self").overlap.table)

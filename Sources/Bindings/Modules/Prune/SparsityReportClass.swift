@@ -16,6 +16,7 @@ final class SparsityReportObject: LuaBindable {
             (the whole model's prunable weights); s.sparsity is s.total.sparsity; s.values is a \
             tensor of the rows' sparsities. tostring(s) is a table.
             """,
+        methods: [ResultTableMethod.make(rows: "one row per tensor, then total: layer, parameter, weights, zeros, masked, sparsity") { try $0.check(1, SparsityReportObject.self, "self").report.resultTable() }],
         metamethods: [
             "__tostring": { lua in
                 lua.push(try lua.check(1, SparsityReportObject.self, "self").report.table)

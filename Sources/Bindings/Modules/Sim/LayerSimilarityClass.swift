@@ -18,6 +18,7 @@ final class LayerSimilarityObject: LuaBindable {
             the measure and its parameters; s.mean the mean value. 1 = identical. Prints as a \
             table.
             """,
+        methods: [ResultTableMethod.make(rows: "one row per layer: layer, value, k1, k2, neurons1, neurons2, datapoints") { try $0.check(1, LayerSimilarityObject.self, "self").similarities.resultTable() }],
         metamethods: [
             "__tostring": { lua in
                 lua.push(try lua.check(1, LayerSimilarityObject.self, "self").similarities.table)
