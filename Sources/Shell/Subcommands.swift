@@ -9,6 +9,7 @@ enum Subcommands {
         HelpSubcommand.subcommand,
         SimSubcommand.sim,
         SimSubcommand.svcca,
+        CompareSubcommand.subcommand,
     ]
 
     static let table = SubcommandTable(all)

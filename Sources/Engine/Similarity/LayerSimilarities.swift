@@ -23,12 +23,21 @@ public struct LayerSimilarities: Sendable {
     /// A text table: layer, value, k1, k2, neurons, datapoints, under a title line naming the
     /// measure.
     public var table: String {
-        var rows = [["layer", "value", "k1", "k2", "neurons", "datapoints"]]
+        let title = "\(measure.name) per layer on \(probeCount) probe sample\(probeCount == 1 ? "" : "s") (1 = identical)"
+        return table(title: title, firstColumn: "layer")
+    }
+
+    /// The same table under another title line and first-column heading (e.g. "key" for the
+    /// arrays of two .npz files).
+    public func table(title: String, firstColumn: String) -> String {
+        var rows = [[firstColumn, "value", "k1", "k2", "neurons", "datapoints"]]
         for (name, r) in zip(names, results) {
             rows.append([name, Format.fixed(r.value, 4), r.k1.map(String.init) ?? "", r.k2.map(String.init) ?? "",
                          r.neurons1 == r.neurons2 ? "\(r.neurons1)" : "\(r.neurons1)/\(r.neurons2)", Format.count(r.datapoints)])
         }
-        let title = "\(measure.name) per layer on \(probeCount) probe sample\(probeCount == 1 ? "" : "s") (1 = identical)"
         return title + "\n" + TextTable.render(rows, rightAligned: [1, 2, 3, 4, 5])
     }
+
+    /// `x` with `digits` decimals (for front ends, which hold no number formatting of their own).
+    public static func fixed(_ x: Double, _ digits: Int) -> String { Format.fixed(x, digits) }
 }
