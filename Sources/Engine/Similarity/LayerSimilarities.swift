@@ -23,7 +23,8 @@ public struct LayerSimilarities: Sendable {
     /// A text table: layer, value, k1, k2, neurons, datapoints, under a title line naming the
     /// measure.
     public var table: String {
-        let title = "\(measure.name) per layer on \(probeCount) probe sample\(probeCount == 1 ? "" : "s") (1 = identical)"
+        var title = "\(measure.name) per layer on \(probeCount) probe sample\(probeCount == 1 ? "" : "s") (1 = identical)"
+        if let conv = results.lazy.compactMap(\.convolution).first { title += "; conv layers: \(conv.explanation)" }
         return table(title: title, firstColumn: "layer")
     }
 
