@@ -17,6 +17,7 @@ struct SuggestionsTests {
         #expect(Suggestions.closest(to: "xyzzy", in: ["sim", "svcca"]).isEmpty)
         #expect(Suggestions.phrase(for: "tensr", in: ["tensor", "train"]) == " (did you mean 'tensor'?)")
         #expect(Suggestions.phrase(for: "qq", in: ["tensor"]) == "")
+        #expect(Suggestions.closest(to: "-x", in: ["-e", "-W", "--"]).isEmpty)   // too short to guess
     }
 
     @Test func wrapping() {

@@ -24,17 +24,17 @@ public enum Suggestions {
     }
 
     /// The candidates closest to `word` (at most `limit`, best first): those within a distance of
-    /// one edit per three characters (at least 1, at most 3), or that start with `word` when it
-    /// has three or more characters.
+    /// one edit per three characters (at least 1, at most 3), or that start with `word`. Words of
+    /// fewer than three characters (`-x`) get none: everything short is one edit away.
     public static func closest(to word: String, in candidates: [String], limit: Int = 3) -> [String] {
-        guard !word.isEmpty else { return [] }
+        guard word.count >= 3 else { return [] }
         let allowed = max(1, min(3, word.count / 3))
         var scored: [(String, Int)] = []
         for candidate in Set(candidates) where candidate != word {
             let d = distance(word, candidate)
             if d <= allowed {
                 scored.append((candidate, d))
-            } else if word.count >= 3, candidate.lowercased().hasPrefix(word.lowercased()) {
+            } else if candidate.lowercased().hasPrefix(word.lowercased()) {
                 scored.append((candidate, allowed + 1))
             }
         }
