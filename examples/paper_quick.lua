@@ -30,25 +30,19 @@ local settings = {
 local usage = "usage: prunelab examples/paper_quick.lua [--train N] [--test N] [--probe N] [--epochs E] "
   .. "[--retrain R] [--batch B] [--lr LR] [--seed S] [--max-datapoints K]"
 
-local i = 1
-while i <= #arg do
-  local key = arg[i]:match("^%-%-([%a%-_]+)$")
-  if key == "help" then print(usage) os.exit(0) end
-  key = key and key:gsub("%-", "_")
-  if not key or settings[key] == nil then
-    io.stderr:write("paper_quick: unknown argument '", arg[i], "'\n", usage, "\n")
-    os.exit(2)
-  end
-  local value = tonumber(arg[i + 1])
-  if not value or value <= 0 or (key ~= "lr" and math.type(value) ~= "integer") then
-    io.stderr:write("paper_quick: --", key:gsub("_", "-"), " needs a positive ", key == "lr" and "number" or "integer",
-                    ", got ", tostring(arg[i + 1]), "\n", usage, "\n")
-    os.exit(2)
-  end
-  settings[key] = value
-  i = i + 2
+-- sys.args parses --name value (and --name=value) against the defaults' types.
+local parsed, S = pcall(sys.args, settings)
+if not parsed then
+  io.stderr:write("paper_quick: ", (tostring(S):gsub("^.-sys%.args: ", "")), "\n", usage, "\n")
+  os.exit(2)
 end
-local S = settings
+if S.help then os.exit(0) end
+for key, value in pairs(S) do
+  if value <= 0 then
+    io.stderr:write("paper_quick: --", (key:gsub("_", "-")), " needs a positive value, got ", tostring(value), "\n", usage, "\n")
+    os.exit(2)
+  end
+end
 if S.test + S.probe > 10000 or S.train > 60000 then
   io.stderr:write("paper_quick: Fashion-MNIST has 60,000 training and 10,000 test images\n")
   os.exit(2)

@@ -18,6 +18,10 @@ enum PrunelabCommand {
             }
             return subcommand.run(rest)
         }
+        if arguments.count >= 2, let message = Subcommands.table.mistyped(arguments[1], fileExists: { access($0, F_OK) == 0 }) {
+            Console.error(message + "; prunelab help lists the subcommands")
+            return 2
+        }
 
         let options: CommandLineOptions
         do {

@@ -10,6 +10,7 @@ enum Subcommands {
         SimSubcommand.sim,
         SimSubcommand.svcca,
         SweepSubcommand.subcommand,
+        CompareSubcommand.subcommand,
     ]
 
     static let table = SubcommandTable(all)

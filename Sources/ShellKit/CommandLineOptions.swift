@@ -1,3 +1,4 @@
+import Bindings
 /// The command line of `prunelab`, parsed the way `lua` parses its own:
 ///
 ///     prunelab [options] [script [args]]
@@ -80,7 +81,7 @@ public struct CommandLineOptions: Equatable, Sendable {
             default:
                 let option = String(word.prefix(2))
                 guard option == "-e" || option == "-l" else {
-                    throw UsageError(message: "unrecognized option '\(word)'")
+                    throw UsageError(message: "unrecognized option '\(word)'" + Suggestions.phrase(for: word, in: ["--help", "-h", "-i", "-v", "-W", "-e", "-l", "--"]))
                 }
                 var value = String(word.dropFirst(2))
                 if value.isEmpty {

@@ -89,7 +89,8 @@ public final class ReplEvaluator {
 
     // MARK: rules (static, for tests)
 
-    /// `?x` → `help(x)`, `?` → `help()`, `?a:b` → `help(a.b)`; nil for any other line.
+    /// `?x` → `help(x, "x")` for a name (`help(x)` for other expressions), `?` → `help()`,
+    /// `?a:b` → `help(a.b, "a.b")`; nil for any other line.
     public static func rewritingHelp(_ line: String) -> String? {
         let trimmed = line.trimmingSpaces()
         guard trimmed.hasPrefix("?") else { return nil }
@@ -99,6 +100,12 @@ public final class ReplEvaluator {
         if let colon = subject.lastIndex(of: ":"), subject[subject.index(after: colon)...].allSatisfy(\.isIdentifierCharacter),
            !subject[..<colon].contains("(") {
             subject.replaceSubrange(colon...colon, with: ".")
+        }
+        // A plain name (`?tensor.zeros`, `?undefined_name`) is passed as text too, so help can
+        // say that a name is nil instead of showing the overview.
+        if let first = subject.first, first.isLetter || first == "_",
+           subject.allSatisfy({ $0.isIdentifierCharacter || $0 == "." }), !subject.hasSuffix(".") {
+            return "help(\(subject), \"\(subject)\")"
         }
         return "help(\(subject))"
     }

@@ -1,3 +1,5 @@
+import Bindings
+
 /// An ad-hoc tool run as `prunelab <name> args…`, such as `prunelab svcca a.npy b.npy`.
 ///
 /// Subcommands are listed in one array, `Subcommands.all` in `Sources/Shell/Subcommands.swift`.
@@ -33,6 +35,15 @@ public struct SubcommandTable: Sendable {
     /// The subcommand called `name`, if any.
     public func find(_ name: String) -> Subcommand? {
         subcommands.first { $0.name == name }
+    }
+
+    /// When `word` (the first argument, not an option) is neither a subcommand nor an existing
+    /// file but looks like a mistyped subcommand (`svca`), the one-line error to print.
+    public func mistyped(_ word: String, fileExists: (String) -> Bool) -> String? {
+        guard find(word) == nil, !word.hasPrefix("-"), !word.contains("/"), !word.contains("."), !fileExists(word) else { return nil }
+        let phrase = Suggestions.phrase(for: word, in: subcommands.map(\.name))
+        guard !phrase.isEmpty else { return nil }
+        return "prunelab: '\(word)' is neither a subcommand nor a file\(phrase)"
     }
 
     /// The `subcommands:` section of the usage text: one line per subcommand, aligned.

@@ -49,7 +49,8 @@ import ShellKit
 
     @Test func badOptionsAreUsageErrors() {
         #expect(throws: CommandLineOptions.UsageError(message: "unrecognized option '-x'")) { try parse("-x") }
-        #expect(throws: CommandLineOptions.UsageError(message: "unrecognized option '-vx'")) { try parse("-vx") }
+        #expect(throws: CommandLineOptions.UsageError(message: "unrecognized option '-vx' (did you mean '-v'?)")) { try parse("-vx") }
+        #expect(throws: CommandLineOptions.UsageError(message: "unrecognized option '--hlp' (did you mean '--help'?)")) { try parse("--hlp") }
         #expect(throws: CommandLineOptions.UsageError(message: "unrecognized option '--foo'")) { try parse("--foo") }
         #expect(throws: CommandLineOptions.UsageError(message: "'-e' needs argument")) { try parse("-e") }
         #expect(throws: CommandLineOptions.UsageError(message: "'-l' needs argument")) { try parse("-l", "-i") }

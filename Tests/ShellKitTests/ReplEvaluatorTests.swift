@@ -46,8 +46,10 @@ import ShellKit
 
     @Test func questionMarkIsHelp() {
         #expect(ReplEvaluator.rewritingHelp("?") == "help()")
-        #expect(ReplEvaluator.rewritingHelp("  ? tensor.zeros ") == "help(tensor.zeros)")
-        #expect(ReplEvaluator.rewritingHelp("?t:sum") == "help(t.sum)")
+        #expect(ReplEvaluator.rewritingHelp("  ? tensor.zeros ") == "help(tensor.zeros, \"tensor.zeros\")")
+        #expect(ReplEvaluator.rewritingHelp("?t:sum") == "help(t.sum, \"t.sum\")")
+        #expect(ReplEvaluator.rewritingHelp("?undefined_name") == "help(undefined_name, \"undefined_name\")")
+        #expect(ReplEvaluator.rewritingHelp("?m.layers[1]") == "help(m.layers[1])")
         #expect(ReplEvaluator.rewritingHelp("?f(x):y") == "help(f(x):y)")
         #expect(ReplEvaluator.rewritingHelp("x = 1") == nil)
     }

@@ -34,3 +34,33 @@ test("sys.blas names the OpenBLAS kernels and who chose them", function()
   check(b.config:find(b.core, 1, true) ~= nil, "the build line names the core in use: " .. b.config)
   check_error(function() sys.blas(1) end, "sys.blas")
 end)
+
+test("sys.args parses options against typed defaults", function()
+  local d = {epochs = 3, lr = 0.05, name = "run", verbose = false, max_datapoints = 100}
+  local o = sys.args(d, {"--epochs", "5", "--lr=0.1", "data.npz", "--verbose", "--max-datapoints", "7", "--", "--raw"})
+  check_eq(o.epochs, 5); check_eq(math.type(o.epochs), "integer"); check_eq(o.lr, 0.1); check_eq(o.name, "run")
+  check_eq(o.verbose, true); check_eq(o.max_datapoints, 7); check_eq(#o, 2); check_eq(o[1], "data.npz"); check_eq(o[2], "--raw")
+  check_eq(d.epochs, 3)                                   -- the defaults table is not changed
+  local n = sys.args(d, {"--no-verbose", "--name", "x y", "--lr", "-1e-3"})
+  check_eq(n.verbose, false); check_eq(n.name, "x y"); check_eq(n.lr, -1e-3); check_eq(n.epochs, 3)
+  check_eq(sys.args({verbose = true}, {"--verbose=false"}).verbose, false)
+  check_eq(sys.args({k = 1}, {}).k, 1)
+  arg = {[0] = "script.lua", "--k", "4"}                 -- the global arg by default
+  check_eq(sys.args{k = 1}.k, 4)
+  arg = nil
+  check_eq(sys.args{k = 1}.k, 1)
+end)
+
+test("sys.args: unknown options and bad values name the option and list the others", function()
+  local d = {epochs = 3, lr = 0.05, verbose = false}
+  check_error(function() sys.args(d, {"--epoch", "5"}) end, "sys.args", "unknown option --epoch", "did you mean --epochs", "--lr X (default 0.05)")
+  check_error(function() sys.args(d, {"--epochs", "2.5"}) end, "sys.args", "--epochs expects an integer, got '2.5'")
+  check_error(function() sys.args(d, {"--lr", "fast"}) end, "sys.args", "--lr expects a number")
+  check_error(function() sys.args(d, {"--epochs"}) end, "sys.args", "--epochs needs a value")
+  check_error(function() sys.args(d, {"--verbose=maybe"}) end, "sys.args", "true or false")
+  check_error(function() sys.args(d, {"--no-epochs"}) end, "sys.args", "unknown option --no-epochs")
+  check_error(function() sys.args{f = print} end, "sys.args", "argument 1 (defaults)", "option 'f'")
+  check_error(function() sys.args{1, 2} end, "sys.args", "argument 1 (defaults)")
+  check_error(function() sys.args() end, "sys.args", "argument 1 (defaults)")
+  check_error(function() sys.args({}, {1, {}}) end, "sys.args", "argument 2 (argv)")
+end)

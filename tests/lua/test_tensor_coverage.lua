@@ -1,5 +1,5 @@
 -- Keeps the tensor suites complete: every tensor function and method must be called by a
--- known-answer suite (test_tensor*.lua) and by the misuse suite (misuse_tensor.lua).
+-- known-answer suite (test_tensor*.lua) and by the misuse suites (misuse_tensor*.lua).
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 
 local function read(name)
@@ -19,10 +19,10 @@ end
 test("every tensor function has known-answer tests and misuse tests", function()
   local suites = ""
   for _, f in ipairs{"test_tensor_basics.lua", "test_tensor_views.lua", "test_tensor_math.lua",
-                     "test_tensor_reductions.lua", "test_tensor_files.lua", "test_tensor_print.lua"} do
+                     "test_tensor_reductions.lua", "test_tensor_files.lua", "test_tensor_print.lua", "test_tensor_ops.lua"} do
     suites = suites .. read(f)
   end
-  local misuse = read("misuse_tensor.lua")
+  local misuse = read("misuse_tensor.lua") .. read("misuse_tensor_ops.lua")
   check(#suites > 1000 and #misuse > 1000, "suites found next to this file")
   local names = {}
   for name, f in pairs(tensor) do if type(f) == "function" then names[#names + 1] = name end end

@@ -69,7 +69,7 @@ awk '
 "$P" "$root/examples/paper_quick.lua" --train -5 >/dev/null 2>"$err"
 [ $? -eq 2 ] && grep -q 'usage:' "$err" && ok || bad "--train -5"
 "$P" "$root/examples/paper_quick.lua" --bogus 1 >/dev/null 2>"$err"
-[ $? -eq 2 ] && grep -q "unknown argument '--bogus'" "$err" && ok || bad "--bogus"
+[ $? -eq 2 ] && grep -q "unknown option --bogus" "$err" && ok || bad "--bogus"
 "$P" "$root/examples/paper_quick.lua" --help >"$out" 2>&1
 [ $? -eq 0 ] && grep -q 'usage:' "$out" && ok || bad "--help"
 

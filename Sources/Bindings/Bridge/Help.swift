@@ -45,7 +45,7 @@ public enum Help {
             return overview(lua)
         case .string:
             let name = lua.string(i) ?? ""
-            guard resolve(lua, name) else { return "help: nothing called '\(name)' (try help() for an overview)" }
+            guard resolve(lua, name) else { return search(lua, name, missing: "nothing is called '\(name)'") }
             defer { lua.pop(1) }
             return text(lua, for: -1)
         case .userdata:

@@ -65,6 +65,11 @@ public final class LuaClass: @unchecked Sendable {  // immutable after init
 
     private static let registry = Mutex<[String: LuaClass]>([:])
 
+    /// Every registered class, sorted by name.
+    public static var all: [LuaClass] {
+        registry.withLock { $0.values.sorted { $0.name < $1.name } }
+    }
+
     /// The class registered under `name` (classes register themselves when created).
     public static func registered(_ name: String) -> LuaClass? {
         registry.withLock { $0[name] }

@@ -26,13 +26,14 @@ public struct IterativePruningStep {
 /// sees the same images in the same order (the trainer's data seed).
 public enum IterativePruning {
     /// Runs every step on `model` (in place) and returns one record per step. `onStep` runs
-    /// after each step; returning false stops. Training's `onBatch`/`onEpoch` are passed on.
+    /// after each step; returning false stops; `onStepStart` before each (for logs). Training's `onBatch`/`onEpoch` are passed on.
     public static func run(_ model: Model, targets: [PruningTarget], trainer: Trainer, dataset: any Dataset,
                            epochs: Int? = nil, validation: (any Dataset)? = nil, scope: PruningScope = .layer,
                            selection: PrunableSelection = PrunableSelection(),
                            onBatch: ((BatchReport) throws -> Bool)? = nil,
                            onEpoch: ((EpochRecord) throws -> Bool)? = nil,
-                           onStep: ((IterativePruningStep) throws -> Bool)? = nil) throws -> [IterativePruningStep] {
+                           onStep: ((IterativePruningStep) throws -> Bool)? = nil,
+                           onStepStart: ((_ step: Int, _ target: Double) -> Void)? = nil) throws -> [IterativePruningStep] {
         guard !targets.isEmpty else {
             throw EngineError.invalid("targets", expected: "at least one target sparsity", given: "an empty list")
         }
@@ -51,6 +52,7 @@ public enum IterativePruning {
         var steps: [IterativePruningStep] = []
         for (i, target) in targets.enumerated() {
             try Cancellation.check()
+            onStepStart?(i, target.sparsity)
             try model.pruneByMagnitude(to: target, scope: scope, selection: selection)
             let history = try retrainer.fit(model, on: dataset, validation: validation, onBatch: onBatch, onEpoch: onEpoch)
             var accuracy = history.last?.accuracy ?? 0

@@ -6,3 +6,13 @@ public enum ConvolutionLayout: String, Sendable, CaseIterable {
     /// C × N: each channel averaged over H and W first.
     case mean
 }
+
+extension ConvolutionLayout {
+    /// "flatten (C × N·H·W)" or "mean (C × N)", for printed results.
+    public var explanation: String {
+        switch self {
+        case .flatten: "flatten (C × N·H·W)"
+        case .mean: "mean (C × N)"
+        }
+    }
+}

@@ -39,6 +39,10 @@ public final class CovarianceAccumulator {
 
     public init() {}
 
+    /// How 4-D batches were made matrices (from the ``LayerActivations`` added); nil when every
+    /// batch was 2-D. Results computed from this accumulator state it.
+    public private(set) var convolution: ConvolutionLayout?
+
     /// Adds one batch: `x` and `y` hold the same datapoints (columns) of the two layers.
     public func add(_ x: LayerActivations, _ y: LayerActivations) throws {
         try checkUsable()
@@ -52,6 +56,7 @@ public final class CovarianceAccumulator {
         }
         let n1 = x.neurons, n2 = y.neurons, n = n1 + n2
         let b = x.datapoints
+        if let layout = x.convolution ?? y.convolution { convolution = layout }
 
         // Pass 1: the batch means (and the finiteness check), before anything changes.
         let batchMean = try x.rowSums().map { $0 / Double(b) } + y.rowSums().map { $0 / Double(b) }

@@ -14,6 +14,8 @@ public struct LayerActivations {
     public let datapoints: Int
     /// The shape the caller passed in.
     public let originalShape: [Int]
+    /// How a 4-D (conv) input became a matrix; nil for a 2-D input.
+    public let convolution: ConvolutionLayout?
     /// The neurons × datapoints matrix (2-D, any strides).
     let matrix: Tensor
 
@@ -22,6 +24,7 @@ public struct LayerActivations {
     public init(_ tensor: Tensor, conv: ConvolutionLayout = .flatten, name: String) throws {
         self.name = name
         self.originalShape = tensor.shape
+        self.convolution = tensor.rank == 4 ? conv : nil
         let shapeText = Shape.describe(tensor.shape)
         switch tensor.rank {
         case 2:

@@ -88,7 +88,13 @@ public enum ModelComparison {
                 }
             }
         }
-        let results = try accumulators.map { row in try row.map { try options.measure.compute(from: $0) } }
+        let results = try accumulators.map { row in
+            try zip(row, plans).map { accumulator, plan in
+                var result = try options.measure.compute(from: accumulator)
+                if plan.isSpatial { result.convolution = options.convolution }
+                return result
+            }
+        }
         return (names, results)
     }
 
@@ -132,17 +138,21 @@ public enum ModelComparison {
         }
         let rowRanges = offsets(rowPlans), columnRanges = offsets(columnPlans)
         var results: [[SimilarityResult]] = []
-        for r in rowRanges {
+        for (ri, r) in rowRanges.enumerated() {
             var row: [SimilarityResult] = []
             let rows = Array(r)
             let sxx = statistics.scatterXX.selecting(rows: rows, columns: rows)
-            for c in columnRanges {
+            for (ci, c) in columnRanges.enumerated() {
                 try Cancellation.check()
                 let columns = Array(c)
                 let pair = JointStatistics(count: statistics.count, mean1: Array(statistics.mean1[r]), mean2: Array(statistics.mean2[c]),
                                            scatterXX: sxx, scatterYY: statistics.scatterYY.selecting(rows: columns, columns: columns),
                                            scatterXY: statistics.scatterXY.selecting(rows: rows, columns: columns))
-                row.append(try options.measure.compute(from: pair))
+                var result = try options.measure.compute(from: pair)
+                if rowPlans[ri].isSpatial || columnPlans[ci].isSpatial {
+                    result.convolution = options.convolution
+                }
+                row.append(result)
             }
             results.append(row)
         }

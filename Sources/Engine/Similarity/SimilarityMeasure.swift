@@ -110,7 +110,9 @@ public enum SimilarityMeasure: Sendable, Equatable {
         }
         let statistics = try JointStatistics(a, b)
         try Cancellation.check()
-        return try finish(statistics, data: (a, b), names: (a.name, b.name))
+        var result = try finish(statistics, data: (a, b), names: (a.name, b.name))
+        result.convolution = a.convolution ?? b.convolution
+        return result
     }
 
     /// The measure from streamed statistics. CCA, SVCCA, PWCCA and linear CKA are available;
@@ -125,7 +127,9 @@ public enum SimilarityMeasure: Sendable, Equatable {
         if statistics.count < n {
             throw EngineError("the accumulator has only \(statistics.count) datapoints for \(n) neurons: \(family) needs at least as many datapoints as neurons")
         }
-        return try finish(statistics, data: nil)
+        var result = try finish(statistics, data: nil)
+        result.convolution = accumulator.convolution
+        return result
     }
 
     /// The measure from precomputed statistics (CCA, SVCCA, PWCCA, linear CKA).

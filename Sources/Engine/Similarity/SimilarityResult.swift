@@ -27,6 +27,9 @@ public struct SimilarityResult: Sendable, CustomStringConvertible {
     public let neurons2: Int
     /// Things the user should know (few datapoints, constant layers). Not errors.
     public var warnings: [String]
+    /// How conv (4-D) activations were made matrices — `flatten` (C × N·H·W) or `mean`
+    /// (C × N) — when either input was one; nil when both were 2-D.
+    public var convolution: ConvolutionLayout?
 
     public init(measure: SimilarityMeasure, value: Double, datapoints: Int, neurons1: Int, neurons2: Int, warnings: [String] = []) {
         self.measure = measure
@@ -50,6 +53,7 @@ public struct SimilarityResult: Sendable, CustomStringConvertible {
         if let thresholdMean { details.append("threshold mean \(fixed(thresholdMean))") }
         details.append("\(neurons1) and \(neurons2) neurons, \(datapoints) datapoints")
         if case .pwcca = measure { details.append(ProjectionWeightedCCA.signConventionSummary) }
+        if let convolution { details.append("conv \(convolution.explanation)") }
         return "\(measure.name) = \(fixed(value)) (\(details.joined(separator: "; ")); 1 = identical)"
     }
 

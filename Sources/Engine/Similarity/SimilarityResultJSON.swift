@@ -16,6 +16,7 @@ extension SimilarityResult {
             ("value", .number(value)),
             ("measure", .string(measure.name)),
             ("params", .object(params)),
+            ("conv", convolution.map { .string($0.rawValue) } ?? .null),
             ("k1", int(k1)),
             ("k2", int(k2)),
             ("rho", numbers(rho)),

@@ -1,3 +1,4 @@
+import Bindings
 import ShellKit
 
 /// `prunelab help [subcommand]`: the usage of prunelab, or of one subcommand.
@@ -14,7 +15,7 @@ enum HelpSubcommand {
             return 0
         }
         guard arguments.count == 1, let found = Subcommands.table.find(name) else {
-            let problem = arguments.count == 1 ? "no subcommand '\(name)'" : "expected one subcommand name, got \(arguments.count) arguments"
+            let problem = arguments.count == 1 ? "no subcommand '\(name)'" + Suggestions.phrase(for: name, in: Subcommands.all.map(\.name)) : "expected one subcommand name, got \(arguments.count) arguments"
             Console.error("prunelab help: \(problem)\n\(subcommand.usage)")
             return 1
         }

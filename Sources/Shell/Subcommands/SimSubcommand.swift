@@ -1,3 +1,4 @@
+import Bindings
 import Engine
 import ShellKit
 
@@ -21,7 +22,9 @@ enum SimSubcommand {
         usage: prunelab \(command) A B [options]
         A and B are activations, neurons × datapoints (or N×C×H×W): file.npy, file.npz:key or
         file.safetensors:key (the key may be omitted when the file holds one tensor).
-        Prints one line with the similarity (1 = identical) and what produced it.
+        Prints one line with the similarity (1 = identical) and what produced it. Two whole
+        .npz/.safetensors files holding several arrays are compared key by key over every key
+        they share: one table row (or JSON entry) per key.
         options:
         \(measureLine)  --dims K             SVCCA: keep K principal directions
           --variance F         SVCCA: keep the directions explaining a fraction F of the variance (default 0.99)
@@ -55,6 +58,9 @@ enum SimSubcommand {
             let request = try parse(arguments, measureFixed: measureFixed)
             let measure = try self.measure(request, defaultMeasure: defaultMeasure)
             let conv = try choice(request, "--conv", ConvolutionLayout.allCases.map(\.rawValue)).flatMap(ConvolutionLayout.init(rawValue:)) ?? .flatten
+            if let keys = try sharedKeys(request.inputs[0], request.inputs[1]) {
+                return try runPerKey(request, keys: keys, measure: measure, conv: conv, prefix: prefix)
+            }
             let layers = try request.inputs.map { reference in
                 try layer(reference, conv: conv, datapointsFirst: request.flags.contains("--datapoints-first"))
             }
@@ -80,6 +86,48 @@ enum SimSubcommand {
     }
 
     struct UsageError: Error { let message: String }
+
+    /// When A and B are both whole .npz/.safetensors files (no `:key`) and either holds more than
+    /// one array: the keys they share, in A's order (an error when there are none); else nil.
+    static func sharedKeys(_ a: String, _ b: String) throws -> [String]? {
+        func container(_ path: String) -> Bool { !path.contains(":") && (path.hasSuffix(".npz") || path.hasSuffix(".safetensors")) }
+        guard container(a), container(b) else { return nil }
+        let ka = try TensorFile.keys(a), kb = try TensorFile.keys(b)
+        guard ka.count > 1 || kb.count > 1 else { return nil }
+        let inB = Set(kb)
+        let shared = ka.filter(inB.contains)
+        guard !shared.isEmpty else {
+            throw EngineError("\(a) and \(b) share no key (\(a): \(ka.prefix(5).joined(separator: ", "))\(ka.count > 5 ? ", …" : ""); \(b): \(kb.prefix(5).joined(separator: ", "))\(kb.count > 5 ? ", …" : ""))")
+        }
+        return shared
+    }
+
+    /// The similarity of every shared key: a table (or JSON) under a line naming the measure,
+    /// its reduction and the conv treatment.
+    static func runPerKey(_ request: Request, keys: [String], measure: SimilarityMeasure, conv: ConvolutionLayout, prefix: String) throws -> Int32 {
+        var results: [SimilarityResult] = []
+        for key in keys {
+            try Cancellation.check()
+            let pair = try request.inputs.map { path in
+                try layer(path + ":" + key, conv: conv, datapointsFirst: request.flags.contains("--datapoints-first"))
+            }
+            let result = try measure.compute(pair[0], pair[1])
+            for warning in result.warnings { Console.error("\(prefix): warning: \(key): \(warning)") }
+            results.append(result)
+        }
+        let convText = conv == .flatten ? "flatten (C × N·H·W)" : "mean (C × N)"
+        if request.flags.contains("--json") {
+            let items: [JSON] = zip(keys, results).map { key, r in
+                guard case .object(let pairs) = r.json else { return r.json }
+                return .object([("key", .string(key))] + pairs)
+            }
+            print(JSON.object([("measure", .string(measure.name)), ("conv", .string(conv.rawValue)), ("results", .array(items))]).text)
+        } else {
+            let summary = LayerSimilarities(names: keys, results: results, measure: measure, probeCount: 0)
+            print(summary.table(title: "\(measure.name) for each of the \(keys.count) shared keys (1 = identical; 4-D arrays: \(convText))", firstColumn: "key"))
+        }
+        return 0
+    }
 
     static func parse(_ arguments: [String], measureFixed: Bool) throws -> Request {
         var request = Request()
@@ -113,7 +161,7 @@ enum SimSubcommand {
             } else if flagOptions.contains(name), inline == nil {
                 request.flags.insert(name)
             } else {
-                throw UsageError(message: "unknown option \(argument)")
+                throw UsageError(message: "unknown option \(argument)" + Suggestions.phrase(for: name, in: valueOptions + flagOptions + ["--help"]))
             }
         }
         guard request.inputs.count == 2 else {

@@ -18,7 +18,7 @@ extension Model: LuaBindable {
             """,
         methods: ModelMethods.all + PruneModelMethods.all,
         metamethods: ModelMethods.metamethods,
-        fields: ["training", "input", "title", "parameter_count", "flops"],
+        fields: ["training", "input", "title", "parameter_count", "flops", "interrupted", "metadata", "provenance"],
         index: ModelMethods.index,
         describe: { object in
             guard let m = object as? Model else { return "model" }

@@ -151,12 +151,32 @@ enum ModelMethods {
             try OrderedTable.push(lua, keys: recorded.map(\.name)) { lua.push(object: recorded[$0].activations) }
             return 1
         },
-        LuaFunctionSpec("save", "m:save(path) → m",
-                        "Writes a checkpoint (safetensors, written atomically): every parameter and BatchNorm buffer under its name (conv1.weight, bn1.running_mean …; PyTorch's state_dict names), pruning masks as <name>.mask, and the architecture in the header metadata so that models.load(path) rebuilds the model. Python's safetensors package reads it.") { lua in
+        LuaFunctionSpec("save", "m:save(path [, {metadata = {…}, format = \"prunelab\"|\"torch-prune\"}]) → m",
+                        """
+                        Writes a checkpoint (safetensors, written atomically): every parameter and BatchNorm buffer under \
+                        its name (conv1.weight, bn1.running_mean …; PyTorch's state_dict names), pruning masks as \
+                        <name>.mask, and the architecture in the header metadata so that models.load(path) rebuilds the \
+                        model. The header also records what is known of the model's history (m.provenance: training \
+                        settings and seed, data normalisation, last metrics, interruption) and metadata, a table of your \
+                        own (strings, numbers, booleans, nested tables; read back as m.metadata). format = "torch-prune" \
+                        names pruned parameters as torch.nn.utils.prune does (conv1.weight_orig, conv1.weight_mask), \
+                        so a PyTorch model with prune applied loads the state_dict; models.load reads both namings.
+                        """) { lua in
             let m = try lua.checkModel(1, "self")
             let path = try lua.checkString(2, "path")
-            try lua.checkArgumentCount(max: 2)
-            try m.save(path)
+            let options = try lua.options(3, known: ["metadata", "format"])
+            try lua.checkArgumentCount(max: 3)
+            let naming = Model.CheckpointNaming(rawValue: try options.choice("format", Model.CheckpointNaming.allCases.map(\.rawValue)) ?? "prunelab") ?? .prunelab
+            var user: JSON?
+            let kind = options.push("metadata")
+            if kind != .nil {
+                guard kind == .table else { throw lua.error("option 'metadata': expected a table of your own keys and values, got \(lua.describe(-1))") }
+                let value = try LuaJSONEncoder(lua: lua, emptyAsObject: true).encode(-1)
+                guard case .object = value else { throw lua.error("option 'metadata': expected a table with string keys (an object), got an array") }
+                user = value
+            }
+            lua.pop(1)
+            try m.save(path, naming: naming, userMetadata: user)
             lua.pushCopy(1)
             return 1
         },
@@ -169,7 +189,7 @@ enum ModelMethods {
         },
     ]
 
-    /// Fields: `m.training`, `m.input`, `m.title`, `m.parameter_count`, `m.flops`.
+    /// Fields: `m.training`, `m.input`, `m.title`, `m.parameter_count`, `m.flops`, `m.interrupted`, `m.metadata`, `m.provenance`.
     static let index: LuaBody = { lua in
         let m = try lua.checkModel(1, "self")
         guard let key = lua.string(2) else { throw lua.argumentError(2, "key", expected: "a method or field name") }
@@ -180,8 +200,28 @@ enum ModelMethods {
         case "title": lua.push(m.title)
         case "parameter_count": lua.push(m.parameterCount)
         case "flops": lua.push(m.flops)
+        case "interrupted": lua.push(m.provenance.interrupted)
+        case "metadata":
+            if let user = m.provenance.user { try lua.push(json: user) } else { lua.pushNil() }
+        case "provenance": try pushProvenance(lua, m.provenance)
         default: return 0
         }
         return 1
+    }
+
+    /// `m.provenance`: {training = {…}, normalization = {mean = {…}, std = {…}}, metrics = {…},
+    /// interrupted = bool, metadata = {…}} with what is known.
+    static func pushProvenance(_ lua: Lua, _ p: ModelProvenance) throws {
+        lua.newTable(fieldCapacity: 5)
+        if let t = p.training { try lua.push(json: t); lua.rawSet(-2, "training") }
+        if let n = p.normalization {
+            lua.newTable(fieldCapacity: 2)
+            lua.push(array: n.mean); lua.rawSet(-2, "mean")
+            lua.push(array: n.std); lua.rawSet(-2, "std")
+            lua.rawSet(-2, "normalization")
+        }
+        if let m = p.metrics { try lua.push(json: m); lua.rawSet(-2, "metrics") }
+        lua.push(p.interrupted); lua.rawSet(-2, "interrupted")
+        if let u = p.user { try lua.push(json: u); lua.rawSet(-2, "metadata") }
     }
 }

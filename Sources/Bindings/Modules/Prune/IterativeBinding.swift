@@ -56,6 +56,11 @@ enum IterativeBinding {
                 try lua.protectedCall(arguments: 1, results: 1)
                 defer { lua.pop(1) }
                 return lua.boolean(-1) != false
+            }, onStepStart: { i, target in
+                guard let bar else { return }
+                bar.prefix = "step \(i + 1)/\(targets.count) "
+                let percent = ProgressBar.fixed(target * 100, 1)
+                SimWarnings.writeToStandardError("prune.iterative: step \(i + 1)/\(targets.count): pruning to \(percent)% sparsity, then retraining for \(totalEpochs) epoch\(totalEpochs == 1 ? "" : "s")\n")
             })
         } catch {
             bar?.abandon()

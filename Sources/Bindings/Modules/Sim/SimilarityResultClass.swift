@@ -6,7 +6,7 @@ final class SimilarityResultObject: LuaBindable {
     let result: SimilarityResult
     init(_ result: SimilarityResult) { self.result = result }
 
-    static let fieldNames = ["value", "measure", "params", "mean", "rho", "k1", "k2", "kept1", "kept2", "weights",
+    static let fieldNames = ["value", "measure", "conv", "params", "mean", "rho", "k1", "k2", "kept1", "kept2", "weights",
                              "weighted_side", "threshold_mean", "warnings", "datapoints", "neurons1", "neurons2"]
 
     static let luaClass = LuaClass(
@@ -36,6 +36,7 @@ final class SimilarityResultObject: LuaBindable {
             switch key {
             case "value": lua.push(r.value)
             case "measure": lua.push(r.measure.name)
+            case "conv": if let c = r.convolution { lua.push(c.rawValue) } else { lua.pushNil() }
             case "params": pushParameters(lua, r.measure)
             case "mean":
                 guard let rho = r.rho else { return 0 }

@@ -5,8 +5,9 @@ import Engine
 enum SysModule {
     static let module = LuaModule(
         name: "sys",
-        doc: "System helpers: a monotonic clock for timing (sys.clock), the BLAS thread count (sys.threads, sys.set_threads) and which OpenBLAS kernels run (sys.blas).",
+        doc: "System helpers: a script's command-line options (sys.args), a monotonic clock for timing (sys.clock), the BLAS thread count (sys.threads, sys.set_threads) and which OpenBLAS kernels run (sys.blas).",
         functions: [
+            ScriptArguments.spec,
             LuaFunctionSpec("clock", "sys.clock()",
                             "Seconds from a fixed point of a monotonic clock (nanosecond resolution): time code with sys.clock() - t0. Unlike os.clock it counts wall time, not CPU time.") { lua in
                 try lua.checkArgumentCount(max: 0)

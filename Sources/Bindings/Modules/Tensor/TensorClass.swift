@@ -11,7 +11,9 @@ extension Tensor: LuaBindable {
         doc: """
             An n-dimensional array of float32 or float64 numbers. Indices and dimensions are \
             1-based. Views (reshape, t, permute, narrow, t[i]) share memory with the tensor they \
-            come from. Arithmetic follows NumPy's broadcasting rules.
+            come from. Arithmetic follows NumPy's broadcasting rules. A mask of 0s and 1s of t's shape \
+            (t:lt(0), …) selects: t[mask] is a 1-D copy of the selected elements in row-major order, \
+            t[mask] = v sets them (v a number, or a tensor with one element per selected position).
             """,
         methods: TensorMethods.all,
         metamethods: TensorMethods.metamethods,

@@ -4,7 +4,7 @@ import Engine
 /// Methods and metamethods of tensor objects: the method lists of the other files, plus
 /// `+ - * / ^ unm == # [] tostring`.
 enum TensorMethods {
-    static let all: [LuaFunctionSpec] = TensorShapeMethods.all + TensorMathMethods.all + TensorReductionMethods.all + TensorIOFunctions.methods
+    static let all: [LuaFunctionSpec] = TensorShapeMethods.all + TensorMathMethods.all + TensorReductionMethods.all + TensorAlgorithmMethods.all + TensorIOFunctions.methods
 
     static func arithmetic(_ op: BinaryOperation) -> LuaBody {
         { lua in
@@ -59,7 +59,7 @@ enum TensorMethods {
         } else if lua.type(2) == .table {
             raw = try lua.checkIntegerArray(2, "index")
         } else {
-            throw lua.error("cannot index a tensor with \(lua.describe(2)) (use an integer, a table of integers or a method name)")
+            throw lua.error("cannot index a tensor with \(lua.describe(2)) (use an integer, a table of integers, a mask tensor of 0s and 1s or a method name)")
         }
         guard raw.count <= t.rank else {
             throw lua.error("\(raw.count) indices for a tensor with \(t.rank) dimension\(t.rank == 1 ? "" : "s")")
@@ -78,6 +78,10 @@ enum TensorMethods {
     static let index: LuaBody = { lua in
         let t = try lua.check(1, Tensor.self, "self")
         if lua.type(2) == .string { return 0 }  // not a method: nil, as for any missing field
+        if let mask = lua.object(2, as: Tensor.self) {
+            lua.push(object: try t.selecting(mask: mask))
+            return 1
+        }
         let sub = try subTensor(t, try indices(lua, t))
         if sub.rank == 0 { lua.push(try sub.item()) } else { lua.push(object: sub) }
         return 1
@@ -87,6 +91,16 @@ enum TensorMethods {
     static let newIndex: LuaBody = { lua in
         let t = try lua.check(1, Tensor.self, "self")
         if let name = lua.string(2) { throw lua.error("cannot set field '\(name)' of a tensor (tensors have no settable fields)") }
+        if let mask = lua.object(2, as: Tensor.self) {
+            if let v = lua.number(3) {
+                try t.assign(mask: mask, .number(v))
+            } else if let source = lua.object(3, as: Tensor.self) {
+                try t.assign(mask: mask, .tensor(source))
+            } else {
+                throw lua.argumentError(3, "value", expected: "a number or a tensor")
+            }
+            return 0
+        }
         let sub = try subTensor(t, try indices(lua, t))
         if let v = lua.number(3) {
             sub.fill(v)

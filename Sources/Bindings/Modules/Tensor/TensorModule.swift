@@ -23,7 +23,7 @@ enum TensorModule {
             1-based (negative ones count from the end). Every method t:f(…) is also tensor.f(t, …).
             """,
         functions: {
-            let own = TensorFactories.all + TensorIOFunctions.functions
+            let own = TensorFactories.all + TensorIOFunctions.functions + TensorCombinationFunctions.all
             let names = Set(own.map(\.name))
             return own + TensorMethods.all.filter { !names.contains($0.name) }.map(functionForm)
         }())

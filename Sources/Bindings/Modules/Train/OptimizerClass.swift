@@ -60,3 +60,62 @@ extension SGD: LuaBindable {
             return "optimizer (sgd, lr \(o.learningRate))"
         })
 }
+
+extension Adam: LuaBindable {
+    /// The Lua class of Adam/AdamW optimizers (`t:optimizer(m)` of a `train.adam{…}` trainer).
+    public static let luaClass = LuaClass(
+        name: "adam optimizer",
+        doc: """
+            Adam or AdamW over a model's parameters (PyTorch's rules). opt:step() applies one update from \
+            the accumulated gradients; opt.lr can be changed between steps. Pruning masks are honoured: \
+            masked weights and their moments stay exactly zero.
+            """,
+        methods: [
+            LuaFunctionSpec("step", "opt:step() → opt", "One Adam (AdamW) update of every parameter from its accumulated gradient.") { lua in
+                let opt = try lua.check(1, Adam.self, "self")
+                try lua.checkArgumentCount(max: 1)
+                try opt.step()
+                lua.pushCopy(1)
+                return 1
+            },
+            LuaFunctionSpec("zero_grad", "opt:zero_grad() → opt", "Sets the gradients of the optimizer's parameters to zero.") { lua in
+                let opt = try lua.check(1, Adam.self, "self")
+                try lua.checkArgumentCount(max: 1)
+                opt.zeroGradients()
+                lua.pushCopy(1)
+                return 1
+            },
+        ],
+        metamethods: ["__tostring": { lua in
+            let o = try lua.check(1, Adam.self, "self")
+            lua.push("optimizer: \(o.decoupled ? "AdamW" : "Adam") over \(o.parameters.count) tensors, lr = \(o.learningRate), betas = {\(o.beta1), \(o.beta2)}, eps = \(o.epsilon), weight_decay = \(o.weightDecay), \(o.steps) steps taken")
+            return 1
+        }],
+        fields: ["lr", "betas", "eps", "weight_decay", "steps"],
+        index: { lua in
+            let o = try lua.check(1, Adam.self, "self")
+            guard let key = lua.string(2) else { throw lua.argumentError(2, "key", expected: "a method or field name") }
+            switch key {
+            case "lr": lua.push(o.learningRate)
+            case "betas": lua.push(array: [o.beta1, o.beta2])
+            case "eps": lua.push(o.epsilon)
+            case "weight_decay": lua.push(o.weightDecay)
+            case "steps": lua.push(o.steps)
+            default: return 0
+            }
+            return 1
+        },
+        newIndex: { lua in
+            let o = try lua.check(1, Adam.self, "self")
+            guard lua.string(2) == "lr" else {
+                throw lua.error("only opt.lr can be changed (got \(lua.describe(2)))")
+            }
+            guard let lr = lua.number(3), lr >= 0, lr.isFinite else { throw lua.argumentError(3, "lr", expected: "a finite number ≥ 0") }
+            o.learningRate = lr
+            return 0
+        },
+        describe: { object in
+            guard let o = object as? Adam else { return "optimizer" }
+            return "optimizer (\(o.decoupled ? "adamw" : "adam"), lr \(o.learningRate))"
+        })
+}

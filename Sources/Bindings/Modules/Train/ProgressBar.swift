@@ -9,6 +9,8 @@ final class ProgressBar {
     private let live = isatty(2) != 0
     private let clock = ContinuousClock()
     private var lastDraw: ContinuousClock.Instant?
+    /// Written before every line ("step 2/4 " in prune.iterative), so logs say which run is on.
+    var prefix = ""
 
     /// Redraws the bar (at most ten times a second) for a terminal; silent otherwise.
     func update(_ r: BatchReport) {
@@ -22,14 +24,14 @@ final class ProgressBar {
         let bar = String(repeating: "=", count: filled) + (filled < width ? ">" + String(repeating: " ", count: width - filled - 1) : "")
         let rate = Double(r.samples) / max(r.seconds, 1e-9)
         let eta = rate > 0 ? Double(r.samplesPerEpoch - r.samples) / rate : 0
-        let line = "epoch \(r.epoch + 1)/\(r.epochs) [\(bar)] \(r.samples)/\(r.samplesPerEpoch)  \(Int(rate.rounded())) img/s  "
+        let line = prefix + "epoch \(r.epoch + 1)/\(r.epochs) [\(bar)] \(r.samples)/\(r.samplesPerEpoch)  \(Int(rate.rounded())) img/s  "
             + "loss \(ProgressBar.fixed(r.meanLoss, 4))  acc \(ProgressBar.fixed(r.accuracy * 100, 1))%  ETA \(ProgressBar.duration(eta))"
         write("\r\u{1B}[K" + line)
     }
 
     /// Prints the epoch's summary line.
     func finish(_ e: EpochRecord, epochs: Int) {
-        var line = "epoch \(e.epoch + 1)/\(epochs): loss \(ProgressBar.fixed(e.loss, 4)), accuracy \(ProgressBar.fixed(e.accuracy * 100, 2))%"
+        var line = prefix + "epoch \(e.epoch + 1)/\(epochs): loss \(ProgressBar.fixed(e.loss, 4)), accuracy \(ProgressBar.fixed(e.accuracy * 100, 2))%"
         if let v = e.validationAccuracy { line += ", val_accuracy \(ProgressBar.fixed(v * 100, 2))%" }
         line += ", \(ProgressBar.fixed(e.seconds, 1)) s (\(Int(e.samplesPerSecond.rounded())) img/s)"
         write((live ? "\r\u{1B}[K" : "") + line + "\n")

@@ -6,7 +6,8 @@ enum TrainModule {
     static let module = LuaModule(
         name: "train",
         doc: """
-            Training: train.sgd{…} makes a trainer (t:fit(m, ds) trains; help(t) for details); \
+            Training: train.sgd{…}, train.adam{…} and train.adamw{…} make trainers (t:fit(m, ds) trains; \
+            help(t) for details); \
             train.optimizer(m, {…}) an optimizer for hand-written loops.
             """,
         functions: [
@@ -17,37 +18,28 @@ enum TrainModule {
                             many epochs (per batch). seed fixes the data order and augmentation draws (separately from any model \
                             seed); augment applies the dataset's augmentation (ds:augment{…}) while training.
                             """) { lua in
-                let o = try lua.options(1, known: ["lr", "momentum", "nesterov", "weight_decay", "batch", "epochs", "schedule",
-                                                   "milestones", "gamma", "warmup", "seed", "augment"])
                 try lua.checkArgumentCount(max: 1)
-                var t = TrainingOptions()
-                t.learningRate = try o.number("lr") ?? t.learningRate
-                t.momentum = try o.number("momentum") ?? t.momentum
-                t.nesterov = try o.boolean("nesterov") ?? t.nesterov
-                t.weightDecay = try o.number("weight_decay") ?? t.weightDecay
-                t.batchSize = try o.integer("batch", in: 1...(1 << 20)) ?? t.batchSize
-                t.epochs = try o.integer("epochs", in: 1...1_000_000) ?? t.epochs
-                t.warmup = try o.number("warmup") ?? 0
-                t.augment = try o.boolean("augment") ?? true
-                t.seed = try lua.seedOption(o, default: 1)
-                let schedule = try o.choice("schedule", ["constant", "step", "cosine"]) ?? (o.has("milestones") ? "step" : "constant")
-                if schedule != "step" && (o.has("milestones") || o.has("gamma")) {
-                    throw lua.error("options 'milestones' and 'gamma' need schedule = \"step\"")
-                }
-                switch schedule {
-                case "step":
-                    guard let milestones = try? o.integerArray("milestones"), !milestones.isEmpty else {
-                        throw lua.error("option 'milestones': schedule \"step\" needs the epochs after which lr drops, e.g. {30, 60}")
-                    }
-                    t.schedule = .step(milestones: milestones, gamma: try o.number("gamma") ?? 0.1)
-                case "cosine": t.schedule = .cosine
-                default: t.schedule = .constant
-                }
-                do {
-                    lua.push(object: try Trainer(options: t))
-                } catch let e as EngineError {
-                    throw lua.error(e.message)
-                }
+                lua.push(object: try Trainer(options: try readTrainingOptions(lua, 1, kind: .sgd)))
+                return 1
+            },
+            LuaFunctionSpec("adam", "train.adam{lr = 1e-3, betas = {0.9, 0.999}, eps = 1e-8, weight_decay = 0, batch = 128, epochs = 1, schedule = …, warmup = 0, seed = 1, augment = true}",
+                            """
+                            A trainer for minibatch Adam (Kingma & Ba 2015) with PyTorch's update rule (torch.optim.Adam): \
+                            weight_decay adds λ·w to the gradient (L2). Pruning masks are honoured: pruned weights and their \
+                            moments stay exactly zero. Other options as train.sgd.
+                            """) { lua in
+                try lua.checkArgumentCount(max: 1)
+                lua.push(object: try Trainer(options: try readTrainingOptions(lua, 1, kind: .adam)))
+                return 1
+            },
+            LuaFunctionSpec("adamw", "train.adamw{lr = 1e-3, betas = {0.9, 0.999}, eps = 1e-8, weight_decay = 1e-2, batch = 128, epochs = 1, …}",
+                            """
+                            A trainer for minibatch AdamW (Loshchilov & Hutter 2019) with PyTorch's update rule \
+                            (torch.optim.AdamW): the weight decay is decoupled, w ← w·(1 − lr·weight_decay) before the Adam \
+                            step. Masks honoured as in train.adam; other options as train.sgd.
+                            """) { lua in
+                try lua.checkArgumentCount(max: 1)
+                lua.push(object: try Trainer(options: try readTrainingOptions(lua, 1, kind: .adamw)))
                 return 1
             },
             LuaFunctionSpec("optimizer", "train.optimizer(m [, {lr = 0.05, momentum = 0.9, nesterov = false, weight_decay = 5e-4}])",
@@ -60,4 +52,59 @@ enum TrainModule {
                 return 1
             },
         ])
+
+    /// The option names a trainer of `kind` accepts.
+    static func knownOptions(_ kind: OptimizerKind) -> [String] {
+        ["lr"] + (kind == .sgd ? ["momentum", "nesterov"] : ["betas", "eps"])
+            + ["weight_decay", "batch", "epochs", "schedule", "milestones", "gamma", "warmup", "seed", "augment"]
+    }
+
+    /// Training settings from the options table at `index` (PyTorch's defaults for `kind`), or,
+    /// with `base`, that trainer's settings with the given ones changed (t:fit's overrides).
+    static func readTrainingOptions(_ lua: Lua, _ index: Int32, kind: OptimizerKind, base: TrainingOptions? = nil,
+                                    extra: [String] = []) throws -> TrainingOptions {
+        let o = try lua.options(index, known: knownOptions(kind) + extra)
+        var t = base ?? TrainingOptions(kind)
+        t.learningRate = try o.number("lr") ?? t.learningRate
+        t.momentum = try o.number("momentum") ?? t.momentum
+        t.nesterov = try o.boolean("nesterov") ?? t.nesterov
+        t.weightDecay = try o.number("weight_decay") ?? t.weightDecay
+        t.epsilon = try o.number("eps") ?? t.epsilon
+        if o.has("betas") {
+            let type = o.push("betas")
+            defer { lua.pop(1) }
+            guard type == .table, lua.rawLength(-1) == 2 else { throw lua.error("option 'betas': expected a table of two numbers {beta1, beta2}, got \(lua.describe(-1))") }
+            lua.rawGet(-1, 1)
+            lua.rawGet(-2, 2)
+            let b1 = lua.number(-2), b2 = lua.number(-1)
+            lua.pop(2)
+            guard let b1, let b2 else { throw lua.error("option 'betas': expected a table of two numbers {beta1, beta2}") }
+            (t.beta1, t.beta2) = (b1, b2)
+        }
+        t.batchSize = try o.integer("batch", in: 1...(1 << 20)) ?? t.batchSize
+        t.epochs = try o.integer("epochs", in: 1...1_000_000) ?? t.epochs
+        t.warmup = try o.number("warmup") ?? t.warmup
+        t.augment = try o.boolean("augment") ?? t.augment
+        t.seed = try lua.seedOption(o, default: t.seed)
+        if o.has("schedule") || o.has("milestones") || o.has("gamma") || base == nil {
+            let schedule = try o.choice("schedule", ["constant", "step", "cosine"]) ?? (o.has("milestones") ? "step" : "constant")
+            if schedule != "step" && (o.has("milestones") || o.has("gamma")) {
+                throw lua.error("options 'milestones' and 'gamma' need schedule = \"step\"")
+            }
+            switch schedule {
+            case "step":
+                guard let milestones = try? o.integerArray("milestones"), !milestones.isEmpty else {
+                    throw lua.error("option 'milestones': schedule \"step\" needs the epochs after which lr drops, e.g. {30, 60}")
+                }
+                t.schedule = .step(milestones: milestones, gamma: try o.number("gamma") ?? 0.1)
+            case "cosine": t.schedule = .cosine
+            default: t.schedule = .constant
+            }
+        }
+        do {
+            return try t.validated()
+        } catch let e as EngineError {
+            throw lua.error(e.message)
+        }
+    }
 }

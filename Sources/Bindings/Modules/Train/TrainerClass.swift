@@ -6,7 +6,7 @@ extension Trainer: LuaBindable {
     public static let luaClass = LuaClass(
         name: "trainer",
         doc: """
-            SGD training settings (train.sgd{…}). t:fit(m, ds [, {val = ds, on_epoch = fn, on_batch = fn, progress = true}]) \
+            Training settings (train.sgd{…}, train.adam{…}, train.adamw{…}). t:fit(m, ds [, {val = ds, on_epoch = fn, on_batch = fn, progress = true}]) \
             trains m and returns the per-epoch history; t:optimizer(m) gives an optimizer for a \
             hand-written loop. The data order depends only on the trainer's seed, so every model \
             trained with it sees the same images in the same order.
@@ -16,29 +16,35 @@ extension Trainer: LuaBindable {
             lua.push(TrainerMethods.describe(try lua.check(1, Trainer.self, "self").options))
             return 1
         }],
-        fields: ["lr", "momentum", "nesterov", "weight_decay", "batch", "epochs", "schedule", "milestones", "gamma", "warmup", "seed", "augment"],
+        fields: ["kind", "lr", "momentum", "nesterov", "betas", "eps", "weight_decay", "batch", "epochs", "schedule", "milestones", "gamma", "warmup", "seed", "augment"],
         index: TrainerMethods.index,
         describe: { object in
             guard let t = object as? Trainer else { return "trainer" }
-            return "trainer (sgd, lr \(t.options.learningRate), \(t.options.epochs) epochs)"
+            return "trainer (\(t.options.optimizer.rawValue), lr \(t.options.learningRate), \(t.options.epochs) epochs)"
         })
 }
 
 enum TrainerMethods {
     static let all: [LuaFunctionSpec] = [
-        LuaFunctionSpec("fit", "t:fit(m, ds [, {val = ds, on_epoch = fn, on_batch = fn, progress = true}]) → history",
+        LuaFunctionSpec("fit", "t:fit(m, ds [, {val = ds, on_epoch = fn, on_batch = fn, progress = true, epochs = n, lr = x, …}]) → history",
                         """
                         Trains model m on dataset ds for t.epochs epochs and returns the history: hist[e].loss, .accuracy \
                         (training, as the batches went by), .val_loss and .val_accuracy (when val is given), .seconds, \
-                        .images_per_second, .lr. on_batch(info) gets {epoch, batch, batches, loss, mean_loss, accuracy, lr} \
+                        .images_per_second, .lr. Any of the trainer's settings (epochs, lr, batch, seed, weight_decay, \
+                        schedule, warmup, augment, momentum/nesterov or betas/eps) may be given for this call only. \
+                        on_batch(info) gets {epoch, batch, batches, loss, mean_loss, accuracy, lr} \
                         and on_epoch(hist[e]) is called after each epoch; either returning false stops training. A live \
                         progress bar goes to stderr on a terminal, one line per epoch otherwise (progress = false silences it). \
-                        Ctrl-C stops between batches: m keeps the weights of its last completed step.
+                        Ctrl-C stops between batches and returns the finished epochs' history with hist.interrupted = true \
+                        (m keeps the weights of its last completed step, and m.interrupted is true until it is trained again).
                         """) { lua in
-            let trainer = try lua.check(1, Trainer.self, "self")
+            let base = try lua.check(1, Trainer.self, "self")
             let model = try lua.checkModel(2, "m")
             let dataset = try lua.checkDataset(3, "ds")
-            let options = try lua.options(4, known: ["val", "on_epoch", "on_batch", "progress"])
+            let callOptions = ["val", "on_epoch", "on_batch", "progress"]
+            let settings = try TrainModule.readTrainingOptions(lua, 4, kind: base.options.optimizer, base: base.options, extra: callOptions)
+            let trainer = settings == base.options ? base : try Trainer(options: settings)
+            let options = try lua.options(4, known: callOptions + TrainModule.knownOptions(base.options.optimizer))
             try lua.checkArgumentCount(max: 4)
             var validation: (any Dataset)?
             if options.has("val") {
@@ -54,9 +60,9 @@ enum TrainerMethods {
             let progress = try options.boolean("progress") ?? true
             let bar = progress ? ProgressBar() : nil
             let epochs = trainer.options.epochs
-            var history: [EpochRecord] = []
+            let run: TrainingRun
             do {
-                history = try trainer.fit(model, on: dataset, validation: validation, onBatch: { report in
+                run = try trainer.run(model, on: dataset, validation: validation, onBatch: { report in
                     bar?.update(report)
                     guard let onBatch else { return true }
                     lua.pushCopy(onBatch)
@@ -73,21 +79,39 @@ enum TrainerMethods {
                 bar?.abandon()
                 throw error
             }
+            let history = run.history
+            if let stop = run.interruption {
+                // Ctrl-C was taken here: the Lua hook it armed must not stop the caller's next
+                // instruction, which is to receive this history.
+                bar?.abandon()
+                lua_sethook(lua.state, nil, 0, 0)
+                Cancellation.clear()
+                SimWarnings.writeToStandardError("\(lua.callee): \(stop.message); returning the \(history.count) finished epoch\(history.count == 1 ? "" : "s") (hist.interrupted = true, m.interrupted = true)\n")
+            }
             lua.newTable(arrayCapacity: history.count)
             for (i, record) in history.enumerated() {
                 pushRecord(lua, record)
                 lua.rawSet(-2, i + 1)
             }
+            if run.interruption != nil {
+                lua.push(true)
+                lua.rawSet(-2, "interrupted")
+            }
             HistoryPlot.mark(lua, -1)
             return 1
         },
         LuaFunctionSpec("optimizer", "t:optimizer(m) → optimizer",
-                        "An SGD optimizer over m's parameters with this trainer's lr, momentum, nesterov and weight_decay, for a hand-written loop: logits = m:forward(x); loss, grad = nn.cross_entropy(logits, y); m:zero_grad(); m:backward(grad); opt:step().") { lua in
+                        "An optimizer over m's parameters with this trainer's settings (SGD, Adam or AdamW), for a hand-written loop: logits = m:forward(x); loss, grad = nn.cross_entropy(logits, y); m:zero_grad(); m:backward(grad); opt:step().") { lua in
             let trainer = try lua.check(1, Trainer.self, "self")
             let model = try lua.checkModel(2, "m")
             try lua.checkArgumentCount(max: 2)
             let o = trainer.options
-            lua.push(object: try SGD(model: model, learningRate: o.learningRate, momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay))
+            switch o.optimizer {
+            case .sgd: lua.push(object: try SGD(model: model, learningRate: o.learningRate, momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay))
+            case .adam, .adamw:
+                lua.push(object: try Adam(parameters: model.parameters, learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2,
+                                          epsilon: o.epsilon, weightDecay: o.weightDecay, decoupled: o.optimizer == .adamw))
+            }
             return 1
         },
     ]
@@ -136,8 +160,13 @@ enum TrainerMethods {
     }
 
     static func describe(_ o: TrainingOptions) -> String {
-        var s = "train.sgd{lr = \(o.learningRate), momentum = \(o.momentum)"
-        if o.nesterov { s += ", nesterov = true" }
+        var s = "train.\(o.optimizer.rawValue){lr = \(o.learningRate)"
+        if o.optimizer == .sgd {
+            s += ", momentum = \(o.momentum)"
+            if o.nesterov { s += ", nesterov = true" }
+        } else {
+            s += ", betas = {\(o.beta1), \(o.beta2)}, eps = \(o.epsilon)"
+        }
         s += ", weight_decay = \(o.weightDecay), batch = \(o.batchSize), epochs = \(o.epochs)"
         switch o.schedule {
         case .constant: break
@@ -157,8 +186,11 @@ enum TrainerMethods {
         guard let key = lua.string(2) else { throw lua.argumentError(2, "key", expected: "a method or field name") }
         switch key {
         case "lr": lua.push(o.learningRate)
-        case "momentum": lua.push(o.momentum)
-        case "nesterov": lua.push(o.nesterov)
+        case "kind": lua.push(o.optimizer.rawValue)
+        case "momentum": if o.optimizer == .sgd { lua.push(o.momentum) } else { lua.pushNil() }
+        case "nesterov": if o.optimizer == .sgd { lua.push(o.nesterov) } else { lua.pushNil() }
+        case "betas": if o.optimizer == .sgd { lua.pushNil() } else { lua.push(array: [o.beta1, o.beta2]) }
+        case "eps": if o.optimizer == .sgd { lua.pushNil() } else { lua.push(o.epsilon) }
         case "weight_decay": lua.push(o.weightDecay)
         case "batch": lua.push(o.batchSize)
         case "epochs": lua.push(o.epochs)

@@ -8,7 +8,14 @@
 /// - `format`: `prunelab.model`, `version`: `1`;
 /// - `architecture`: the root layer's ``LayerSpec`` as JSON;
 /// - `input`: the per-sample input shape as a JSON array (absent when undeclared);
-/// - `title`: the model's description.
+/// - `title`: the model's description;
+/// - what ``ModelProvenance`` knows: `training`, `normalization`, `metrics`, `interrupted` and
+///   the user's `metadata` (JSON text each).
+///
+/// With ``CheckpointNaming/torchPrune`` a pruned parameter is stored as PyTorch's
+/// `torch.nn.utils.prune` keeps it in a `state_dict`: `conv1.weight_orig` (the weights) and
+/// `conv1.weight_mask` (the mask) instead of `conv1.weight` and `conv1.weight.mask`. Loading
+/// accepts both namings.
 ///
 /// Files are written atomically. Loading validates the header (through ``Safetensors``), the
 /// architecture, and that every expected tensor is present, F32, of the right shape, and that
@@ -17,16 +24,34 @@ extension Model {
     public static let checkpointFormat = "prunelab.model"
     public static let checkpointVersion = "1"
 
-    /// Writes the model to `path` (atomically).
-    public func save(_ path: String) throws {
+    /// How pruned parameters are named in a checkpoint.
+    public enum CheckpointNaming: String, Sendable, CaseIterable {
+        /// `conv1.weight` and `conv1.weight.mask`.
+        case prunelab
+        /// `conv1.weight_orig` and `conv1.weight_mask`, as `torch.nn.utils.prune` names them.
+        case torchPrune = "torch-prune"
+    }
+
+    /// Writes the model to `path` (atomically). `userMetadata` (a JSON object) replaces the
+    /// model's ``ModelProvenance/user`` metadata in the file when given.
+    public func save(_ path: String, naming: CheckpointNaming = .prunelab, userMetadata: JSON? = nil) throws {
         var tensors: [(name: String, tensor: Tensor)] = []
         for (name, p) in parameters {
-            tensors.append((name, p.value))
-            if let mask = p.mask { tensors.append((name + ".mask", mask)) }
+            if let mask = p.mask {
+                switch naming {
+                case .prunelab: tensors += [(name, p.value), (name + ".mask", mask)]
+                case .torchPrune: tensors += [(name + "_orig", p.value), (name + "_mask", mask)]
+                }
+            } else {
+                tensors.append((name, p.value))
+            }
         }
         tensors += buffers
-        var metadata = ["format": Model.checkpointFormat, "version": Model.checkpointVersion,
-                        "architecture": root.spec.json.text, "title": title]
+        var record = provenance
+        if let userMetadata { record.user = userMetadata }
+        var metadata = record.metadata
+        metadata.merge(["format": Model.checkpointFormat, "version": Model.checkpointVersion,
+                        "architecture": root.spec.json.text, "title": title, "names": naming.rawValue]) { _, fixed in fixed }
         if let inputShape { metadata["input"] = JSON.array(inputShape.map { .integer($0) }).text }
         try Safetensors.write(path, tensors: tensors, metadata: metadata)
     }
@@ -73,8 +98,15 @@ extension Model {
         var shapes: [String: [Int]] = [:]
         for (name, p) in params { shapes[name] = p.value.shape; shapes[name + ".mask"] = p.value.shape }
         for (name, b) in model.buffers { shapes[name] = b.shape }
+        // torch.nn.utils.prune's names: p_orig is the parameter p, p_mask its mask.
+        func canonical(_ name: String) -> String {
+            if shapes[name] != nil { return name }
+            if name.hasSuffix("_orig"), case let base = String(name.dropLast(5)), params.contains(where: { $0.name == base }) { return base }
+            if name.hasSuffix("_mask"), case let base = String(name.dropLast(5)), params.contains(where: { $0.name == base }) { return base + ".mask" }
+            return name
+        }
         for entry in header.entries {
-            guard let shape = shapes[entry.name] else {
+            guard let shape = shapes[canonical(entry.name)] else {
                 throw EngineError.file(path, "unexpected tensor '\(entry.name)' (the architecture has no such parameter or buffer)")
             }
             guard entry.type == .float32 else {
@@ -84,11 +116,11 @@ extension Model {
                 throw EngineError.file(path, "tensor '\(entry.name)' has shape \(Shape.describe(entry.shape)); the architecture needs \(Shape.describe(shape))")
             }
         }
-        let present = Set(header.entries.map(\.name))
+        let present = Set(header.entries.map { canonical($0.name) })
         for name in params.map(\.name) + model.buffers.map(\.name) where !present.contains(name) {
             throw EngineError.file(path, "missing tensor '\(name)'")
         }
-        let loaded = Dictionary(try Safetensors.read(path).tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+        let loaded = Dictionary(try Safetensors.read(path).tensors.map { (canonical($0.name), $0.tensor) }, uniquingKeysWith: { a, _ in a })
         for (name, p) in model.parameters {
             guard let value = loaded[name] else { throw EngineError.file(path, "missing tensor '\(name)'") }
             try p.value.assign(from: value)
@@ -97,6 +129,11 @@ extension Model {
         for (name, buffer) in model.buffers {
             guard let value = loaded[name] else { throw EngineError.file(path, "missing tensor '\(name)'") }
             try buffer.assign(from: value)
+        }
+        do {
+            model.provenance = try ModelProvenance(metadata: meta)
+        } catch let e as EngineError {
+            throw EngineError.file(path, e.message)
         }
         return model
     }

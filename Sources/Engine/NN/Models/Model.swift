@@ -16,6 +16,9 @@ public final class Model {
     public var shapeForSummary: [Int]? { inputShape ?? lastInputShape }
     /// How the model was built, for display: `convnet{input = {1, 28, 28}, classes = 10}`.
     public var title: String
+    /// How the model came to be (training settings, data normalisation, metrics, user
+    /// metadata); written into checkpoints. See ``ModelProvenance``.
+    public var provenance = ModelProvenance()
 
     public init(root: Layer, inputShape: [Int]?, title: String) throws {
         self.root = root
@@ -146,7 +149,9 @@ public final class Model {
 
     /// A deep copy (weights, masks, running statistics, mode); gradients start at zero.
     public func clone() throws -> Model {
-        try Model(root: root.copy(), inputShape: inputShape, title: title)
+        let copy = try Model(root: root.copy(), inputShape: inputShape, title: title)
+        copy.provenance = provenance
+        return copy
     }
 
     /// Re-applies every parameter's pruning mask to its weights (a no-op for dense

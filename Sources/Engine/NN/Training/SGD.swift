@@ -9,7 +9,7 @@
 /// multiplied by `m` before the update, and `w` and `v` are multiplied by `m` after it, so a
 /// masked weight stays exactly zero and keeps no momentum. This is the hook pruning relies on:
 /// set masks with ``Parameter/setMask(_:)``; nothing else is needed.
-public final class SGD {
+public final class SGD: Optimizer {
     /// The parameters updated by ``step()``, with their names.
     public let parameters: [(name: String, parameter: Parameter)]
     /// η, used by the next ``step()`` (schedules change it between steps).
@@ -91,11 +91,6 @@ public final class SGD {
             p.applyMask(to: p.value)
         }
         steps += 1
-    }
-
-    /// Zeroes every parameter's gradient.
-    public func zeroGradients() {
-        for (_, p) in parameters { p.zeroGradient() }
     }
 
     /// The momentum buffer of parameter `index` (nil before the first step or without momentum).

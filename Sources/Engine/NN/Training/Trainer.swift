@@ -1,9 +1,13 @@
-/// Settings of an SGD training run (Lua: `train.sgd{…}`).
+/// Settings of a training run (Lua: `train.sgd{…}`, `train.adam{…}`, `train.adamw{…}`).
 public struct TrainingOptions: Sendable, Equatable {
+    /// The optimizer: SGD (momentum, nesterov), Adam or AdamW (beta1, beta2, epsilon).
+    public var optimizer: OptimizerKind = .sgd
     /// Base learning rate η₀.
     public var learningRate: Double = 0.05
     public var momentum: Double = 0.9
     public var nesterov = false
+    /// Adam's β₁, β₂ and ε.
+    public var beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8
     /// L2 penalty λ (added to every parameter's gradient, as PyTorch's `weight_decay`).
     public var weightDecay: Double = 5e-4
     public var batchSize = 128
@@ -19,11 +23,33 @@ public struct TrainingOptions: Sendable, Equatable {
 
     public init() {}
 
+    /// PyTorch's defaults for `kind`: SGD as above; Adam lr 1e-3, weight decay 0; AdamW lr 1e-3,
+    /// weight decay 1e-2.
+    public init(_ kind: OptimizerKind) {
+        optimizer = kind
+        if kind != .sgd {
+            learningRate = 1e-3
+            weightDecay = kind == .adamw ? 1e-2 : 0
+        }
+    }
+
+    /// The optimizer these settings describe, over `parameters`.
+    public func makeOptimizer(_ parameters: [(name: String, parameter: Parameter)]) throws -> any Optimizer {
+        switch optimizer {
+        case .sgd:
+            return try SGD(parameters: parameters, learningRate: learningRate, momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
+        case .adam, .adamw:
+            return try Adam(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                            weightDecay: weightDecay, decoupled: optimizer == .adamw)
+        }
+    }
+
     /// Checks every setting.
     public func validated() throws -> TrainingOptions {
         guard batchSize >= 1, batchSize <= 1 << 20 else { throw EngineError.invalid("batch", expected: "a batch size in 1...\(1 << 20)", given: "\(batchSize)") }
         _ = try LearningRateSchedule(base: learningRate, kind: schedule, epochs: epochs, warmup: warmup)
-        _ = try SGD(parameters: [], learningRate: learningRate, momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
+        guard epochs >= 1 else { throw EngineError.invalid("epochs", expected: "at least 1 epoch", given: "\(epochs)") }
+        _ = try makeOptimizer([])
         return self
     }
 }
@@ -59,7 +85,24 @@ public struct EpochRecord: Sendable {
     public let learningRate: Double
 }
 
-/// Trains models with minibatch SGD on a ``Dataset``.
+/// How a training run ended: the finished epochs, and where Ctrl-C stopped it, if it did.
+public struct TrainingRun: Sendable {
+    /// One record per finished epoch.
+    public let history: [EpochRecord]
+    /// Where the run was interrupted (nil when it ran to its end or a callback stopped it).
+    public let interruption: Interruption?
+
+    /// The point Ctrl-C stopped a run: before batch `batch` of epoch `epoch` (both 0-based).
+    public struct Interruption: Sendable {
+        public let epoch: Int, batch: Int, batchCount: Int
+        /// "interrupted at epoch 3, batch 5 of 20: …".
+        public var message: String {
+            "interrupted at epoch \(epoch + 1), batch \(batch + 1) of \(batchCount): the model keeps the weights of its last completed step"
+        }
+    }
+}
+
+/// Trains models with minibatch SGD, Adam or AdamW on a ``Dataset``.
 ///
 /// Each epoch visits the dataset in the order ``EpochOrder`` derives from the data seed alone,
 /// so every model trained with the same options sees the same images in the same order (with
@@ -75,22 +118,33 @@ public final class Trainer {
         self.options = try options.validated()
     }
 
-    /// Trains `model` on `dataset` for `options.epochs` epochs. After each epoch the model is
-    /// evaluated on `validation` (if given). `onBatch` and `onEpoch` return false to stop early.
-    /// Restores the model's previous mode when done. `isCancelled` is polled before every batch
-    /// (by default the Ctrl-C flag of ``Cancellation``).
+    /// Trains as ``run(_:on:validation:onBatch:onEpoch:isCancelled:)`` does, but throws
+    /// ``EngineError/interrupted`` (with the place in its message) when Ctrl-C stops it.
     public func fit(_ model: Model, on dataset: any Dataset, validation: (any Dataset)? = nil,
                     onBatch: ((BatchReport) throws -> Bool)? = nil,
                     onEpoch: ((EpochRecord) throws -> Bool)? = nil,
                     isCancelled: () -> Bool = { Cancellation.isPending }) throws -> [EpochRecord] {
+        let run = try run(model, on: dataset, validation: validation, onBatch: onBatch, onEpoch: onEpoch, isCancelled: isCancelled)
+        if let stop = run.interruption { throw EngineError(stop.message, kind: .interrupted) }
+        return run.history
+    }
+
+    /// Trains `model` on `dataset` for `options.epochs` epochs. After each epoch the model is
+    /// evaluated on `validation` (if given). `onBatch` and `onEpoch` return false to stop early.
+    /// Restores the model's previous mode when done. `isCancelled` is polled before every batch
+    /// (by default the Ctrl-C flag of ``Cancellation``); when it is set, the run returns the
+    /// finished epochs' history with the ``TrainingRun/Interruption`` point.
+    public func run(_ model: Model, on dataset: any Dataset, validation: (any Dataset)? = nil,
+                    onBatch: ((BatchReport) throws -> Bool)? = nil,
+                    onEpoch: ((EpochRecord) throws -> Bool)? = nil,
+                    isCancelled: () -> Bool = { Cancellation.isPending }) throws -> TrainingRun {
         guard dataset.count >= 2 else {
             throw EngineError.invalid("training set", expected: "at least 2 samples", given: "\(dataset.count)")
         }
         try model.checkCompatible(dataset)
         if let validation { try model.checkCompatible(validation) }
         let schedule = try LearningRateSchedule(base: options.learningRate, kind: options.schedule, epochs: options.epochs, warmup: options.warmup)
-        let optimizer = try SGD(model: model, learningRate: options.learningRate, momentum: options.momentum,
-                                nesterov: options.nesterov, weightDecay: options.weightDecay)
+        let optimizer = try options.makeOptimizer(model.parameters)
         let wasTraining = model.isTraining
         defer { model.setTraining(wasTraining) }
         let clock = ContinuousClock()
@@ -107,8 +161,8 @@ public final class Trainer {
             var stop = false
             for b in 0..<order.batchCount {
                 if isCancelled() {
-                    throw EngineError("interrupted at epoch \(epoch + 1), batch \(b + 1) of \(order.batchCount): the model keeps the weights of its last completed step",
-                                      kind: .interrupted)
+                    record(on: model, dataset: dataset, history: history, interrupted: true)
+                    return TrainingRun(history: history, interruption: .init(epoch: epoch, batch: b, batchCount: order.batchCount))
                 }
                 var augmentation: RandomGenerator? = options.augment ? order.augmentationGenerator(batch: b) : nil
                 let batch = try dataset.batch(order.batch(b), augmentation: &augmentation)
@@ -144,7 +198,22 @@ public final class Trainer {
             if stop { break }
             if let onEpoch, try !onEpoch(record) { break }
         }
-        return history
+        record(on: model, dataset: dataset, history: history, interrupted: false)
+        return TrainingRun(history: history, interruption: nil)
+    }
+
+    /// Notes this run in the model's ``ModelProvenance``: settings, epochs done, the training
+    /// data's normalisation (when the dataset knows it), the last epoch's metrics, interruption.
+    private func record(on model: Model, dataset: any Dataset, history: [EpochRecord], interrupted: Bool) {
+        model.provenance.training = options.json(epochsDone: history.count)
+        if let samples = dataset as? SampleDataset { model.provenance.normalization = samples.normalization }
+        model.provenance.interrupted = interrupted
+        if let last = history.last {
+            var pairs: [(key: String, value: JSON)] = [("epoch", .integer(last.epoch + 1)), ("loss", .number(last.loss)), ("accuracy", .number(last.accuracy))]
+            if let v = last.validationLoss { pairs.append(("val_loss", .number(v))) }
+            if let v = last.validationAccuracy { pairs.append(("val_accuracy", .number(v))) }
+            model.provenance.metrics = .object(pairs)
+        }
     }
 
     static func seconds(_ d: Duration) -> Double {
