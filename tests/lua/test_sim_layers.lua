@@ -42,8 +42,8 @@ test("sim.layers equals the full-matrix measure on recorded activations", functi
   local p = sim.layers(base, pruned, probe, {measure = "pwcca", layers = {"conv1"}})
   check_eq(#p, 1); check_near(p[1].value, sim.pwcca(ra.conv1, rb.conv1).value, 1e-8)
   check(tostring(p):find("^pwcca per layer on %d+ probe samples %(signs fixed: largest |coefficient| of each direction positive; "
-                         .. "Google's compute_pwcca keeps LAPACK's and differs on uncentred data; 1 = identical%)\n") ~= nil, tostring(p))
-  check(tostring(c):find("^cka%(linear%) per layer on %d+ probe samples %(1 = identical%)\n") ~= nil, tostring(c))
+                         .. "Google's compute_pwcca keeps LAPACK's and differs on uncentred data; 1 = identical%); conv layers: flatten [^\n]+\n") ~= nil, tostring(p))
+  check(tostring(c):find("^cka%(linear%) per layer on %d+ probe samples %(1 = identical%); conv layers: mean [^\n]+\n") ~= nil, tostring(c))
   local d = sim.layers(base, pruned, probe, {dims = 3, layers = "relu1"})
   check_near(d[1].value, sim.svcca(ra.relu1, rb.relu1, {dims = 3}).value, 1e-8)
 end)
