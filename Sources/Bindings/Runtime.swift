@@ -21,6 +21,7 @@ public final class Runtime {
         ModelsModule.module,
         TrainModule.module,
         PruneModule.module,
+        PlotModule.module,
     ]
 
     public init() throws {
