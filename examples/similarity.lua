@@ -26,3 +26,7 @@ print(acc, acc:svcca().value, sim.svcca(a, b).value)
 -- Every layer against every layer.
 local mat = sim.matrix({a = a, b = b}, {a = a, b = b}, {measure = "cka"})
 print(mat)
+
+-- The same grid as a table: Markdown for a README, CSV for pandas (every digit kept).
+print(report.table(mat):markdown())
+report.table(mat):save("/tmp/prunelab_example_cka.csv")

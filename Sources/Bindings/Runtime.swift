@@ -22,6 +22,8 @@ public final class Runtime {
         TrainModule.module,
         PruneModule.module,
         PlotModule.module,
+        JSONModule.module,
+        ReportModule.module,
     ]
 
     public init() throws {

@@ -48,7 +48,8 @@ struct Repl {
         case .needsMore:
             break
         case .values(let values):
-            if !values.isEmpty { print(values.joined(separator: "\t")) }
+            // Values that span lines (tables, grids) each start on a line of their own.
+            if !values.isEmpty { print(values.joined(separator: values.contains { $0.contains("\n") } ? "\n" : "\t")) }
         case .failed(let message):
             // After Ctrl-C the terminal has echoed "^C": start the message on a line of its own.
             Console.error((ReplEvaluator.isInterruption(message) ? "\n" : "") + message)

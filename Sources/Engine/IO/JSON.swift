@@ -99,7 +99,7 @@ public enum JSON: Equatable, Sendable {
         }
     }
 
-    private static func writeString(_ s: String, into out: inout String) {
+    static func writeString(_ s: String, into out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

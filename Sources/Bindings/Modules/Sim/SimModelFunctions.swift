@@ -40,10 +40,11 @@ enum SimModelFunctions {
             lua.push(object: LayerSimilarityObject(LayerSimilarities(names: names, results: results[0], measure: options.measure, probeCount: probe.sampleCount)))
             return 1
         },
-        LuaFunctionSpec("pairwise", "sim.pairwise(m1, m2, probe [, {measure = \"svcca\", conv = \"mean\", layers = {…}, max_datapoints = n, batch = 64}]) → matrix, rows, columns",
+        LuaFunctionSpec("pairwise", "sim.pairwise(m1, m2, probe [, {measure = \"svcca\", conv = \"mean\", layers = {…}, max_datapoints = n, batch = 64}]) → M, rows, columns",
                         """
-                        The layer × layer similarity matrix of m1 (rows) and m2 (columns): a float64 tensor, with the \
-                        row and column layer names. The models need only take the same inputs. Every compared layer \
+                        The layer × layer similarity matrix of m1 (rows) and m2 (columns): a similarity grid M \
+                        (M[i][j], M.rows, M.cols, M.measure, M:tensor() a float64 tensor, report.table(M); \
+                        prints as a labelled matrix), then the row and column layer names. The models need only take the same inputs. Every compared layer \
                         must have the same number of datapoints, so conv defaults to "mean" here (one datapoint per \
                         probe sample); conv = "flatten" works for layers of one spatial size. The statistics of all \
                         layers of both models are streamed into one joint covariance (its size grows with the total \
@@ -56,16 +57,18 @@ enum SimModelFunctions {
             let options = try comparisonOptions(lua, 4, defaultConv: .mean)
             let (rows, columns, results) = try ModelComparison.pairwise(a, b, probe: probe, options: options)
             report(lua, results)
-            let matrix = try Tensor(shape: [rows.count, columns.count], values: results.flatMap { $0.map(\.value) })
-            lua.push(object: matrix)
+            lua.push(object: SimilarityGridObject(try LabelledMatrix(
+                rows: rows, columns: columns, values: results.flatMap { $0.map(\.value) },
+                rowTitle: "layer", columnTitle: "layer", measure: options.measure.name)))
             lua.push(array: rows)
             lua.push(array: columns)
             return 3
         },
-        LuaFunctionSpec("over_time", "sim.over_time(snapshots, reference, probe [, {measure = \"svcca\", conv = \"flatten\", layers = {…}, max_datapoints = n, batch = 64}]) → matrix, names",
+        LuaFunctionSpec("over_time", "sim.over_time(snapshots, reference, probe [, {measure = \"svcca\", conv = \"flatten\", layers = {…}, max_datapoints = n, batch = 64}]) → M, names",
                         """
-                        The similarity of every layer of each snapshot with the same layer of reference: a float64 \
-                        tensor layers × snapshots and the layer names — the paper's similarity across retraining \
+                        The similarity of every layer of each snapshot with the same layer of reference: a similarity \
+                        grid layers × snapshots (columns named 1, 2, …; M[i][j], M.rows, M.cols, M.measure, \
+                        M:tensor(), report.table(M)) and the layer names — the paper's similarity across retraining \
                         epochs (Blakeney, Yan & Zong 2020, Figure 3). snapshots is a list of models of reference's \
                         architecture, e.g. collected with t:fit(m, ds, {on_epoch = function() snaps[#snaps + 1] = \
                         m:clone() end}). One pass over the probe serves every snapshot. \(optionsDoc)
@@ -79,7 +82,9 @@ enum SimModelFunctions {
             report(lua, results)
             var values = [Double](repeating: 0, count: names.count * snapshots.count)
             for (j, column) in results.enumerated() { for (i, r) in column.enumerated() { values[i * snapshots.count + j] = r.value } }
-            lua.push(object: try Tensor(shape: [names.count, snapshots.count], values: values))
+            lua.push(object: SimilarityGridObject(try LabelledMatrix(
+                rows: names, columns: (1...snapshots.count).map(String.init), values: values,
+                rowTitle: "layer", columnTitle: "snapshot", measure: options.measure.name)))
             lua.push(array: names)
             return 2
         },

@@ -44,10 +44,12 @@ enum SimModule {
                 datapoints (at most 10,000 datapoints); debiased = true uses the unbiased HSIC \
                 estimator (at least 4 datapoints).
                 """, keys: SimOptions.ckaKeys),
-            LuaFunctionSpec("matrix", "sim.matrix(layers_a, layers_b [, {measure = \"svcca\", …options}])", """
-                The layer × layer similarity matrix (a float64 tensor, rows for layers_a, columns \
-                for layers_b) of two Lua lists of tensors, or two name → tensor tables (names \
-                sorted). Returns the tensor, the row names and the column names. measure is one \
+            LuaFunctionSpec("matrix", "sim.matrix(layers_a, layers_b [, {measure = \"svcca\", …options}]) → M, rows, cols", """
+                The layer × layer similarity matrix (rows for layers_a, columns for layers_b) of \
+                two Lua lists of tensors (rows and columns named 1, 2, …), or two name → tensor \
+                tables (names sorted). Returns a similarity grid M — M[i][j], M.rows, M.cols, \
+                M.measure, M:tensor() (float64), M:shape(), report.table(M); it prints as a \
+                labelled matrix — then the row names and the column names. measure is one \
                 of "cca", "svcca" (default), "pwcca", "cka"; the other options are those of that \
                 measure. Each distinct warning is printed once.
                 """) { lua in
@@ -72,7 +74,9 @@ enum SimModule {
                     }
                 }
                 SimWarnings.report(lua, warnings)
-                lua.push(object: result)
+                lua.push(object: SimilarityGridObject(try LabelledMatrix(
+                    rows: rows.map(\.name), columns: columns.map(\.name), values: result.scalars(as: Double.self),
+                    rowTitle: "layer", columnTitle: "layer", measure: measure.name)))
                 lua.push(array: rows.map(\.name))
                 lua.push(array: columns.map(\.name))
                 return 3

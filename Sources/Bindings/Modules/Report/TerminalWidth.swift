@@ -1,0 +1,16 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The width tables are fitted to when printed: standard output's terminal columns, else the
+/// `COLUMNS` environment variable, else 100.
+enum TerminalWidth {
+    static var current: Int {
+        var size = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 20 { return Int(size.ws_col) }
+        if let text = getenv("COLUMNS").map({ String(cString: $0) }), let n = Int(text), n >= 20, n <= 10_000 { return n }
+        return 100
+    }
+}
