@@ -9,6 +9,8 @@ enum Subcommands {
         HelpSubcommand.subcommand,
         SimSubcommand.sim,
         SimSubcommand.svcca,
+        NotebookSubcommand.subcommand,
+        KernelSubcommand.subcommand,
     ]
 
     static let table = SubcommandTable(all)
