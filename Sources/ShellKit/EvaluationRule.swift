@@ -8,8 +8,9 @@
 /// 3. otherwise the chunk runs as statements and shows nothing.
 ///
 /// A trailing `;` silences the values. Top-level `local` declarations persist (see
-/// ``TopLevelLocals``). A tail that starts with an operator or a bracket (`-x`, `(f)()`, `[[…]]`,
-/// `.field`) is never split off, because Lua reads it as the continuation of the line before.
+/// ``TopLevelLocals``). A tail that starts with an operator, a bracket or a quote (`-x`, `(f)()`,
+/// `{…}`, `"text"`) is split off only when the whole chunk is not a valid block: otherwise Lua
+/// reads it as continuing the line before (`x = 1` / `-y` is `x = 1 - y`), and so does prunelab.
 public enum EvaluationRule {
     /// What to compile for a chunk, and whether its values are shown.
     public struct Plan: Equatable, Sendable {
@@ -29,12 +30,19 @@ public enum EvaluationRule {
             if compiles(code) { return Plan(code: code, showsValues: !silent) }
         }
         let lines = chunk.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let whole = TopLevelLocals.rewrite(chunk)
+        var wholeCompiles: Bool?
         if lines.count > 1 {
             for k in stride(from: lines.count - 1, through: 1, by: -1) {
                 let tail = lines[k...].joined(separator: "\n")
                 let (tailExpression, tailSilent) = splittingTrailingSemicolon(tail)
-                guard let first = tailExpression.first, !continuationStarts.contains(first),
-                      !tailExpression.hasPrefix("--") else { continue }
+                guard let first = tailExpression.first, !tailExpression.hasPrefix("--") else { continue }
+                if continuationStarts.contains(first) {
+                    // Lua may read this tail as continuing the line before: split only when
+                    // the whole chunk is no valid block (so that reading is not Lua's).
+                    if wholeCompiles == nil { wholeCompiles = compiles(whole) }
+                    if wholeCompiles == true { continue }
+                }
                 guard compiles("return " + tailExpression + ";") else { continue }
                 let head = lines[..<k].joined(separator: "\n")
                 let rewritten = TopLevelLocals.rewrite(head)
@@ -42,8 +50,7 @@ public enum EvaluationRule {
                 return Plan(code: rewritten + "\nreturn " + tailExpression + ";", showsValues: !tailSilent)
             }
         }
-        let code = TopLevelLocals.rewrite(chunk)
-        return compiles(code) ? Plan(code: code, showsValues: false) : nil
+        return (wholeCompiles ?? compiles(whole)) ? Plan(code: whole, showsValues: false) : nil
     }
 
     /// First characters of a line that Lua may read as continuing the line before.

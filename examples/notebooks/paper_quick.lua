@@ -3,7 +3,8 @@
 --
 -- The study of Blakeney, Yan & Zong (WACV 2020) at toy scale: a small ConvNet on a
 -- Fashion-MNIST subset, pruned by magnitude, compared layer by layer with SVCCA.
--- Run it as a script (`prunelab paper_quick.lua`), as a notebook
+-- Run it as a script (`prunelab paper_quick.lua`: every cell ends in a call, so the file is
+-- plain Lua; a notebook shows the values those calls return), as a notebook
 -- (`prunelab notebook run paper_quick.lua -o paper_quick.html`) or in Jupyter
 -- (`paper_quick.ipynb` on the prunelab kernel). It takes a few seconds.
 
@@ -26,8 +27,8 @@ local baseline = models.convnet{input = {1, 28, 28}, classes = 10, seed = 1}
 trainer:fit(baseline, train_set, {progress = false})
 local pruned = prune.magnitude(baseline:clone(), 0.75)
 trainer:fit(pruned, train_set, {progress = false})
-accuracy = {baseline = baseline:accuracy(test_set), pruned = pruned:accuracy(test_set)}
-accuracy
+report.table({{model = "baseline", accuracy = baseline:accuracy(test_set)},
+              {model = "pruned 75%", accuracy = pruned:accuracy(test_set)}}, {columns = {"model", "accuracy"}})
 
 -- %% [markdown]
 -- ## Layer similarity

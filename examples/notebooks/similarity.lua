@@ -18,7 +18,7 @@ for _, noise in ipairs({0, 0.5, 2}) do
   rows[#rows + 1] = {noise = noise, svcca = sim.svcca(a, c).mean, cka = sim.cka(a, c).value}
 end
 results = report.table(rows, {columns = {"noise", "svcca", "cka"}, title = "similarity against noise"})
-results
+report.table(results)   -- a call, so the file stays a plain script; a notebook shows the table
 
 -- %%
 local fig = plot.line({0, 0.5, 2}, {results:column("svcca"), results:column("cka")},

@@ -104,7 +104,9 @@ check(content["found"] and content["data"]["text/plain"].rstrip("\n") == shell_h
 content = client.inspect("nosuchname", 3, reply=True, timeout=10)["content"]
 check(content["status"] == "ok" and not content["found"], "inspect of nothing", content)
 for code, state in [("x = 1", "complete"), ("function f()", "incomplete"), ("x = = 1", "invalid"), ("local t = {", "incomplete")]:
-    content = client.is_complete(code, reply=True, timeout=10)["content"]
+    msg_id = client.is_complete(code)
+    reply = client.get_shell_msg(timeout=10)
+    content = reply["content"] if reply["parent_header"]["msg_id"] == msg_id else {}
     check(content["status"] == state, "is_complete " + code, content)
 
 # input_request for io.read
@@ -152,7 +154,7 @@ for how in ("SIGINT", "interrupt_request"):
         kernel.send_signal(signal.SIGINT)
     else:
         client.control_channel.send(client.session.msg("interrupt_request", {}))
-        control = client.control_channel.get_msg(timeout=10)
+        control = client.get_control_msg(timeout=10)
         check(control["msg_type"] == "interrupt_reply" and control["content"]["status"] == "ok", "interrupt_reply", control)
     reply = client.get_shell_msg(timeout=10)
     check(reply["parent_header"]["msg_id"] == msg_id and reply["content"]["status"] == "error"

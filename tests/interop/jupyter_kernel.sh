@@ -24,10 +24,11 @@ status=0
 # nbconvert --execute on the kernel installed into a temporary prefix.
 "$P" kernel install --prefix "$dir/prefix" >/dev/null || { echo "FAIL kernel install"; exit 1; }
 "$PY" - "$dir/prefix/share/jupyter/kernels/prunelab/kernel.json" "$P" <<'PY' || status=1
-import json, sys
+import json, os, sys
 spec = json.load(open(sys.argv[1]))
 ok = (spec["display_name"] == "prunelab (Lua 5.4)" and spec["language"] == "lua"
-      and spec["argv"] == [sys.argv[2], "kernel", "-f", "{connection_file}"])
+      and os.path.isabs(spec["argv"][0]) and os.path.realpath(spec["argv"][0]) == os.path.realpath(sys.argv[2])
+      and spec["argv"][1:] == ["kernel", "-f", "{connection_file}"])
 print("kernelspec:", "ok" if ok else "FAIL " + json.dumps(spec))
 sys.exit(0 if ok else 1)
 PY

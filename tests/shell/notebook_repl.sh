@@ -30,7 +30,7 @@ run "local t <const> = {x, x * 2}"
 run "t[2] - 1"
 wait_for "a <const> local persists" '^81$'
 run "print('printed', x)"
-wait_for "print" '^printed	41$'
+wait_for "print" '^printed +41$'
 run "x = = 1"
 wait_for "an error" "unexpected symbol near '='"
 run "x * 2; "

@@ -108,8 +108,14 @@ final class JupyterKernel: @unchecked Sendable {
         guard case .object(var pairs) = json else { return }
         let type = pairs.first { $0.key == "output_type" }?.value.stringValue ?? "stream"
         pairs.removeAll { $0.key == "output_type" }
-        if case .stream(_, let text) = output {   // IOPub streams carry one string
+        // On the wire, texts are single strings (nbformat files split them into lines).
+        switch output {
+        case .stream(_, let text):
             pairs = pairs.map { $0.key == "text" ? ("text", .string(text)) : $0 }
+        case .displayData(let bundle), .executeResult(_, let bundle):
+            pairs = pairs.map { $0.key == "data" ? ("data", .object(bundle.entries.map { ($0.type, .string($0.data)) })) : $0 }
+        case .error:
+            break
         }
         if type == "display_data" { pairs.append(("transient", .object([]))) }
         publish(type, .object(pairs), parent: request.header)
