@@ -44,6 +44,8 @@ public final class CellEvaluator {
     /// Runs `code` as cell number `executionCount + 1` (counted even when it fails).
     @discardableResult
     public func execute(_ code: String) -> Status {
+        // `?x` on a line of its own is help(x), as in the shell (and IPython).
+        let code = code.contains("\n") ? code : (ReplEvaluator.rewritingHelp(code) ?? code)
         executionCount += 1
         let count = executionCount
         let lua = session.lua

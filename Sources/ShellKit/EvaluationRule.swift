@@ -18,6 +18,11 @@ public enum EvaluationRule {
         public let code: String
         /// Whether the values it returns are shown.
         public let showsValues: Bool
+
+        public init(code: String, showsValues: Bool) {
+            self.code = code
+            self.showsValues = showsValues
+        }
     }
 
     /// The plan for `chunk`, or nil when no plan compiles (the chunk is incomplete or wrong: the

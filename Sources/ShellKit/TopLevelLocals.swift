@@ -77,7 +77,7 @@ public enum TopLevelLocals {
                 if attribute == "close" { return nil }
                 // `x <const>= 1` lexes `>=`: keep its `=`.
                 let keepsEquals = tokens[j + 2].text(bytes) == ">="
-                edits.append((range: tokens[j].range.lowerBound..<tokens[j + 2].range.upperBound, text: keepsEquals ? " =" : ""))
+                edits.append((range: lastNameEnd..<tokens[j + 2].range.upperBound, text: keepsEquals ? " =" : ""))
                 lastNameEnd = tokens[j + 2].range.upperBound
                 j += 3
                 if keepsEquals { break }

@@ -57,10 +57,10 @@ import ShellKit
         #expect(try plan("y = 1\nprint(\n  y)") == .init(code: "y = 1\nreturn print(\n  y);", showsValues: true))
         // A tail Lua reads as a continuation is not split off.
         #expect(try plan("y = 1\n-y") == .init(code: "y = 1\n-y", showsValues: false))
-        #expect(try plan("print(1)\n{1, 2}") == .init(code: "print(1)\n{1, 2}", showsValues: false))
+        #expect(try plan("print(1)\n{1, 2}") == .init(code: "return print(1)\n{1, 2};", showsValues: true))   // print(1){1, 2}
         // … and split off where Lua has no other reading.
         #expect(try plan("y = true\n\"text\"") == .init(code: "y = true\nreturn \"text\";", showsValues: true))
-        #expect(try plan("print(1)\n-y") == .init(code: "print(1)\nreturn -y;", showsValues: true))
+        #expect(try plan("x = 1\nprint(1)\n-y") == .init(code: "x = 1\nprint(1)\nreturn -y;", showsValues: true))
         #expect(try plan("for i = 1, 2 do\n  print(i)\nend") == .init(code: "for i = 1, 2 do\n  print(i)\nend", showsValues: false))
         #expect(try plan("function f()") == nil)
     }

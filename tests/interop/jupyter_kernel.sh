@@ -4,7 +4,8 @@
 # tables (text/html); complete and inspect answering as the shell does; is_complete; io.read
 # through input_request; interrupts (SIGINT and interrupt_request) stopping `while true do end`
 # with variables kept, the heartbeat answering meanwhile; unsigned and wrongly signed
-# messages dropped and logged; sockets on loopback only; shutdown.
+# messages dropped and logged; sockets on loopback only; shutdown; the installed kernelspec
+# started, restarted (variables gone) and shut down by a KernelManager.
 # Then `jupyter nbconvert --to notebook --execute` runs examples/notebooks/paper_quick.ipynb on
 # the kernel installed into a temporary prefix, and nbformat validates the result.
 # Usage: PRUNELAB=.build/release/prunelab bash tests/interop/jupyter_kernel.sh
@@ -33,6 +34,29 @@ print("kernelspec:", "ok" if ok else "FAIL " + json.dumps(spec))
 sys.exit(0 if ok else 1)
 PY
 export JUPYTER_PATH="$dir/prefix/share/jupyter"
+
+# A KernelManager starts the installed kernel, restarts it (a fresh session) and shuts it down.
+"$PY" - <<'PY' || status=1
+from jupyter_client.manager import KernelManager
+km = KernelManager(kernel_name="prunelab")
+km.start_kernel()
+kc = km.client()
+kc.start_channels()
+kc.wait_for_ready(timeout=60)
+def value(code):
+    out = []
+    kc.execute_interactive(code, timeout=60, output_hook=lambda m: out.append(m["content"]["data"]["text/plain"]) if m["msg_type"] == "execute_result" else None)
+    return out
+before = value("kept = 'yes'\nkept")
+km.restart_kernel(now=False)
+kc.wait_for_ready(timeout=60)
+after = value("tostring(kept)")
+kc.stop_channels()
+km.shutdown_kernel(now=False)
+ok = before == ["yes"] and after == ["nil"] and not km.is_alive()
+print("KernelManager start, restart, shutdown:", "ok" if ok else "FAIL %s %s alive=%s" % (before, after, km.is_alive()))
+raise SystemExit(0 if ok else 1)
+PY
 if ! jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.kernel_name=prunelab \
      --output-dir "$dir" --output executed.ipynb "$root/examples/notebooks/paper_quick.ipynb" >"$dir/nbconvert.log" 2>&1; then
   echo "FAIL jupyter nbconvert --execute paper_quick.ipynb"; cat "$dir/nbconvert.log"; status=1

@@ -60,5 +60,12 @@ def shown(c):
 assert [shown(c) for c in nb.cells] == [[], ["42"], [], ["hello notebook"], [], ["81"], ["printed\t41\n"], []], [shown(c) for c in nb.cells]
 PY
 
+# prunelab -i script.lua: the shell after the script sees its top-level locals.
+printf '#!/usr/bin/env prunelab\nlocal secret = 7\nlocal function twice(v) return 2 * v end\nlocal n <const> = ...\n' > "$dir/script.lua"
+out=$(printf 'twice(secret) * 3, n\n' | "$P" -i "$dir/script.lua" 5 2>&1)
+case "$out" in *"> 42	5"*) pass ;; *) fail "-i keeps the script's top-level locals: $out" ;; esac
+out=$(printf 'error("x")\n' > "$dir/bad.lua"; "$P" -i "$dir/bad.lua" </dev/null 2>&1)
+case "$out" in *"bad.lua:1: x"*) pass ;; *) fail "-i reports the script's errors with its name and line: $out" ;; esac
+
 echo "$name: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
