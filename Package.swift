@@ -23,7 +23,8 @@ let package = Package(
         // (no pkgConfig for libzmq: its .pc adds -isystem flags SwiftPM rejects with a warning)
         .systemLibrary(name: "CZMQ", path: "Sources/CZMQ"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto"),
-        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
+        // cairo, loaded with dlopen when the first figure is drawn (start-up maps no cairo).
+        .target(name: "CCairo", path: "Sources/CCairo", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CInterrupt", path: "Sources/CInterrupt"),
         .target(
             name: "CLua", dependencies: ["CInterrupt"], path: "Sources/CLua",

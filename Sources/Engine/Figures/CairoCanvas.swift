@@ -9,83 +9,83 @@ final class CairoCanvas: Canvas {
         self.context = context
         self.metrics = metrics
         TextMetrics.configure(context)
-        cairo_set_line_join(context, CAIRO_LINE_JOIN_ROUND)
-        cairo_set_line_cap(context, CAIRO_LINE_CAP_BUTT)
+        plc_cairo_set_line_join(context, CAIRO_LINE_JOIN_ROUND)
+        plc_cairo_set_line_cap(context, CAIRO_LINE_CAP_BUTT)
     }
 
-    private func set(_ c: Color) { cairo_set_source_rgba(context, c.red, c.green, c.blue, c.alpha) }
+    private func set(_ c: Color) { plc_cairo_set_source_rgba(context, c.red, c.green, c.blue, c.alpha) }
 
     func fill(_ rect: Rect, _ color: Color) {
         set(color)
-        cairo_rectangle(context, rect.x, rect.y, rect.width, rect.height)
-        cairo_fill(context)
+        plc_cairo_rectangle(context, rect.x, rect.y, rect.width, rect.height)
+        plc_cairo_fill(context)
     }
 
     func fillTile(_ rect: Rect, _ color: Color) {
-        cairo_set_antialias(context, CAIRO_ANTIALIAS_NONE)
+        plc_cairo_set_antialias(context, CAIRO_ANTIALIAS_NONE)
         fill(rect, color)
-        cairo_set_antialias(context, CAIRO_ANTIALIAS_DEFAULT)
+        plc_cairo_set_antialias(context, CAIRO_ANTIALIAS_DEFAULT)
     }
 
     func stroke(_ rect: Rect, _ color: Color, width: Double) {
         set(color)
-        cairo_set_line_width(context, width)
-        cairo_set_dash(context, nil, 0, 0)
-        cairo_rectangle(context, rect.x, rect.y, rect.width, rect.height)
-        cairo_stroke(context)
+        plc_cairo_set_line_width(context, width)
+        plc_cairo_set_dash(context, nil, 0, 0)
+        plc_cairo_rectangle(context, rect.x, rect.y, rect.width, rect.height)
+        plc_cairo_stroke(context)
     }
 
     func fill(polygon: [Point], _ color: Color) {
         guard let first = polygon.first else { return }
         set(color)
-        cairo_move_to(context, first.x, first.y)
-        for p in polygon.dropFirst() { cairo_line_to(context, p.x, p.y) }
-        cairo_close_path(context)
-        cairo_fill(context)
+        plc_cairo_move_to(context, first.x, first.y)
+        for p in polygon.dropFirst() { plc_cairo_line_to(context, p.x, p.y) }
+        plc_cairo_close_path(context)
+        plc_cairo_fill(context)
     }
 
     func stroke(polyline: [Point], _ color: Color, width: Double, dash: [Double]) {
         guard let first = polyline.first, polyline.count > 1 else { return }
         set(color)
-        cairo_set_line_width(context, width)
-        dash.withUnsafeBufferPointer { cairo_set_dash(context, $0.baseAddress, Int32($0.count), 0) }
-        cairo_move_to(context, first.x, first.y)
-        for p in polyline.dropFirst() { cairo_line_to(context, p.x, p.y) }
-        cairo_stroke(context)
-        cairo_set_dash(context, nil, 0, 0)
+        plc_cairo_set_line_width(context, width)
+        dash.withUnsafeBufferPointer { plc_cairo_set_dash(context, $0.baseAddress, Int32($0.count), 0) }
+        plc_cairo_move_to(context, first.x, first.y)
+        for p in polyline.dropFirst() { plc_cairo_line_to(context, p.x, p.y) }
+        plc_cairo_stroke(context)
+        plc_cairo_set_dash(context, nil, 0, 0)
     }
 
     func fill(circle center: Point, radius: Double, _ color: Color) {
         set(color)
-        cairo_new_sub_path(context)
-        cairo_arc(context, center.x, center.y, radius, 0, 2 * Double.pi)
-        cairo_fill(context)
+        plc_cairo_new_sub_path(context)
+        plc_cairo_arc(context, center.x, center.y, radius, 0, 2 * Double.pi)
+        plc_cairo_fill(context)
     }
 
     func text(_ text: String, at point: Point, size: Double, color: Color,
               horizontal: HorizontalAnchor, vertical: VerticalAnchor, angle: Double, bold: Bool) {
         let width = metrics.width(text, size: size, bold: bold)
-        cairo_save(context)
+        plc_cairo_save(context)
         set(color)
         TextMetrics.select(context, size: size, bold: bold)
-        cairo_translate(context, point.x, point.y)
-        if angle != 0 { cairo_rotate(context, -angle * Double.pi / 180) }
+        plc_cairo_translate(context, point.x, point.y)
+        if angle != 0 { plc_cairo_rotate(context, -angle * Double.pi / 180) }
         let dx: Double
         switch horizontal {
         case .start: dx = 0
         case .middle: dx = -width / 2
         case .end: dx = -width
         }
-        cairo_move_to(context, dx, TextMetrics.baselineOffset(vertical, size: size))
-        cairo_show_text(context, text)
-        cairo_restore(context)
+        plc_cairo_move_to(context, dx, TextMetrics.baselineOffset(vertical, size: size))
+        plc_cairo_show_text(context, text)
+        plc_cairo_restore(context)
     }
 
     func clip(_ rect: Rect) {
-        cairo_save(context)
-        cairo_rectangle(context, rect.x, rect.y, rect.width, rect.height)
-        cairo_clip(context)
+        plc_cairo_save(context)
+        plc_cairo_rectangle(context, rect.x, rect.y, rect.width, rect.height)
+        plc_cairo_clip(context)
     }
 
-    func resetClip() { cairo_restore(context) }
+    func resetClip() { plc_cairo_restore(context) }
 }

@@ -57,14 +57,15 @@ public enum FigureOutput {
         let size = size ?? Size(width: figure.width, height: figure.height, dpi: figure.dpi)
         let (w, h) = try size.pixels()
         let surface = try imageSurface(w, h)
-        defer { cairo_surface_destroy(surface) }
+        defer { plc_cairo_surface_destroy(surface) }
         let layout = try render(figure, on: surface, size: size)
         return (Image(surface: surface), layout)
     }
 
     static func imageSurface(_ w: Int, _ h: Int) throws -> OpaquePointer {
-        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(w), Int32(h)),
-              cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
+        try CairoLibrary.require()
+        guard let surface = plc_cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(w), Int32(h)),
+              plc_cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
             throw EngineError("plot: cannot create a \(w) × \(h) image (out of memory?)")
         }
         return surface
@@ -73,49 +74,50 @@ public enum FigureOutput {
     /// Draws `figure` on a cairo surface scaled from points.
     @discardableResult
     static func render(_ figure: Figure, on surface: OpaquePointer, size: Size, scale: Double? = nil) throws -> FigureLayout {
-        guard let context = cairo_create(surface) else { throw EngineError("plot: cannot create a cairo context") }
-        defer { cairo_destroy(context) }
+        guard let context = plc_cairo_create(surface) else { throw EngineError("plot: cannot create a cairo context") }
+        defer { plc_cairo_destroy(context) }
         let s = scale ?? size.dpi / 72
-        cairo_scale(context, s, s)
+        plc_cairo_scale(context, s, s)
         let metrics = try TextMetrics()
         let (w, h) = size.points
         let layout = try FigureRenderer(metrics: metrics).draw(figure, on: CairoCanvas(context: context, metrics: metrics), width: w, height: h)
-        cairo_surface_flush(surface)
+        plc_cairo_surface_flush(surface)
         return layout
     }
 
     static func png(_ figure: Figure, size: Size) throws -> [UInt8] {
         let (w, h) = try size.pixels()
         let surface = try imageSurface(w, h)
-        defer { cairo_surface_destroy(surface) }
+        defer { plc_cairo_surface_destroy(surface) }
         try render(figure, on: surface, size: size)
         let sink = ByteSink()
-        let status = cairo_surface_write_to_png_stream(surface, writeToSink, Unmanaged.passUnretained(sink).toOpaque())
-        guard status == CAIRO_STATUS_SUCCESS else { throw EngineError("plot: PNG encoding failed (\(String(cString: cairo_status_to_string(status))))") }
+        let status = plc_cairo_surface_write_to_png_stream(surface, writeToSink, Unmanaged.passUnretained(sink).toOpaque())
+        guard status == CAIRO_STATUS_SUCCESS else { throw EngineError("plot: PNG encoding failed (\(String(cString: plc_cairo_status_to_string(status))))") }
         return sink.bytes
     }
 
     static func pdf(_ figure: Figure, size: Size) throws -> [UInt8] {
         _ = try size.pixels()
         let (w, h) = size.points
+        try CairoLibrary.require()
         let sink = ByteSink()
-        guard let surface = cairo_pdf_surface_create_for_stream(writeToSink, Unmanaged.passUnretained(sink).toOpaque(), w, h) else {
+        guard let surface = plc_cairo_pdf_surface_create_for_stream(writeToSink, Unmanaged.passUnretained(sink).toOpaque(), w, h) else {
             throw EngineError("plot: cannot create a PDF surface")
         }
         // A fixed date (cairo writes the current time otherwise): same figure, same bytes.
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "2020-01-01T00:00:00Z")
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "prunelab")
-        if let title = figure.title { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title) }
+        plc_cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "2020-01-01T00:00:00Z")
+        plc_cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "prunelab")
+        if let title = figure.title { plc_cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title) }
         do {
             try render(figure, on: surface, size: size, scale: 1)
         } catch {
-            cairo_surface_destroy(surface)
+            plc_cairo_surface_destroy(surface)
             throw error
         }
-        cairo_surface_finish(surface)
-        let status = cairo_surface_status(surface)
-        cairo_surface_destroy(surface)
-        guard status == CAIRO_STATUS_SUCCESS else { throw EngineError("plot: PDF writing failed (\(String(cString: cairo_status_to_string(status))))") }
+        plc_cairo_surface_finish(surface)
+        let status = plc_cairo_surface_status(surface)
+        plc_cairo_surface_destroy(surface)
+        guard status == CAIRO_STATUS_SUCCESS else { throw EngineError("plot: PDF writing failed (\(String(cString: plc_cairo_status_to_string(status))))") }
         return sink.bytes
     }
 
@@ -149,11 +151,11 @@ public struct Image: Sendable {
     public let rgba: [UInt8]
 
     init(surface: OpaquePointer) {
-        cairo_surface_flush(surface)
-        let w = Int(cairo_image_surface_get_width(surface)), h = Int(cairo_image_surface_get_height(surface))
-        let stride = Int(cairo_image_surface_get_stride(surface))
+        plc_cairo_surface_flush(surface)
+        let w = Int(plc_cairo_image_surface_get_width(surface)), h = Int(plc_cairo_image_surface_get_height(surface))
+        let stride = Int(plc_cairo_image_surface_get_stride(surface))
         var out = [UInt8](repeating: 0, count: 4 * w * h)
-        if let data = cairo_image_surface_get_data(surface) {
+        if let data = plc_cairo_image_surface_get_data(surface) {
             for y in 0..<h {
                 let row = data + y * stride
                 for x in 0..<w {
@@ -174,12 +176,13 @@ public struct Image: Sendable {
 
     /// Decodes PNG bytes (through cairo).
     public init(png bytes: [UInt8]) throws {
+        try CairoLibrary.require()
         let source = ByteSource(bytes)
-        guard let surface = cairo_image_surface_create_from_png_stream(readFromSource, Unmanaged.passUnretained(source).toOpaque()),
-              cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
+        guard let surface = plc_cairo_image_surface_create_from_png_stream(readFromSource, Unmanaged.passUnretained(source).toOpaque()),
+              plc_cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
             throw EngineError.invalid("image", expected: "PNG bytes", given: "\(bytes.count) bytes that cairo cannot decode")
         }
-        defer { cairo_surface_destroy(surface) }
+        defer { plc_cairo_surface_destroy(surface) }
         self.init(surface: surface)
     }
 

@@ -15,6 +15,9 @@ public struct FigureLayout: Sendable {
         public var xLabelAngle: Double = 0
         public var xLabelEvery = 1
         public var yLabelEvery = 1
+        /// The data range of numeric axes (nil for categories).
+        public var xRange: ClosedRange<Double>?
+        public var yRange: ClosedRange<Double>?
     }
     public var width: Double
     public var height: Double
@@ -59,6 +62,19 @@ public struct FigureRenderer {
             }
         }
         return FigureLayout(width: width, height: height, panels: panels)
+    }
+
+    /// Shows every `n`-th of many tick labels, with n from 1, 2, 5, 10, 20, 25, 50, … so that
+    /// labels `spacing` apart are at least `needed` apart.
+    static func thinning(spacing: Double, needed: Double) -> Int {
+        guard spacing > 0, spacing < needed else { return 1 }
+        var scale = 1
+        while scale < 1_000_000_000 {
+            for m in [1, 2, 5] where Double(m * scale) * spacing >= needed { return m * scale }
+            for m in [10, 20, 25, 50] where Double(m * scale) * spacing >= needed { return m * scale }
+            scale *= 100
+        }
+        return scale
     }
 
     /// `text`, cut with "…" to fit `width`.
@@ -202,11 +218,11 @@ public struct FigureRenderer {
         if yAxis.isCategorical {
             yTicks = yAxis.ticks(target: 0)
             let spacing = provisionalHeight / Double(max(yTicks.count, 1))
-            yLabelEvery = max(1, Int(((tickHeight + 1) / spacing).rounded(.up)))
+            yLabelEvery = Self.thinning(spacing: spacing, needed: tickHeight + 1)
         } else {
             yTicks = yAxis.ticks(target: max(2, min(8, Int(provisionalHeight / 38))))
         }
-        let maxYLabel = min(yTicks.enumerated().filter { $0.offset % yLabelEvery == 0 }.map { metrics.width($0.element.1, size: Self.tickSize) }.max() ?? 0,
+        let maxYLabel = min(yTicks.enumerated().filter { $0.offset % yLabelEvery == yLabelEvery - 1 || yLabelEvery == 1 }.map { metrics.width($0.element.1, size: Self.tickSize) }.max() ?? 0,
                             cell.width * 0.3)
         leftMargin += maxYLabel
 
@@ -226,9 +242,12 @@ public struct FigureRenderer {
             } else if spacing * 0.7071 >= tickHeight + 1 {
                 angle = 45
                 xLabelExtent = widest * 0.7071 + tickHeight * 0.7071
+                // The first label reaches left of its tick: keep it inside the figure.
+                let first = min(widths.first ?? 0, cell.height * 0.3) * 0.7071
+                leftMargin = max(leftMargin, first - spacing / 2 + 6)
             } else {
                 angle = 90
-                xLabelEvery = max(1, Int(((tickHeight + 1) / spacing).rounded(.up)))
+                xLabelEvery = Self.thinning(spacing: spacing, needed: tickHeight + 1)
                 xLabelExtent = widest
             }
         } else {
@@ -260,7 +279,7 @@ public struct FigureRenderer {
         if yAxis.isCategorical { yAxis.start = plot.y; yAxis.end = plot.maxY } else { yAxis.start = plot.maxY; yAxis.end = plot.y }
         if yAxis.isCategorical {
             let spacing = plot.height / Double(max(yTicks.count, 1))
-            yLabelEvery = max(1, Int(((tickHeight + 1) / spacing).rounded(.up)))
+            yLabelEvery = Self.thinning(spacing: spacing, needed: tickHeight + 1)
         } else {
             yTicks = yAxis.ticks(target: max(2, min(8, Int(plot.height / 38))))
         }
@@ -298,7 +317,7 @@ public struct FigureRenderer {
             let x = xAxis.map(v)
             guard x >= plot.x - 0.01, x <= plot.maxX + 0.01 else { continue }
             canvas.stroke(line: Point(x, plot.maxY), Point(x, plot.maxY + Self.tickLength), .axis, width: 0.8)
-            guard k % xLabelEvery == 0 else { continue }
+            guard k % xLabelEvery == xLabelEvery - 1 || xLabelEvery == 1 else { continue }
             let text = fitted(label, size: Self.tickSize, width: angle == 0 ? cell.width : cell.height * 0.3)
             let at = Point(x, plot.maxY + Self.tickLength + 3)
             if angle == 0 {
@@ -314,7 +333,7 @@ public struct FigureRenderer {
             let y = yAxis.map(v)
             guard y >= plot.y - 0.01, y <= plot.maxY + 0.01 else { continue }
             canvas.stroke(line: Point(plot.x - Self.tickLength, y), Point(plot.x, y), .axis, width: 0.8)
-            guard k % yLabelEvery == 0 else { continue }
+            guard k % yLabelEvery == yLabelEvery - 1 || yLabelEvery == 1 else { continue }
             canvas.text(fitted(label, size: Self.tickSize, width: cell.width * 0.3), at: Point(plot.x - Self.tickLength - 3, y), size: Self.tickSize, .end, .middle)
         }
         if let title = axes.title, !title.isEmpty {
@@ -328,6 +347,8 @@ public struct FigureRenderer {
         }
 
         var layout = FigureLayout.Panel(plot: plot, xLabelAngle: angle, xLabelEvery: xLabelEvery, yLabelEvery: yLabelEvery)
+        if case .numeric(let low, let high, _) = xAxis.kind { layout.xRange = low...high }
+        if case .numeric(let low, let high, _) = yAxis.kind { layout.yRange = low...high }
         var legendX = plot.maxX + 10
         if let h = heatmap, h.colorbar {
             let nanHeight = h.hasNaN ? 22.0 : 0
@@ -364,7 +385,9 @@ public struct FigureRenderer {
                     canvas.hatched(cell)
                     continue
                 }
-                canvas.fillTile(cell, color)
+                // A little into the right and lower neighbours (drawn later), so no pixel is left out.
+                canvas.fillTile(Rect(x: cell.x, y: cell.y, width: cw + (c + 1 < h.columnCount ? 0.25 : 0),
+                                     height: ch + (r + 1 < h.rowCount ? 0.25 : 0)), color)
             }
         }
         guard annotate else { return }
@@ -387,7 +410,8 @@ public struct FigureRenderer {
         for i in 0..<n {
             // Entry i covers [i/n, (i+1)/n) of the range, drawn from the bottom up.
             let y = bar.maxY - Double(i + 1) * step
-            canvas.fillTile(Rect(x: bar.x, y: y, width: bar.width, height: step), h.colormap.entries[i])
+            // Each step reaches a little into the one below (drawn before), so no pixel row is left out.
+            canvas.fillTile(Rect(x: bar.x, y: y, width: bar.width, height: step + (i > 0 ? 0.25 : 0)), h.colormap.entries[i])
         }
         canvas.stroke(bar, .axis, width: 0.6)
         let span = h.vmax - h.vmin

@@ -1,5 +1,13 @@
 import CCairo
 
+/// cairo is loaded when the first figure is drawn (see Sources/CCairo), never at start-up.
+enum CairoLibrary {
+    /// Loads cairo, or throws why it cannot.
+    static func require() throws {
+        guard prunelab_cairo_load() != 0 else { throw EngineError("plot: " + String(cString: prunelab_cairo_error())) }
+    }
+}
+
 /// Text sizes for layout: widths measured by cairo with DejaVu Sans (found through
 /// fontconfig), vertical metrics DejaVu Sans's own, so that PNG, PDF and SVG lay out alike.
 ///
@@ -14,11 +22,12 @@ public final class TextMetrics {
     static let descent = 0.236
 
     public init() throws {
-        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1) else {
+        try CairoLibrary.require()
+        guard let surface = plc_cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1) else {
             throw EngineError("plot: cannot create a cairo surface")
         }
-        guard let context = cairo_create(surface), cairo_status(context) == CAIRO_STATUS_SUCCESS else {
-            cairo_surface_destroy(surface)
+        guard let context = plc_cairo_create(surface), plc_cairo_status(context) == CAIRO_STATUS_SUCCESS else {
+            plc_cairo_surface_destroy(surface)
             throw EngineError("plot: cannot create a cairo context")
         }
         self.surface = surface
@@ -27,30 +36,40 @@ public final class TextMetrics {
     }
 
     deinit {
-        cairo_destroy(context)
-        cairo_surface_destroy(surface)
+        plc_cairo_destroy(context)
+        plc_cairo_surface_destroy(surface)
     }
 
     /// Unhinted metrics and the font face, on every context that draws or measures text.
     static func configure(_ context: OpaquePointer) {
-        if let options = cairo_font_options_create() {
-            cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
-            cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
-            cairo_set_font_options(context, options)
-            cairo_font_options_destroy(options)
+        if let options = plc_cairo_font_options_create() {
+            plc_cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+            plc_cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+            plc_cairo_set_font_options(context, options)
+            plc_cairo_font_options_destroy(options)
         }
     }
 
     static func select(_ context: OpaquePointer, size: Double, bold: Bool) {
-        cairo_select_font_face(context, family, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
-        cairo_set_font_size(context, size)
+        plc_cairo_select_font_face(context, family, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        plc_cairo_set_font_size(context, size)
     }
 
-    /// The advance width of `text` at `size` points.
+    private struct Key: Hashable { let text: String; let size: Double; let bold: Bool }
+    private var widths: [Key: Double] = [:]
+    private var selected: (Double, Bool)?
+
+    /// The advance width of `text` at `size` points (measured once per text, size and weight).
     public func width(_ text: String, size: Double, bold: Bool = false) -> Double {
-        TextMetrics.select(context, size: size, bold: bold)
+        let key = Key(text: text, size: size, bold: bold)
+        if let w = widths[key] { return w }
+        if selected.map({ $0.0 != size || $0.1 != bold }) ?? true {
+            TextMetrics.select(context, size: size, bold: bold)
+            selected = (size, bold)
+        }
         var extents = cairo_text_extents_t()
-        cairo_text_extents(context, text, &extents)
+        plc_cairo_text_extents(context, text, &extents)
+        widths[key] = extents.x_advance
         return extents.x_advance
     }
 

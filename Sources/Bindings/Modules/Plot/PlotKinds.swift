@@ -172,14 +172,16 @@ enum PlotKinds {
     static func panelMethod(_ kind: Kind) -> LuaFunctionSpec {
         LuaFunctionSpec(kind.name, "p:" + kind.signature + " → p", kind.doc + " Adds to this panel and returns it.") { lua in
             let panel = try lua.check(1, PanelObject.self, "self")
-            lua.remove(1)
             let optionsIndex = kind.dataArguments + 1
+            try lua.checkArgumentCount(max: optionsIndex + 1)
+            // Move self after the options, so that the data are arguments 1… as for plot.<kind>.
+            lua.setTop(optionsIndex + 1)
+            lua.pushCopy(1)
+            lua.remove(1)
             let options = try lua.options(optionsIndex, known: kind.options + panelOptions)
-            try lua.checkArgumentCount(max: optionsIndex)
             try applyPanelOptions(lua, panel.axes, options)
             try kind.add(lua, panel.axes, options)
-            lua.setTop(0)
-            lua.push(object: panel)
+            lua.pushCopy(optionsIndex + 1)
             return 1
         }
     }
