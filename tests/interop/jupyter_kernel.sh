@@ -22,6 +22,12 @@ status=0
 
 "$PY" "$root/tests/interop/jupyter_kernel.py" "$P" || status=1
 
+# Bad invocations and connection files: clear messages, no kernel.
+"$P" kernel -f "$dir/missing.json" 2>"$dir/err"; [ $? -eq 1 ] && grep -q "missing.json" "$dir/err" || { echo "FAIL missing connection file: $(cat "$dir/err")"; status=1; }
+echo '{"shell_port": 0, "key": "k"}' > "$dir/bad.json"
+"$P" kernel -f "$dir/bad.json" 2>"$dir/err"; [ $? -eq 1 ] && grep -q "shell_port: expected a port number" "$dir/err" || { echo "FAIL bad port: $(cat "$dir/err")"; status=1; }
+"$P" kernel install --bogus 2>"$dir/err"; [ $? -eq 2 ] && grep -q "expected --user or --prefix DIR, got --bogus" "$dir/err" || { echo "FAIL install usage: $(cat "$dir/err")"; status=1; }
+
 # nbconvert --execute on the kernel installed into a temporary prefix.
 "$P" kernel install --prefix "$dir/prefix" >/dev/null || { echo "FAIL kernel install"; exit 1; }
 "$PY" - "$dir/prefix/share/jupyter/kernels/prunelab/kernel.json" "$P" <<'PY' || status=1

@@ -32,8 +32,8 @@ final class JupyterKernel: @unchecked Sendable {
     private let stopping = Atomic<Bool>(false)
 
     // Main thread only.
-    private var session: Session!
-    private var evaluator: CellEvaluator!
+    private let session: Session
+    private let evaluator: CellEvaluator
     private var current: (request: KernelMessage, allowsInput: Bool)?
 
     init(connectionFile: String) throws {
@@ -46,18 +46,20 @@ final class JupyterKernel: @unchecked Sendable {
         stdinSocket = try ZMQSocket(context: context, type: ZMQ_ROUTER, name: "stdin", address: connection.address("stdin"))
         control = try ZMQSocket(context: context, type: ZMQ_ROUTER, name: "control", address: connection.address("control"))
         heartbeat = try ZMQSocket(context: context, type: ZMQ_REP, name: "heartbeat", address: connection.address("hb"))
+        session = try Session()
+        session.keepsInterruptHandler = true     // SIGINT never kills the kernel
+        let relay = InputRelay()
+        evaluator = try CellEvaluator(session: session) { prompt in relay.kernel?.requestInput(prompt) }
+        relay.kernel = self
+    }
+
+    /// `io.read`'s way to the kernel (set once the kernel exists).
+    private final class InputRelay: @unchecked Sendable {
+        weak var kernel: JupyterKernel?
     }
 
     /// Serves until a shutdown request; returns the exit status.
     func run() -> Int32 {
-        do {
-            session = try Session()
-            session.keepsInterruptHandler = true     // SIGINT never kills the kernel
-            evaluator = try CellEvaluator(session: session) { [unowned self] prompt in self.requestInput(prompt) }
-        } catch {
-            Console.error("prunelab kernel: \(error)")
-            return 1
-        }
         evaluator.onOutput = { [unowned self] output in self.publish(output) }
         let hb = heartbeat
         BackgroundThread.start { Self.echo(hb) }
