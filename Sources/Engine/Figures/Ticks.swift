@@ -58,7 +58,7 @@ public enum Ticks {
     public static func label(_ value: Double, step: Double) -> String {
         let magnitude = abs(value)
         if magnitude >= 1e6 || (magnitude > 0 && magnitude < 1e-4 && step < 1e-4) {
-            return formatScientific(value, digits: 1).replacingOccurrences("e+0", "e").replacingOccurrences("e-0", "e-").replacingOccurrences("e+", "e")
+            return formatScientific(value, digits: 1).replacingOccurrences(".0e", "e").replacingOccurrences("e+0", "e").replacingOccurrences("e-0", "e-").replacingOccurrences("e+", "e")
         }
         let s = formatFixed(value, digits: decimals(step: step))
         return s == "-0" ? "0" : (s.hasPrefix("-") && Double(s) == 0 ? String(s.dropFirst()) : s)

@@ -7,8 +7,10 @@ struct FigureFormatTests {
         #expect(Ticks.linear(low: 0, high: 1, target: 5).values == [0, 0.2, 0.4, 0.6000000000000001, 0.8, 1])
         #expect(Ticks.niceStep(span: 10, target: 4) == 2.5)
         #expect(Ticks.niceStep(span: 0.07, target: 5) == 0.02)
-        #expect(Ticks.linear(low: -0.05, high: 1.05, target: 5).values.map { Ticks.label($0, step: 0.2) } == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
+        #expect(Ticks.linear(low: -0.05, high: 1.05, target: 5).values.map { Ticks.label($0, step: 0.25) } == ["0.00", "0.25", "0.50", "0.75", "1.00"])
+        #expect(Ticks.linear(low: -0.05, high: 1.05, target: 6).values.map { Ticks.label($0, step: 0.2) } == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
         #expect(Ticks.label(2_000_000, step: 1_000_000) == "2e6")
+        #expect(Ticks.label(2_500_000, step: 500_000) == "2.5e6")
         #expect(Ticks.log(low: 0.001, high: 1000).map(Ticks.logLabel) == ["0.001", "0.01", "0.1", "1", "10", "100", "1000"])
         #expect(Ticks.log(low: 1, high: 50) == [1, 2, 5, 10, 20, 50])
     }

@@ -13,7 +13,7 @@ struct FigurePixelTests {
         let png = try FigureOutput.bytes(figure, format: .png)
         #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         let image = try Image(png: png)
-        #expect(image.width == 640 && image.height == 480)
+        #expect(image.width == Int(6.4 * figure.dpi) && image.height == Int(4.8 * figure.dpi))
         #expect(image.rgba == raster.rgba, "the PNG holds what was drawn")
         let panel = try #require(layout.panels.first ?? nil)
         return (image, panel, figure.dpi / 72)
@@ -40,7 +40,8 @@ struct FigurePixelTests {
     @Test(arguments: ["viridis", "magma", "coolwarm"])
     func heatmapCellsHaveTheColormapColourOfTheirValue(_ name: String) throws {
         let values: [Double] = [0, 0.25, 0.5, 0.75, 1, 0.1, 0.9, 0.6, 0.3, 0.45, 0.8, 0.05]
-        let figure = try Figure()
+        // 300 dpi: a colormap step of the colorbar is several pixels tall.
+        let figure = try Figure(dpi: 300)
         let map = try Colormap.named(name)
         try figure.panels[0].add(.heatmap(try Heatmap(values: values, rowCount: 3, columnCount: 4, rows: nil, columns: nil,
                                                       colormap: map, vmin: 0, vmax: 1, annotate: false)))
@@ -56,8 +57,10 @@ struct FigurePixelTests {
         }
         // The colorbar: vmin's colour at the bottom, vmax's at the top, the middle in between.
         let bar = try #require(panel.colorbar)
-        let bottom = pixel(image, bar.midX, bar.maxY - 0.5, scale: s)
-        let top = pixel(image, bar.midX, bar.y + 0.5, scale: s)
+        // Half a colormap step in from the ends (clear of the outline's antialiasing).
+        let step = bar.height / 256
+        let bottom = pixel(image, bar.midX, bar.maxY - step / 2, scale: s)
+        let top = pixel(image, bar.midX, bar.y + step / 2, scale: s)
         let middle = pixel(image, bar.midX, bar.midY, scale: s)
         #expect(close(bottom, expected(map.entries[0])), "bottom \(bottom)")
         #expect(close(top, expected(map.entries[255])), "top \(top)")
@@ -111,7 +114,7 @@ struct FigurePixelTests {
                   panel.plot.maxY - (vy - y.lowerBound) / (y.upperBound - y.lowerBound) * panel.plot.height, scale: s)
         }
         #expect(close(at(3, 2), expected(blue)))
-        #expect(close(at(1, 3), (255, 255, 255)), "background away from the line")
+        #expect(close(at(1.25, 2.6), (255, 255, 255)), "background away from the line and the grid")
 
         // Two bar series: the bars' middles.
         let bars = try Figure()
@@ -129,18 +132,18 @@ struct FigurePixelTests {
 
         // A scatter point and a histogram bin.
         let scatter = try Figure()
-        try scatter.panels[0].add(.scatter(try ScatterSeries(x: [0, 10], y: [0, 10], label: nil, size: 4)))
+        try scatter.panels[0].add(.scatter(try ScatterSeries(x: [0, 9.3], y: [0, 9.3], label: nil, size: 4)))
         (image, panel, s) = try render(scatter)
         x = try #require(panel.xRange); y = try #require(panel.yRange)
-        #expect(close(at(10, 10), expected(blue.withAlpha(0.8))))
+        #expect(close(at(9.3, 9.3), expected(blue.withAlpha(0.8))), "a point off the grid lines")
 
         let histogram = try Figure()
         try histogram.panels[0].add(.histogram(try Histogram(samples: [[0.1, 0.2, 0.3, 1.5, 2.5, 2.6]], labels: nil, bins: 3, range: (0, 3), density: false)))
         (image, panel, s) = try render(histogram)
         x = try #require(panel.xRange); y = try #require(panel.yRange)
-        #expect(close(at(0.5, 1.5), expected(blue.withAlpha(0.9))), "bin [0, 1) holds 3")
-        #expect(close(at(1.5, 1.5), (255, 255, 255)), "bin [1, 2) holds 1: white above it")
-        #expect(close(at(1.5, 0.5), expected(blue.withAlpha(0.9))))
+        #expect(close(at(0.7, 1.2), expected(blue.withAlpha(0.9))), "bin [0, 1) holds 3")
+        #expect(close(at(1.3, 1.7), (255, 255, 255)), "bin [1, 2) holds 1: white above it")
+        #expect(close(at(1.3, 0.7), expected(blue.withAlpha(0.9))))
     }
 
     @Test(arguments: Distribution.Style.allCases)
