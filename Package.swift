@@ -19,6 +19,10 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        // ZeroMQ and OpenSSL's libcrypto: the Jupyter kernel's sockets and message signatures.
+        // (no pkgConfig for libzmq: its .pc adds -isystem flags SwiftPM rejects with a warning)
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ"),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto"),
         // cairo, loaded with dlopen when the first figure is drawn (start-up maps no cairo).
         .target(name: "CCairo", path: "Sources/CCairo", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CInterrupt", path: "Sources/CInterrupt"),
@@ -42,7 +46,7 @@ let package = Package(
         .target(name: "Bindings", dependencies: ["Engine", "CLua"], swiftSettings: optimize),
         .target(name: "ShellKit", dependencies: ["Bindings", "Engine", "CLua"], swiftSettings: optimize),
         .executableTarget(
-            name: "Shell", dependencies: ["ShellKit", "Bindings", "Engine", "CLua", "CReadline"], swiftSettings: optimize),
+            name: "Shell", dependencies: ["ShellKit", "Bindings", "Engine", "CLua", "CReadline", "CZMQ", "CCrypto"], swiftSettings: optimize),
 
         .testTarget(name: "EngineTests", dependencies: ["Engine", "ConvKernelsAVX2", "ConvKernelsAVX512", "CCairo"]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Engine", "CLua"]),

@@ -58,6 +58,8 @@ enum PrunelabCommand {
                 }
             }
             switch options.script {
+            case .file(let path) where entersShell:
+                try session.runScriptKeepingLocals(path: path, arguments: options.scriptArguments)
             case .file(let path): try session.runScript(path: path, arguments: options.scriptArguments)
             case .standardInput: try session.runScript(path: nil, arguments: options.scriptArguments)
             case nil:

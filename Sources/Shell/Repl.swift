@@ -17,6 +17,10 @@ struct Repl {
         guard Console.inputIsTerminal else {
             var reader = PlainLineReader()
             while let line = reader.read(prompt: prompt(evaluator)) {
+                if !evaluator.isContinuing, let command = MetaCommand.parse(line) {
+                    perform(command, evaluator)
+                    continue
+                }
                 show(evaluator.submit(line))
             }
             print()
@@ -26,6 +30,11 @@ struct Repl {
         defer { session.keepsInterruptHandler = false }
         var history = History()
         LineEditor(session: session).run(prompt: prompt(evaluator)) { line in
+            if !evaluator.isContinuing, let command = MetaCommand.parse(line) {
+                history.add(line)
+                perform(command, evaluator)
+                return prompt(evaluator)
+            }
             let outcome = evaluator.submit(line)
             if outcome != .needsMore { history.add(evaluator.lastChunk) }
             show(outcome)
@@ -37,6 +46,32 @@ struct Repl {
         history.save()
         print()
         return 0
+    }
+
+    /// Runs a `:` command (``MetaCommand``).
+    private func perform(_ command: MetaCommand, _ evaluator: ReplEvaluator) {
+        switch command {
+        case .invalid(let message):
+            Console.error(message)
+        case .save(let path):
+            do {
+                try MetaCommand.save(evaluator.completedChunks, to: path)
+                print("saved \(evaluator.completedChunks.count) cells to \(path)")
+            } catch {
+                Console.error(":save: \(error)")
+            }
+        case .run(let path):
+            let cells: [String]
+            do { cells = try MetaCommand.codeCells(at: path) } catch {
+                Console.error(":run: \(error)")
+                return
+            }
+            for cell in cells {
+                let outcome = evaluator.evaluate(cell)
+                show(outcome)
+                if case .failed = outcome { break }
+            }
+        }
     }
 
     private func prompt(_ evaluator: ReplEvaluator) -> String {

@@ -11,6 +11,8 @@ enum Subcommands {
         SimSubcommand.svcca,
         SweepSubcommand.subcommand,
         CompareSubcommand.subcommand,
+        NotebookSubcommand.subcommand,
+        KernelSubcommand.subcommand,
     ]
 
     static let table = SubcommandTable(all)

@@ -132,6 +132,9 @@ public struct CommandLineOptions: Equatable, Sendable {
           --         stop handling options
           -          stop handling options and run standard input
         With no arguments: the interactive shell on a terminal, else standard input as a script.
+        In the shell, :save FILE writes the session as a cell script and :run FILE runs one;
+        a top-level local persists from line to line. Notebooks: prunelab notebook run
+        script.lua -o out.ipynb|.html|.md; Jupyter: prunelab kernel install.
         Subcommands (prunelab help <subcommand> for its usage):
         \(subcommands.listing)
         """

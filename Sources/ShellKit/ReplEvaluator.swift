@@ -4,10 +4,11 @@ import CLua
 /// What the shell does with each line typed at its prompt, as lua.c does it:
 ///
 /// * `?x` is short for `help(x)` (`?` alone for `help()`, `?a:b` for `help(a.b)`);
-/// * a line is first tried as an expression (`return <line>;`) whose values are shown; a
-///   trailing `;` runs the expression without showing them;
-/// * otherwise it is a statement; when it is incomplete (a syntax error at `<eof>`) the next
-///   lines are added until the chunk compiles or fails for another reason.
+/// * the chunk runs by ``EvaluationRule`` (shared with notebooks and the Jupyter kernel): an
+///   expression shows its values, a trailing `;` silences them, and a top-level `local`
+///   persists to the next line (``TopLevelLocals``);
+/// * when it is incomplete (a syntax error at `<eof>`) the next lines are added until the
+///   chunk compiles or fails for another reason.
 ///
 /// Errors never end the session: every global survives.
 public final class ReplEvaluator {
@@ -41,26 +42,50 @@ public final class ReplEvaluator {
     public func submit(_ line: String) -> Outcome {
         let text = pending.isEmpty ? (Self.rewritingHelp(line) ?? line) : line
         pending.append(text)
-        let chunk = pending.joined(separator: "\n")
+        return evaluate(pending.joined(separator: "\n"), waitsForMore: true)
+    }
+
+    /// Runs a whole chunk (a cell of a script given to `:run`): an incomplete one fails.
+    public func evaluate(_ chunk: String) -> Outcome {
+        pending.removeAll()
+        return evaluate(chunk, waitsForMore: false)
+    }
+
+    /// The chunks that ran without error, in order (what `:save` writes).
+    public private(set) var completedChunks: [String] = []
+
+    private func evaluate(_ chunk: String, waitsForMore: Bool) -> Outcome {
         let lua = session.lua
         let base = lua.top
-
-        // An expression? (`x;` evaluates x silently.)
-        let (expression, silent) = Self.splittingTrailingSemicolon(chunk)
-        if !expression.isEmpty, (try? session.runtime.load("return " + expression + ";", chunkName: chunkName)) != nil {
-            return run(chunk, base: base, showing: !silent)
+        let runtime = session.runtime
+        let name = chunkName
+        let compiles: (String) -> Bool = { code in
+            guard (try? runtime.load(code, chunkName: name)) != nil else { return false }
+            lua.pop(1)
+            return true
+        }
+        if let plan = EvaluationRule.plan(chunk, compiles: compiles) {
+            do {
+                try runtime.load(plan.code, chunkName: chunkName)
+            } catch {
+                finish(chunk)
+                return .failed("\(error)")
+            }
+            return run(chunk, base: base, showing: plan.showsValues)
         }
         do {
-            try session.runtime.load(chunk, chunkName: chunkName)
+            try runtime.load(TopLevelLocals.rewrite(chunk), chunkName: chunkName)
+            lua.pop(1)
         } catch let error as LuaCallError {
-            if Self.isIncomplete(error.message) { return .needsMore }
+            if waitsForMore, Self.isIncomplete(error.message) { return .needsMore }
             finish(chunk)
             return .failed(error.message)
         } catch {
             finish(chunk)
             return .failed("\(error)")
         }
-        return run(chunk, base: base, showing: false)
+        finish(chunk)
+        return .failed("cannot compile the chunk")
     }
 
     private func finish(_ chunk: String) {
@@ -82,6 +107,7 @@ public final class ReplEvaluator {
             return .failed("\(error)")
         }
         defer { lua.setTop(base) }
+        completedChunks.append(chunk)
         guard showing, lua.top > base else { return .values([]) }
         let rendered = session.interruptibly { (base + 1...lua.top).map { ValueRenderer.render(lua, $0) } }
         return .values(rendered)
@@ -108,14 +134,6 @@ public final class ReplEvaluator {
             return "help(\(subject), \"\(subject)\")"
         }
         return "help(\(subject))"
-    }
-
-    /// The chunk without trailing `;` and spaces, and whether there was one.
-    static func splittingTrailingSemicolon(_ chunk: String) -> (String, Bool) {
-        var text = chunk.trimmingSpaces()
-        guard text.hasSuffix(";") else { return (text, false) }
-        while text.hasSuffix(";") { text = String(text.dropLast()).trimmingSpaces() }
-        return (text, true)
     }
 
     /// A syntax error at the end of input: the chunk may still be completed.

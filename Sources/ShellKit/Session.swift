@@ -71,6 +71,22 @@ public final class Session {
         try call(arguments: Int32(arguments.count), results: 0)
     }
 
+    /// Runs a script file as ``runScript(path:arguments:)`` does, but with its top-level
+    /// `local` declarations made global (``TopLevelLocals``), so that the shell entered after
+    /// it (`prunelab -i script.lua`) sees them. Line numbers stay those of the file.
+    public func runScriptKeepingLocals(path: String, arguments: [String]) throws {
+        var text: String
+        do { text = String(decoding: try FileIO.read(path), as: UTF8.self) } catch {
+            throw LuaCallError(message: "cannot open \(path)")
+        }
+        if text.hasPrefix("#") {   // a first line starting with '#' is skipped, as lua does (kept as a blank line)
+            text = String(text.drop(while: { $0 != "\n" }))
+        }
+        try runtime.load(TopLevelLocals.rewrite(text), chunkName: "@" + path)
+        for word in arguments { lua.push(word) }
+        try call(arguments: Int32(arguments.count), results: 0)
+    }
+
     /// Calls the function below `arguments` values on the stack, interruptible by Ctrl-C, with a
     /// traceback on error. Leaves `results` values (nil: all) on the stack.
     public func call(arguments: Int32, results: Int32?) throws {

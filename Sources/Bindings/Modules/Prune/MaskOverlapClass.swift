@@ -24,6 +24,7 @@ final class MaskOverlapObject: LuaBindable {
                 return try ResultFigures.perLayer(names: s.rows.map(\.name), values: s.rows.map(\.jaccard),
                                                   title: "mask overlap per tensor (total Jaccard \(ResultFigures.percent(s.total.jaccard)))", ylabel: "Jaccard overlap")
             },
+            ResultTableMethod.make(rows: "one row per tensor, then total: layer, parameter, weights, kept1, kept2, intersection, union, jaccard") { try $0.check(1, MaskOverlapObject.self, "self").overlap.resultTable() },
         ],
         metamethods: [
             "__tostring": { lua in

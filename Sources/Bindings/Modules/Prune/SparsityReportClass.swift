@@ -24,6 +24,7 @@ final class SparsityReportObject: LuaBindable {
                 return try ResultFigures.perLayer(names: s.rows.map(\.name), values: s.rows.map(\.sparsity),
                                                   title: "sparsity per tensor (total \(ResultFigures.percent(s.total.sparsity)))", ylabel: "sparsity")
             },
+            ResultTableMethod.make(rows: "one row per tensor, then total: layer, parameter, weights, zeros, masked, sparsity") { try $0.check(1, SparsityReportObject.self, "self").report.resultTable() },
         ],
         metamethods: [
             "__tostring": { lua in

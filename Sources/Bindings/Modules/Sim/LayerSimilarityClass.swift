@@ -25,6 +25,7 @@ final class LayerSimilarityObject: LuaBindable {
                 return try ResultFigures.perLayer(names: s.names, values: s.similarities.values,
                                                   title: "\(s.similarities.measure.name) similarity per layer", ylabel: s.similarities.measure.name)
             },
+            ResultTableMethod.make(rows: "one row per layer: layer, value, k1, k2, neurons1, neurons2, datapoints") { try $0.check(1, LayerSimilarityObject.self, "self").similarities.resultTable() },
         ],
         metamethods: [
             "__tostring": { lua in
