@@ -19,6 +19,8 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        // cairo, loaded with dlopen when the first figure is drawn (start-up maps no cairo).
+        .target(name: "CCairo", path: "Sources/CCairo", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CInterrupt", path: "Sources/CInterrupt"),
         .target(
             name: "CLua", dependencies: ["CInterrupt"], path: "Sources/CLua",
@@ -35,14 +37,14 @@ let package = Package(
         // The channel-vectorised kernels again with 512-bit vectors (chosen at run time with AVX-512).
         .target(name: "ConvKernelsAVX512", dependencies: ["ConvKernelsAVX2"], swiftSettings: optimize + [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mfma"])]),
         .target(name: "Engine", dependencies: ["CBLAS", "CZlib", "CInterrupt", "TensorKernels", "TensorKernelsAVX2", "TensorKernelsAVX512",
-                                               "ConvKernelsAVX2", "ConvKernelsAVX512"],
+                                               "ConvKernelsAVX2", "ConvKernelsAVX512", "CCairo"],
                 swiftSettings: optimize),
         .target(name: "Bindings", dependencies: ["Engine", "CLua"], swiftSettings: optimize),
         .target(name: "ShellKit", dependencies: ["Bindings", "Engine", "CLua"], swiftSettings: optimize),
         .executableTarget(
             name: "Shell", dependencies: ["ShellKit", "Bindings", "Engine", "CLua", "CReadline"], swiftSettings: optimize),
 
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "ConvKernelsAVX2", "ConvKernelsAVX512"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "ConvKernelsAVX2", "ConvKernelsAVX512", "CCairo"]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Engine", "CLua"]),
         .testTarget(name: "ShellKitTests", dependencies: ["ShellKit", "Bindings", "Engine"]),
     ],

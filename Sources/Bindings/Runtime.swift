@@ -24,6 +24,7 @@ public final class Runtime {
         JSONModule.module,
         ReportModule.module,
         SweepModule.module,
+        PlotModule.module,
     ]
 
     public init() throws {

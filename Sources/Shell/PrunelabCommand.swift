@@ -39,6 +39,8 @@ enum PrunelabCommand {
             report("\(error)")
             return 1
         }
+        // Figures (fig:show(), auto-printed figure values) show in the terminal when it can draw them.
+        TerminalDisplayer.install()
         let entersShell = options.interactive || (options.runsDefaultInput && Console.inputIsTerminal)
         if options.showVersion && !entersShell { print(Repl.versionLine) }
         session.setArgumentTable(arguments, scriptIndex: options.scriptIndex)

@@ -2,10 +2,19 @@ import Bindings
 import CLua
 
 /// How the shell shows a value it auto-prints: strings as they are, tables as a bounded preview
-/// (``TablePreview``), everything else with Lua's `tostring` (so objects use their `__tostring`).
+/// (``TablePreview``), figures through ``FigureDisplay`` (drawn in the terminal or saved), everything else with Lua's `tostring` (so objects use their `__tostring`).
 public enum ValueRenderer {
     /// The display text of the value at `index`.
     public static func render(_ lua: Lua, _ index: Int32) -> String {
+        if let figure = FigureDisplay.figure(lua, at: index) {
+            // A figure shows itself (in the terminal, or as a saved file's path).
+            do {
+                let text = try FigureDisplay.show(figure)
+                return text.hasSuffix("\n") ? String(text.dropLast()) : text
+            } catch {
+                return "figure: cannot show it (\(error))"
+            }
+        }
         switch lua.type(index) {
         case .string:
             return lua.string(index) ?? ""

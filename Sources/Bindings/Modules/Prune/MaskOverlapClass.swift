@@ -14,9 +14,17 @@ final class MaskOverlapObject: LuaBindable {
             non-zero where there is no mask; 1 when both keep nothing). s[i] is row i: {name, \
             parameter, weights, kept1, kept2, intersection, union, jaccard}; #s rows; s.total \
             over all of them; s.values a tensor of the rows' Jaccard overlaps. Two independent \
-            random masks keeping a fraction q overlap by about q / (2 − q).
+            random masks keeping a fraction q overlap by about q / (2 − q). s:plot() draws the \
+            overlap per tensor.
             """,
-        methods: [ResultTableMethod.make(rows: "one row per tensor, then total: layer, parameter, weights, kept1, kept2, intersection, union, jaccard") { try $0.check(1, MaskOverlapObject.self, "self").overlap.resultTable() }],
+        methods: [
+            ResultTableMethod.make(rows: "one row per tensor, then total: layer, parameter, weights, kept1, kept2, intersection, union, jaccard") { try $0.check(1, MaskOverlapObject.self, "self").overlap.resultTable() },
+            ResultPlots.method("A bar chart of the Jaccard overlap of the kept weights per tensor (0…1).") { lua in
+                let s = try lua.check(1, MaskOverlapObject.self, "self").overlap
+                return try ResultFigures.perLayer(names: s.rows.map(\.name), values: s.rows.map(\.jaccard),
+                                                  title: "mask overlap per tensor (total Jaccard \(ResultFigures.percent(s.total.jaccard)))", ylabel: "Jaccard overlap")
+            },
+        ],
         metamethods: [
             "__tostring": { lua in
                 lua.push(try lua.check(1, MaskOverlapObject.self, "self").overlap.table)

@@ -14,9 +14,17 @@ final class SparsityReportObject: LuaBindable {
             {name, parameter, weights, zeros, masked, sparsity}, where zeros counts weights that \
             are exactly zero and masked those the mask removes; #s rows; s.total sums them \
             (the whole model's prunable weights); s.sparsity is s.total.sparsity; s.values is a \
-            tensor of the rows' sparsities. tostring(s) is a table.
+            tensor of the rows' sparsities. tostring(s) is a table; s:plot() draws the \
+            sparsity per tensor.
             """,
-        methods: [ResultTableMethod.make(rows: "one row per tensor, then total: layer, parameter, weights, zeros, masked, sparsity") { try $0.check(1, SparsityReportObject.self, "self").report.resultTable() }],
+        methods: [
+            ResultTableMethod.make(rows: "one row per tensor, then total: layer, parameter, weights, zeros, masked, sparsity") { try $0.check(1, SparsityReportObject.self, "self").report.resultTable() },
+            ResultPlots.method("A bar chart of the sparsity per prunable tensor (0…1).") { lua in
+                let s = try lua.check(1, SparsityReportObject.self, "self").report
+                return try ResultFigures.perLayer(names: s.rows.map(\.name), values: s.rows.map(\.sparsity),
+                                                  title: "sparsity per tensor (total \(ResultFigures.percent(s.total.sparsity)))", ylabel: "sparsity")
+            },
+        ],
         metamethods: [
             "__tostring": { lua in
                 lua.push(try lua.check(1, SparsityReportObject.self, "self").report.table)

@@ -16,9 +16,16 @@ final class LayerSimilarityObject: LuaBindable {
             (result: the full similarity object, with rho, warnings …); #s layers; s.values a \
             float64 tensor of the values in layer order; s.names the layer names; s.measure \
             the measure and its parameters; s.mean the mean value. 1 = identical. Prints as a \
-            table.
+            table. s:plot() draws the values per layer.
             """,
-        methods: [ResultTableMethod.make(rows: "one row per layer: layer, value, k1, k2, neurons1, neurons2, datapoints") { try $0.check(1, LayerSimilarityObject.self, "self").similarities.resultTable() }],
+        methods: [
+            ResultTableMethod.make(rows: "one row per layer: layer, value, k1, k2, neurons1, neurons2, datapoints") { try $0.check(1, LayerSimilarityObject.self, "self").similarities.resultTable() },
+            ResultPlots.method("A bar chart of the similarity per layer (0…1).") { lua in
+                let s = try lua.check(1, LayerSimilarityObject.self, "self")
+                return try ResultFigures.perLayer(names: s.names, values: s.similarities.values,
+                                                  title: "\(s.similarities.measure.name) similarity per layer", ylabel: s.similarities.measure.name)
+            },
+        ],
         metamethods: [
             "__tostring": { lua in
                 lua.push(try lua.check(1, LayerSimilarityObject.self, "self").similarities.table)

@@ -78,6 +78,7 @@ enum TrainerMethods {
                 pushRecord(lua, record)
                 lua.rawSet(-2, i + 1)
             }
+            HistoryPlot.mark(lua, -1)
             return 1
         },
         LuaFunctionSpec("optimizer", "t:optimizer(m) → optimizer",
