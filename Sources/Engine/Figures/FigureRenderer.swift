@@ -498,7 +498,7 @@ public struct FigureRenderer {
         var jitter = RandomGenerator(seed: 20200101)
         for (c, group) in d.samples.enumerated() {
             for (s, values) in group.enumerated() {
-                guard let summary = SampleSummary(values) else { continue }
+                guard let summary = DistributionSummary(values) else { continue }
                 let color = Color.series(colorIndex + (seriesCount > 1 ? s : 0))
                 let center = x.map(Double(c)) - groupWidth / 2 + (Double(s) + 0.5) * width
                 let half = width * 0.4

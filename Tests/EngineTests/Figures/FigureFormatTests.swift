@@ -33,11 +33,11 @@ struct FigureFormatTests {
 
     @Test func quartilesAsNumPy() throws {
         // numpy.percentile([1, 2, 3, 4, 10], [25, 50, 75]) = [2, 3, 4]; whiskers at 1.5 IQR leave 10 out.
-        let s = try #require(SampleSummary([4, 1, 10, 3, 2]))
+        let s = try #require(DistributionSummary([4, 1, 10, 3, 2]))
         #expect(s.q1 == 2 && s.median == 3 && s.q3 == 4)
         #expect(s.lowWhisker == 1 && s.highWhisker == 4 && s.fliers == [10])
         // Scott's bandwidth of [0, 1]: std 0.7071… · 2^(−1/5).
-        #expect(abs(try #require(SampleSummary([0, 1])).bandwidth - 0.7071067811865476 * 0.8705505632961241) < 1e-12)
+        #expect(abs(try #require(DistributionSummary([0, 1])).bandwidth - 0.7071067811865476 * 0.8705505632961241) < 1e-12)
     }
 
     @Test func base64KnownVectors() {

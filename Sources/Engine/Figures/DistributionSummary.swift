@@ -6,7 +6,7 @@ import Glibc
 /// percentile method), Tukey's whiskers (the furthest values within 1.5 IQR of the box) with
 /// the points beyond as fliers, and a Gaussian kernel density with Scott's bandwidth
 /// (n^(−1/5) · σ, as `scipy.stats.gaussian_kde`).
-public struct SampleSummary: Sendable {
+public struct DistributionSummary: Sendable {
     public let sorted: [Double]
     public let q1: Double, median: Double, q3: Double
     public let lowWhisker: Double, highWhisker: Double
@@ -17,9 +17,9 @@ public struct SampleSummary: Sendable {
         let s = values.filter { $0.isFinite }.sorted()
         guard !s.isEmpty else { return nil }
         sorted = s
-        q1 = SampleSummary.quantile(s, 0.25)
-        median = SampleSummary.quantile(s, 0.5)
-        q3 = SampleSummary.quantile(s, 0.75)
+        q1 = DistributionSummary.quantile(s, 0.25)
+        median = DistributionSummary.quantile(s, 0.5)
+        q3 = DistributionSummary.quantile(s, 0.75)
         let iqr = q3 - q1
         let lo = q1 - 1.5 * iqr, hi = q3 + 1.5 * iqr
         lowWhisker = s.first { $0 >= lo } ?? q1
