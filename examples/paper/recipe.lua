@@ -10,17 +10,21 @@
 --   he-dense  He-normal scaled by 1/√density per layer (std √(2/(density·fan_in)): the fan-in a
 --             neuron actually has after pruning; Liu et al. 2019, Evci et al. 2020).
 --
--- usage: prunelab examples/paper/recipe.lua [--train N] [--epochs E] [--seed S] [--sparsity s]
+-- usage: prunelab examples/paper/recipe.lua [--train N] [--test N] [--epochs E] [--seed S] [--sparsity s]
+--          [--init pytorch|he|he-dense]   (default: all three, one after the other)
+local usage = "usage: prunelab examples/paper/recipe.lua [--train N] [--test N] [--epochs E] [--seed S] [--sparsity s] [--init pytorch|he|he-dense]\n"
 local S = {train = 5000, test = 2000, epochs = 3, seed = 1, sparsity = 0.9}
+local inits = {"pytorch", "he", "he-dense"}
 local i = 1
 while i <= #arg do
   local key = arg[i]:match("^%-%-(%a+)$")
-  local value = tonumber(arg[i + 1])
-  if not key or S[key] == nil or not value then
-    io.stderr:write("usage: prunelab examples/paper/recipe.lua [--train N] [--test N] [--epochs E] [--seed S] [--sparsity s]\n")
-    os.exit(2)
+  if key == "init" and (arg[i + 1] == "pytorch" or arg[i + 1] == "he" or arg[i + 1] == "he-dense") then
+    inits = {arg[i + 1]}
+  else
+    local value = tonumber(arg[i + 1])
+    if not key or S[key] == nil or not value then io.stderr:write(usage) os.exit(2) end
+    S[key] = value
   end
-  S[key] = value
   i = i + 2
 end
 
@@ -56,11 +60,10 @@ local function fit(label, init, m, warmup)
 end
 
 local s = S.sparsity
-for _, init in ipairs({"pytorch", "he", "he-dense"}) do
+for _, init in ipairs(inits) do
   local scheme = init == "pytorch" and "pytorch" or "he"
   local warmup = init == "pytorch" and 0 or 1
   local baseline = fit("baseline", init, models.convnet{input = {1, 28, 28}, classes = 10, seed = S.seed, init = scheme}, warmup)
-  if init == "he-dense" then rows[#rows] = nil end  -- the dense baseline is the same as "he"'s
   local reinit = prune.reinit(prune.magnitude(baseline:clone(), s), {seed = S.seed + 1, init = scheme})
   local random = prune.reinit(prune.random(baseline:clone(), s, {seed = S.seed + 2}), {seed = S.seed + 1, init = scheme})
   if init == "he-dense" then density_scaled(reinit); density_scaled(random) end

@@ -16,7 +16,8 @@
 -- the variance, on a fixed probe set (test images not used for accuracy).
 --
 -- The recipe (chosen with examples/paper/recipe.lua; numbers in examples/paper/README.md):
--- He-normal init, SGD lr 0.05 with one epoch of linear warm-up, momentum 0.9, weight decay 5e-4,
+-- He-normal init scaled to each layer's density (fresh sparse weights: std √(2/(density·fan_in))),
+-- SGD lr 0.05 with one epoch of linear warm-up, momentum 0.9, weight decay 5e-4,
 -- batch 128 — the same for every method and every training, retraining included.
 --
 -- Presets (PAPER_PRESET; default quick): see `presets` below. PAPER_SEEDS=n overrides the number
@@ -26,10 +27,10 @@
 
 local presets = {
   -- CI: the whole pipeline in seconds (numbers mean nothing at this scale).
-  tiny = {model = "convnet", train = 256, test = 128, probe = 256, epochs = 1, retrain = 1, seeds = 1,
+  tiny = {model = "convnet", train = 256, test = 128, probe = 500, epochs = 1, retrain = 1, seeds = 1,
           sparsities = {0.5, 0.9}, iterative = {0.6, 0.9}, max_datapoints = 4000},
   -- The demo: under 5 minutes on 2 cores.
-  quick = {model = "convnet", train = 3000, test = 2000, probe = 1000, epochs = 3, retrain = 1, seeds = 1,
+  quick = {model = "convnet", train = 4000, test = 1000, probe = 2000, epochs = 3, retrain = 1, seeds = 1,
            sparsities = {0.30, 0.45, 0.60, 0.75, 0.90}, iterative = {0.6, 0.7, 0.8, 0.9}, max_datapoints = 20000},
   -- The full ConvNet study: 3 seeds, 20,000 training images (as the PyTorch reference run).
   convnet = {model = "convnet", train = 20000, test = 5000, probe = 2500, epochs = 3, retrain = 2, seeds = 3,
@@ -39,7 +40,7 @@ local presets = {
   resnet34 = {model = "resnet34", train = 50000, test = 5000, probe = 2500, epochs = 10, retrain = 3, seeds = 3, width = 0.25,
               sparsities = {0.30, 0.45, 0.60, 0.75, 0.90}, iterative = {0.6, 0.7, 0.8, 0.9}, max_datapoints = 40000},
 }
-local recipe = {lr = 0.05, momentum = 0.9, weight_decay = 5e-4, batch = 128, warmup = 1, init = "he"}
+local recipe = {lr = 0.05, momentum = 0.9, weight_decay = 5e-4, batch = 128, warmup = 1, init = "he", density_scaled = true}
 
 local name = os.getenv("PAPER_PRESET")
 if name == nil or name == "" then name = "quick" end
@@ -141,6 +142,19 @@ local function fit(m, t, train_set, test_set, on_epoch)
   return curve
 end
 
+-- Fresh sparse weights scaled by 1/√density per masked tensor: He-normal with the fan-in a neuron
+-- keeps after pruning (std √(2/(density·fan_in))); dense tensors (density 1) are unchanged, so
+-- the same rule holds for every freshly initialised model.
+local function density_scaled(m)
+  if not recipe.density_scaled then return m end
+  local params = m:parameters()
+  for name, mask in pairs(m:masks()) do
+    local density = mask:sum() / mask:numel()
+    if density > 0 and density < 1 then params[name]:mul_(1 / math.sqrt(density)) end
+  end
+  return m
+end
+
 local function pruned_sparsity(m)
   local masks, zeros, weights = m:masks(), 0, 0
   for _, row in ipairs(m:sparsity()) do
@@ -210,9 +224,9 @@ return {
           on_epoch = function() snapshots[#snapshots + 1] = m:clone() end
         end
       elseif job.method == "reinit" then
-        m = prune.reinit(prune.magnitude(baseline:clone(), job.sparsity), {seed = job.seed + 1, init = recipe.init})
+        m = density_scaled(prune.reinit(prune.magnitude(baseline:clone(), job.sparsity), {seed = job.seed + 1, init = recipe.init}))
       else
-        m = prune.reinit(prune.random(baseline:clone(), job.sparsity, {seed = job.seed + 2}), {seed = job.seed + 1, init = recipe.init})
+        m = density_scaled(prune.reinit(prune.random(baseline:clone(), job.sparsity, {seed = job.seed + 2}), {seed = job.seed + 1, init = recipe.init}))
       end
       local curve = fit(m, t, train_set, test_set, on_epoch)
       local layers, mean = layer_similarity(baseline, m, probe)
