@@ -5,13 +5,16 @@
 -- Stages, per preset and seed (every model of a seed sees the same images in the same order:
 -- one trainer seed, data.epoch_order(count, batch, {seed = seed}), and the same recipe):
 --   baseline   a dense model trained from init seed `seed`; its self-similarity (a check: 1)
---   control    a dense model trained from a fresh init (seed + 1): how low "low similarity" is
---   iterative  magnitude pruning 60 → 70 → 80 → 90%, retraining after each step (Table 3, Fig. 4)
 --   main       for every method and sparsity (30/45/60/75/90%):
 --                magnitude  layer-wise single-shot magnitude pruning, classifier dense, retrained
 --                           (at the top sparsity: SVCCA after every retraining epoch, Figure 3)
 --                reinit     the same masks, fresh weights (seed + 1), the baseline's budget (§4.2)
 --                random     random masks with the same per-layer counts, fresh weights (§4.3)
+--   control    a dense model trained from a fresh init (seed + 1): how low "low similarity" is
+--   iterative  magnitude pruning 60 → 70 → 80 → 90%, retraining after each step (Table 3, Fig. 4)
+-- (A stage reads the earlier stages whose keys are a subset of its own: main and control read
+-- only the baseline, iterative the baseline and the control; main, listed before the other two,
+-- does not wait for them.)
 -- Every trained model is compared layer by layer with its seed's baseline: SVCCA keeping 99% of
 -- the variance, on a fixed probe set (test images not used for accuracy).
 --
@@ -80,7 +83,7 @@ local function load_data()
       local x, y = ds:tensors()
       local n = x:shape()[1]
       local padded = tensor.zeros({n, 1, 32, 32})
-      padded:narrow(3, 3, 28):narrow(4, 3, 28):copy_(x)
+      padded:narrow(3, 3, 28):narrow(4, 3, 28):copy(x)
       ds = data.tensors(padded, y, {classes = 10})
     end
     return ds
@@ -183,33 +186,6 @@ return {
       write_json(job.dir .. "/settings.json", settings)
       return {accuracy = m:accuracy(test_set), svcca_self = mean}
     end},
-    {name = "control", keys = {"preset", "seed"}, run = function(job)
-      local train_set, test_set, probe = load_data()
-      local baseline = baseline_of(job)
-      local m = new_model(job.seed + 1)  -- the re-initialised models' fresh weights, dense
-      local curve = fit(m, trainer(job.seed, P.epochs), train_set, test_set)
-      local layers, mean = layer_similarity(baseline, m, probe)
-      write_json(job.dir .. "/curve.json", curve)
-      write_json(job.dir .. "/layers.json", layers)
-      return {accuracy = m:accuracy(test_set), svcca = mean}
-    end},
-    {name = "iterative", keys = {"preset", "seed"}, run = function(job)
-      local train_set, test_set, probe = load_data()
-      local baseline = baseline_of(job)
-      local m = baseline:clone()
-      local steps, result = {}, {}
-      for _, s in ipairs(P.iterative) do
-        prune.magnitude(m, s)
-        local curve = fit(m, trainer(job.seed, P.retrain), train_set, test_set)
-        local layers, mean = layer_similarity(baseline, m, probe)
-        local accuracy = m:accuracy(test_set)
-        steps[#steps + 1] = {sparsity = s, reached = pruned_sparsity(m), accuracy = accuracy, svcca = mean, layers = layers, curve = curve}
-        local pct = math.floor(s * 100 + 0.5)
-        result["accuracy_" .. pct], result["svcca_" .. pct] = accuracy, mean
-      end
-      write_json(job.dir .. "/steps.json", steps)
-      return result
-    end},
     {name = "main", run = function(job)
       local train_set, test_set, probe = load_data()
       local baseline = baseline_of(job)
@@ -241,6 +217,33 @@ return {
         write_json(job.dir .. "/over_time.json", rows)
       end
       return {accuracy = m:accuracy(test_set), reached = pruned_sparsity(m), svcca = mean}
+    end},
+    {name = "control", keys = {"preset", "seed"}, run = function(job)
+      local train_set, test_set, probe = load_data()
+      local baseline = baseline_of(job)
+      local m = new_model(job.seed + 1)  -- the re-initialised models' fresh weights, dense
+      local curve = fit(m, trainer(job.seed, P.epochs), train_set, test_set)
+      local layers, mean = layer_similarity(baseline, m, probe)
+      write_json(job.dir .. "/curve.json", curve)
+      write_json(job.dir .. "/layers.json", layers)
+      return {accuracy = m:accuracy(test_set), svcca = mean}
+    end},
+    {name = "iterative", keys = {"preset", "seed"}, run = function(job)
+      local train_set, test_set, probe = load_data()
+      local baseline = baseline_of(job)
+      local m = baseline:clone()
+      local steps, result = {}, {}
+      for _, s in ipairs(P.iterative) do
+        prune.magnitude(m, s)
+        local curve = fit(m, trainer(job.seed, P.retrain), train_set, test_set)
+        local layers, mean = layer_similarity(baseline, m, probe)
+        local accuracy = m:accuracy(test_set)
+        steps[#steps + 1] = {sparsity = s, reached = pruned_sparsity(m), accuracy = accuracy, svcca = mean, layers = layers, curve = curve}
+        local pct = math.floor(s * 100 + 0.5)
+        result["accuracy_" .. pct], result["svcca_" .. pct] = accuracy, mean
+      end
+      write_json(job.dir .. "/steps.json", steps)
+      return result
     end},
   },
 }
