@@ -24,7 +24,7 @@
 -- batch 128 — the same for every method and every training, retraining included.
 --
 -- Presets (PAPER_PRESET; default quick): see `presets` below. PAPER_SEEDS=n overrides the number
--- of seeds, PAPER_WIDTH the width of vgg16/resnet34, PAPER_CIFAR=<cifar-10-batches-bin folder>
+-- of seeds, PAPER_MODEL the model (convnet, vgg16, resnet34: e.g. tiny with vgg16 in CI), PAPER_WIDTH the width of vgg16/resnet34, PAPER_CIFAR=<cifar-10-batches-bin folder>
 -- trains vgg16/resnet34 on CIFAR-10 instead of Fashion-MNIST padded to 32×32.
 -- examples/paper/report.lua writes the tables, figures and RESULTS.md from the sweep.
 
@@ -61,6 +61,17 @@ local function positive_env(var)
   local v = tonumber(text)
   if not v or v <= 0 then error(var .. ": expected a positive number, got '" .. text .. "'") end
   return v
+end
+local model = os.getenv("PAPER_MODEL")
+if model and model ~= "" then
+  if model ~= "convnet" and model ~= "vgg16" and model ~= "resnet34" then
+    error("PAPER_MODEL: expected convnet, vgg16 or resnet34, got '" .. model .. "'")
+  end
+  if model ~= P.model then
+    P.name = P.name .. "-" .. model  -- its own job ids (and results/<preset>-<model> with run)
+    P.model = model
+    P.width = P.width or 0.125
+  end
 end
 P.seeds = math.tointeger(positive_env("PAPER_SEEDS")) or P.seeds
 P.width = positive_env("PAPER_WIDTH") or P.width
