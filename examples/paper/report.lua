@@ -340,6 +340,11 @@ say("Recipe for every training: %s init%s, SGD lr %g with %d epoch of linear war
     settings.recipe.batch, settings.epochs, settings.retrain)
 say("Numbers are mean ± std over seeds (std absent for one seed); n = %d. Chance is %.0f%%; accuracies below %.0f%% are flagged ⚠.", base.n, chance * 100, near_chance * 100)
 say("")
+if base.n < 3 then
+  say("⚠ **%d seed%s: no spread across seeds** — single-run differences of a few points (accuracy) or a few hundredths (SVCCA) are within seed-to-seed noise; the verdicts below are provisional (the `convnet` preset runs 3 seeds).",
+      base.n, base.n == 1 and "" or "s")
+  say("")
+end
 if flag_accuracy(base.acc) then
   say("⚠ **The baseline is near chance: every similarity below compares against an untrained network and is degenerate.**")
   say("")
@@ -384,7 +389,7 @@ local drop = (first.svcca or 0) - (mag.svcca or 0)
 local spread = math.max(first.svcca_std or 0, mag.svcca_std or 0, 0.01)
 local f2 = drop > 2 * spread
 say("")
-say("Mean SVCCA falls by %.3f from %s to %s (largest std %.3f). Rule: holds if the fall exceeds twice the spread (at least 0.02). Verdict: %s.",
+say("Mean SVCCA falls by %.3f from %s to %s (spread used: %.3f, the larger std, at least 0.01). Rule: holds if the fall exceeds twice the spread. Verdict: %s.",
     drop, pct(sparsities[1]), pct(top), spread,
     verdict(f2, {{"the baseline", base}, {"Mag. at " .. pct(sparsities[1]), first}, {"Mag. at " .. pct(top), mag}}))
 if epoch_count > 0 then
