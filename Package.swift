@@ -26,6 +26,8 @@ let package = Package(
         // cairo, loaded with dlopen when the first figure is drawn (start-up maps no cairo).
         .target(name: "CCairo", path: "Sources/CCairo", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CInterrupt", path: "Sources/CInterrupt"),
+        // CPUID and XGETBV: which vector extensions this process may execute.
+        .target(name: "CCPUID", path: "Sources/CCPUID"),
         .target(
             name: "CLua", dependencies: ["CInterrupt"], path: "Sources/CLua",
             linkerSettings: [.linkedLibrary("lua5.4"), .linkedLibrary("m")]),
@@ -40,7 +42,7 @@ let package = Package(
         .target(name: "ConvKernelsAVX2", swiftSettings: optimize + [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]),
         // The channel-vectorised kernels again with 512-bit vectors (chosen at run time with AVX-512).
         .target(name: "ConvKernelsAVX512", dependencies: ["ConvKernelsAVX2"], swiftSettings: optimize + [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mfma"])]),
-        .target(name: "Engine", dependencies: ["CBLAS", "CZlib", "CInterrupt", "TensorKernels", "TensorKernelsAVX2", "TensorKernelsAVX512",
+        .target(name: "Engine", dependencies: ["CBLAS", "CZlib", "CInterrupt", "CCPUID", "TensorKernels", "TensorKernelsAVX2", "TensorKernelsAVX512",
                                                "ConvKernelsAVX2", "ConvKernelsAVX512", "CCairo"],
                 swiftSettings: optimize),
         .target(name: "Bindings", dependencies: ["Engine", "CLua"], swiftSettings: optimize),

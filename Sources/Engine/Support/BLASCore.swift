@@ -131,7 +131,8 @@ public enum BLASCore {
                 return .kept(loaded, "OpenBLAS already uses AVX-512 kernels")
             }
             guard allowAVX512, let best = bestAVX512Core(flags: flags) else {
-                return .kept(loaded, allowAVX512 ? "no AVX-512 on this CPU" : "PRUNELAB_NO_AVX512=1")
+                let turnedOff = ["PRUNELAB_NO_AVX2", "PRUNELAB_NO_AVX512"].first { CPUFeatures.environment($0) == "1" }
+                return .kept(loaded, allowAVX512 || turnedOff == nil ? "no AVX-512 on this CPU" : "\(turnedOff ?? "")=1")
             }
             return switchCore(to: best, from: loaded, reason: "this CPU has AVX-512")
         default:

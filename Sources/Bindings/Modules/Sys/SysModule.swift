@@ -20,16 +20,17 @@ enum SysModule {
                 return 1
             },
             LuaFunctionSpec("blas", "sys.blas()",
-                            "Which OpenBLAS kernels this process uses: a table {core = \"Cooperlake\", openblas_core = OpenBLAS's own choice when it loaded, chosen_by = \"prunelab\", \"environment\" or \"openblas\", reason = …, threads = n, config = OpenBLAS's build line}. An OPENBLAS_CORETYPE set in the environment is respected (chosen_by = \"environment\"). Otherwise prunelab picks the AVX-512 kernels on CPUs that have them (PRUNELAB_BLAS_CORE=auto, the default); PRUNELAB_BLAS_CORE=openblas keeps OpenBLAS's choice, PRUNELAB_BLAS_CORE=Haswell (or another core name) forces one, even over OPENBLAS_CORETYPE. Set them before prunelab starts.") { lua in
+                            "Which OpenBLAS kernels this process uses: a table {core = \"Cooperlake\", openblas_core = OpenBLAS's own choice when it loaded, chosen_by = \"prunelab\", \"environment\" or \"openblas\", reason = …, threads = n, config = OpenBLAS's build line, kernels = prunelab's own kernel build: \"avx512\", \"avx2\" or \"baseline\"}. Both read the processor's CPUID (so under an emulator such as qemu-x86_64 -cpu EPYC-Milan they are the emulated CPU's). An OPENBLAS_CORETYPE set in the environment is respected (chosen_by = \"environment\"). Otherwise prunelab picks the AVX-512 kernels on CPUs that have them (PRUNELAB_BLAS_CORE=auto, the default); PRUNELAB_BLAS_CORE=openblas keeps OpenBLAS's choice, PRUNELAB_BLAS_CORE=Haswell (or another core name) forces one, even over OPENBLAS_CORETYPE. Set them before prunelab starts.") { lua in
                 try lua.checkArgumentCount(max: 0)
                 let choice = BLASCore.lastChoice
-                lua.newTable(fieldCapacity: 6)
+                lua.newTable(fieldCapacity: 7)
                 lua.push(BLASCore.current); lua.rawSet(-2, "core")
                 lua.push(choice?.openBLASCore ?? BLASCore.current); lua.rawSet(-2, "openblas_core")
                 lua.push(choice?.chosenBy ?? "openblas"); lua.rawSet(-2, "chosen_by")
                 lua.push(choice?.reason ?? "not chosen by this program"); lua.rawSet(-2, "reason")
                 lua.push(BLASThreads.count); lua.rawSet(-2, "threads")
                 lua.push(BLASCore.configuration); lua.rawSet(-2, "config")
+                lua.push(CPUFeatures.levelName); lua.rawSet(-2, "kernels")
                 return 1
             },
             LuaFunctionSpec("set_threads", "sys.set_threads(n)", "Sets the number of threads OpenBLAS uses for matrix products (1 … 1024).") { lua in
