@@ -10,6 +10,7 @@ enum PrunelabCommand {
     static func main(_ arguments: [String]) -> Int32 {
         // Before any BLAS call: OpenBLAS's kernels for this CPU (PRUNELAB_BLAS_CORE).
         if let warning = BLASCore.chooseForThisMachine().warning { report(warning) }
+        Memory.configureProcess()  // allocator thresholds, once, before any work
         if arguments.count >= 2, let subcommand = Subcommands.table.find(arguments[1]) {
             let rest = Array(arguments.dropFirst(2))
             if rest == ["-h"] || rest == ["--help"] {

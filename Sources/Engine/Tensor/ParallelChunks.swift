@@ -10,18 +10,15 @@ import Musl
 /// Elementwise kernels give the same result however the elements are split, so this changes no
 /// number; reductions never use it (their summation order stays fixed). Work below
 /// ``minimumElements`` runs on the calling thread, where starting threads would cost more than
-/// it saves.
+/// it saves. How many chunks: ``ThreadPolicy/elementwiseThreads(_:)``.
 enum ParallelChunks {
-    /// Online cores (at least 1).
-    static let cores = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-
     /// Smallest element count worth splitting.
-    static let minimumElements = 1 << 17
+    static let minimumElements = ThreadPolicy.elementwiseMinimum
 
     /// Calls `body(start, count)` for consecutive chunks covering `0..<n`, concurrently when `n`
     /// is large. Chunk starts are multiples of 64 elements (whole cache lines).
     static func run(_ n: Int, _ body: (Int, Int) -> Void) {
-        let parts = n >= minimumElements ? Swift.min(cores, 8) : 1
+        let parts = ThreadPolicy.machine.elementwiseThreads(n)
         if parts <= 1 {
             body(0, n)
             return

@@ -17,9 +17,7 @@ enum ModelMethods {
             let m = try lua.checkModel(1, "self")
             let dy = try lua.check(2, Tensor.self, "dy").converted(to: .float32)
             try lua.checkArgumentCount(max: 2)
-            let dx = try m.backward(dy)
-            lua.push(object: try dx.copy())
-            TensorPool.release(dx, unlessSharedWith: dy)
+            lua.push(object: try m.backward(dy).copy())
             return 1
         },
         LuaFunctionSpec("zero_grad", "m:zero_grad() → m", "Sets every parameter gradient to zero.") { lua in

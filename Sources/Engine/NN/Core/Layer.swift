@@ -9,8 +9,9 @@
 /// `N × C × H × W` for spatial ones. Shapes passed to ``outputShape(for:)`` and
 /// ``flops(for:)`` describe one sample (no batch dimension).
 ///
-/// Buffers are reused: the tensor `forward` returns (and ``output``) and the one `backward`
-/// returns belong to the layer and are overwritten by its next call. Copy them to keep them.
+/// Buffers are reused: the tensor `forward` returns (and ``output``) belongs to the layer and
+/// is overwritten by its next call (copy it to keep it); the one `backward` returns is the
+/// caller's, a ``TensorPool`` loan that goes back to the pool when dropped (see ``Memory``).
 ///
 /// Concrete layers subclass this class and override the methods below; containers
 /// (``Sequential``, ``BasicBlock``) hold other layers as ``children``.
@@ -153,19 +154,5 @@ public class Layer {
     func copyState(to other: Layer) {
         other.isTraining = isTraining
         other.needsInputGradient = needsInputGradient
-    }
-}
-
-/// Scratch-tensor helpers shared by layers.
-enum Buffers {
-    /// `existing` when it already has `shape`, otherwise a new uninitialised Float32 tensor.
-    static func reuse(_ existing: Tensor?, shape: [Int]) throws -> Tensor {
-        if let existing, existing.shape == shape { return existing }
-        return try Tensor(shape: shape, dtype: .float32, zeroed: false)
-    }
-
-    /// A contiguous Float32 version of `input` (itself when it already is one).
-    static func float32Contiguous(_ input: Tensor) throws -> Tensor {
-        try input.converted(to: .float32).contiguous()
     }
 }

@@ -14,10 +14,16 @@ enum BLASWorkers {
     /// thread count to restore when the last one ends.
     private static let state = Mutex<(active: Int, saved: Int32)>((0, 1))
 
-    /// Number of workers: the BLAS thread count the user chose (``BLASThreads``), also while
-    /// runs have OpenBLAS temporarily set to one thread.
+    /// Number of workers (``ThreadPolicy/blasWorkers(blasThreads:)``): the BLAS thread count
+    /// the user chose (``BLASThreads``), also while runs have OpenBLAS temporarily set to one
+    /// thread.
     static var count: Int {
-        state.withLock { max(1, Int($0.active > 0 ? $0.saved : openblas_get_num_threads())) }
+        ThreadPolicy.machine.blasWorkers(blasThreads: chosenBLASThreads)
+    }
+
+    /// The BLAS thread count the user chose: OpenBLAS's, or the one saved while runs are active.
+    static var chosenBLASThreads: Int {
+        state.withLock { Int($0.active > 0 ? $0.saved : openblas_get_num_threads()) }
     }
 
     /// Runs `body(worker)` for `worker` in `0..<workers` concurrently, with OpenBLAS set to one

@@ -118,28 +118,21 @@ public final class BasicBlock: Layer {
     }
 
     /// Backward through both paths: the gradient at the addition goes to the residual branch
-    /// and to the shortcut, and their input gradients are summed. Intermediate gradients go back
-    /// to ``TensorPool`` as soon as they are consumed.
+    /// and to the shortcut, and their input gradients are summed. Intermediate gradients are
+    /// ``TensorPool`` loans that go back to the pool as soon as they are dropped.
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {
         guard let x = input, output != nil else { throw EngineError("\(name) (BasicBlock): backward called before forward") }
         let g = try add.backward(relu2.backward(gradOutput))
         var main = g
-        for layer in [bn2, conv2, relu1, bn1, conv1] as [Layer] {
-            let next = try layer.backward(main)
-            if main !== g { TensorPool.release(main, unlessSharedWith: next) }
-            main = next
-        }
+        for layer in [bn2, conv2, relu1, bn1, conv1] as [Layer] { main = try layer.backward(main) }
         let short = try downsample?.backward(g) ?? g
-        defer {
-            if short !== g { TensorPool.release(short) }
-            if g.storage !== gradOutput.storage { TensorPool.release(g) }
-        }
         guard needsInputGradient else { return main }
-        defer { TensorPool.release(main) }
         let dx = try TensorPool.acquire(x.shape)
         let a = main.mutablePointer(as: Float.self), b = short.mutablePointer(as: Float.self), d = dx.mutablePointer(as: Float.self)
-        ParallelLoops.forRanges(dx.count) { range in
-            VectorOps.add(a + range.lowerBound, b + range.lowerBound, d + range.lowerBound, range.count)
+        withExtendedLifetime((main, short)) {  // their buffers go back to the pool only after the sum
+            ParallelLoops.forRanges(dx.count) { range in
+                VectorOps.add(a + range.lowerBound, b + range.lowerBound, d + range.lowerBound, range.count)
+            }
         }
         return dx
     }

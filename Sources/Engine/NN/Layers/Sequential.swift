@@ -146,18 +146,13 @@ public final class Sequential: Layer {
         conv.fusesForInference && !conv.isTraining && !bn.isTraining && !bn.preservesOutputs && bn.features == conv.outChannels
     }
 
-    /// Backpropagates through the chain in reverse, handing each intermediate gradient back to
-    /// ``TensorPool`` once the layer before has consumed it.
+    /// Backpropagates through the chain in reverse. Each intermediate gradient is a
+    /// ``TensorPool`` loan that goes back to the pool as soon as it is dropped here, once the
+    /// layer before has consumed it.
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {
         guard output != nil else { throw EngineError("\(name.isEmpty ? "Sequential" : name): backward called before forward") }
         var g = gradOutput
-        var owned = false  // whether g is ours to release (not the caller's, nor a view of it)
-        for layer in layers.reversed() {
-            let next = try layer.backward(g)
-            if owned { TensorPool.release(g, unlessSharedWith: next) }
-            owned = next.storage !== g.storage || owned
-            g = next
-        }
+        for layer in layers.reversed() { g = try layer.backward(g) }
         return g
     }
 

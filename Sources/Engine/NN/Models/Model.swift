@@ -30,7 +30,6 @@ public final class Model {
             }
             _ = try root.checkedOutputShape(for: inputShape)
         }
-        _ = AllocatorTuning.applied
     }
 
     // MARK: structure

@@ -173,8 +173,7 @@ public final class Trainer {
                 let result = try CrossEntropy.evaluate(logits: logits, labels: batch.labels, reuse: reuse)
                 gradientBuffer = result.gradient
                 model.zeroGradients()
-                let inputGradient = try model.backward(result.gradient, inputGradient: false)
-                TensorPool.release(inputGradient, unlessSharedWith: result.gradient)
+                _ = try model.backward(result.gradient, inputGradient: false)
                 try optimizer.step()
                 let n = batch.labels.count
                 lossSum += result.loss * Double(n)
