@@ -136,5 +136,6 @@ enum PruneModule {
             },
             LuaFunctionSpec("masks", "prune.masks(m) → {name = tensor, …}", "The same as m:masks().", PruneModelMethods.masks.body),
             LuaFunctionSpec("sparsity", "prune.sparsity(m) → report", "The same as m:sparsity().", PruneModelMethods.sparsity.body),
+            LuaFunctionSpec("report", "prune.report(m) → report", "The same as m:sparsity(): sparsity and the compression view (bytes dense vs sparse, FLOPs dense vs effective) per tensor.", PruneModelMethods.sparsity.body),
         ])
 }
