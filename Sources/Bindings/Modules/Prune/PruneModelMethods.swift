@@ -30,5 +30,5 @@ enum PruneModelMethods {
         return 1
     }
 
-    static let all = [masks, sparsity]
+    static let all = [masks, sparsity, compress, decompress]
 }
