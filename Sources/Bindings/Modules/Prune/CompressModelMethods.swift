@@ -13,8 +13,9 @@ extension PruneModelMethods {
         equal the dense ones up to rounding. A model without masks stays dense everywhere (the \
         routes say "no mask"). m is put in evaluation mode; training it, or a forward after \
         m:train(), is an error until m:decompress(). The compressed weights are a snapshot: after \
-        changing weights or masks, call m:compress() again. max_density = 1 sends every masked \
-        layer sparse, 0 only fully pruned ones.
+        changing weights or masks, call m:compress() again; m:clone() gives an uncompressed copy. \
+        A backward pass through a compressed layer is an error too. max_density = 1 sends every \
+        masked layer sparse, 0 only fully pruned ones.
         """) { lua in
         let m = try lua.checkModel(1, "m")
         let options = try lua.options(2, known: ["max_density"])

@@ -241,6 +241,7 @@ public final class Conv2d: Layer {
     }
 
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {
+        try refuseCompressedBackward(sparseRoute)
         let dy = try checkedGradient(gradOutput)
         guard let x = input else { throw EngineError("\(name) (Conv2d): backward called before forward") }
         let n = x.shape[0]

@@ -84,6 +84,7 @@ public final class Linear: Layer {
     }
 
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {
+        try refuseCompressedBackward(sparseRoute)
         let dy = try checkedGradient(gradOutput)
         guard let x = input else { throw EngineError("\(name) (Linear): backward called before forward") }
         let n = x.shape[0]

@@ -55,4 +55,10 @@ extension Layer {
         }
         return route.weights
     }
+
+    /// Backward through a compressed layer is an error (its sparse forward keeps no input).
+    func refuseCompressedBackward(_ route: SparseRoute?) throws {
+        guard route != nil else { return }
+        throw EngineError("\(name.isEmpty ? kind : name) (\(kind)): the model is compressed for inference (m:compress()); call m:decompress() before training it")
+    }
 }
