@@ -106,7 +106,7 @@ test("results convert: sim.layers, m:sparsity(), prune.overlap, sim.matrix grids
   local mask = tensor.ones(5, 4); mask[1][1] = 0; mask[2][3] = 0; mask[5][4] = 0
   prune.set_masks(a, {["fc1.weight"] = mask})
   local sp = a:sparsity():table()
-  check_eq(table.concat(sp.columns, ","), "layer,parameter,weights,zeros,masked,sparsity")
+  check_eq(table.concat(sp.columns, ","), "layer,parameter,weights,zeros,masked,sparsity,dense_bytes,sparse_bytes,dense_flops,effective_flops")
   check_eq(#sp, 3, "two tensors and the total")
   check_eq(sp[1].zeros, 3); check_eq(sp[1].masked, 3); check_eq(sp[1].sparsity, 0.15)
   check_eq(sp[2].masked, nil, "no mask: missing"); check_eq(sp[3].layer, "total"); check_eq(sp[3].weights, 30)

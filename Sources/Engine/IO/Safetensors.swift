@@ -65,40 +65,7 @@ public enum Safetensors {
     /// Writes `tensors` (names unique, non-empty, not `__metadata__`) and `metadata` to `path`
     /// atomically.
     public static func write(_ path: String, tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) throws {
-        var seen = Set<String>()
-        for (name, _) in tensors {
-            guard !name.isEmpty, name != "__metadata__" else {
-                throw EngineError.invalid("safetensors name", expected: "a non-empty name other than __metadata__", given: "\"\(name)\"")
-            }
-            guard seen.insert(name).inserted else { throw EngineError.invalid("safetensors name", expected: "unique names", given: "'\(name)' twice") }
-        }
-        let contiguous = try tensors.map { try $0.tensor.contiguous() }
-        var pairs: [(key: String, value: JSON)] = []
-        if !metadata.isEmpty {
-            pairs.append(("__metadata__", .object(metadata.keys.sorted().map { ($0, JSON.string(metadata[$0] ?? "")) })))
-        }
-        var offset = 0
-        for (i, (name, tensor)) in tensors.enumerated() {
-            let bytes = contiguous[i].count * tensor.dtype.byteSize
-            pairs.append((name, .object([
-                ("dtype", .string(StoredElementType.exact(tensor.dtype).safetensorsName)),
-                ("shape", .array(tensor.shape.map { .integer($0) })),
-                ("data_offsets", .array([.integer(offset), .integer(offset + bytes)])),
-            ])))
-            offset += bytes
-        }
-        var json = Array(JSON.object(pairs).text.utf8)
-        json += [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8)
-        var prefix: [UInt8] = []
-        ZipArchive.put64(&prefix, UInt64(json.count))
-        try withExtendedLifetime(contiguous) {
-            try FileIO.writeAtomically(path) { write in
-                try (prefix + json).withUnsafeBytes { try write($0) }
-                for t in contiguous where t.count > 0 {
-                    try write(UnsafeRawBufferPointer(start: t.firstElementAddress, count: t.count * t.dtype.byteSize))
-                }
-            }
-        }
+        try write(path, payloads: tensors.map { (name: $0.name, payload: Payload.tensor($0.tensor)) }, metadata: metadata)
     }
 
     // MARK: reading
@@ -183,7 +150,7 @@ public enum Safetensors {
         return Header(entries: entries, metadata: metadata, dataStart: dataStart)
     }
 
-    private static func load(_ entry: Entry, _ header: Header, _ file: ReadableFile) throws -> Tensor {
+    static func load(_ entry: Entry, _ header: Header, _ file: ReadableFile) throws -> Tensor {
         let tensor = try Tensor(shape: entry.shape, dtype: entry.type.tensorType, zeroed: false)
         let offset = header.dataStart + entry.dataRange.lowerBound
         if entry.type == .float32 || entry.type == .float64 {

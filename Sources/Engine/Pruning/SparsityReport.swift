@@ -15,6 +15,10 @@ public struct SparsityReport: Sendable {
         public let masked: Int
         /// Whether the parameter carries a mask (for the total: whether any row does).
         public let hasMask: Bool
+        /// Bytes of the weights stored dense, and in a sparse checkpoint; FLOPs of the weights'
+        /// multiply-adds per sample, dense and counting nonzero weights only (see
+        /// SparsityCompression.swift; the total sums them).
+        public var denseBytes = 0, sparseBytes = 0, denseFLOPs = 0, effectiveFLOPs = 0
         /// zeros / weights (0 for an empty tensor).
         public var sparsity: Double { weights == 0 ? 0 : Double(zeros) / Double(weights) }
     }
@@ -25,12 +29,13 @@ public struct SparsityReport: Sendable {
 
     /// A text table: layer, weights, zeros, sparsity, and the mask state.
     public var table: String {
-        var lines = [["layer", "weights", "zeros", "sparsity", "masked"]]
+        var lines = [["layer", "weights", "zeros", "sparsity", "masked", "bytes", "sparse bytes", "FLOPs", "effective"]]
         for r in rows + [total] {
             lines.append([r.name, Format.count(r.weights), Format.count(r.zeros), Format.fixed(r.sparsity * 100, 2) + "%",
-                          r.hasMask ? Format.count(r.masked) : "-"])
+                          r.hasMask ? Format.count(r.masked) : "-", Format.count(r.denseBytes), Format.count(r.sparseBytes),
+                          Format.metric(Double(r.denseFLOPs)), Format.metric(Double(r.effectiveFLOPs))])
         }
-        return TextTable.render(lines, rightAligned: [1, 2, 3, 4], ruleBefore: lines.count - 1)
+        return TextTable.render(lines, rightAligned: [1, 2, 3, 4, 5, 6, 7, 8], ruleBefore: lines.count - 1)
     }
 }
 
@@ -46,9 +51,14 @@ extension Model {
             let shown = p.isPrunable && name.hasSuffix(".weight") ? String(name.dropLast(7)) : (p.isPrunable && name == "weight" ? rootLeafName : name)
             rows.append(.init(name: shown, parameter: name, weights: p.count, zeros: zeros, masked: masked, hasMask: p.mask != nil))
         }
-        let total = SparsityReport.Row(name: "total", parameter: "", weights: rows.reduce(0) { $0 + $1.weights },
+        rows = withCompression(rows)
+        var total = SparsityReport.Row(name: "total", parameter: "", weights: rows.reduce(0) { $0 + $1.weights },
                                        zeros: rows.reduce(0) { $0 + $1.zeros }, masked: rows.reduce(0) { $0 + $1.masked },
                                        hasMask: rows.contains { $0.hasMask })
+        total.denseBytes = rows.reduce(0) { $0.saturatingAdding($1.denseBytes) }
+        total.sparseBytes = rows.reduce(0) { $0.saturatingAdding($1.sparseBytes) }
+        total.denseFLOPs = rows.reduce(0) { $0.saturatingAdding($1.denseFLOPs) }
+        total.effectiveFLOPs = rows.reduce(0) { $0.saturatingAdding($1.effectiveFLOPs) }
         return SparsityReport(rows: rows, total: total)
     }
 }

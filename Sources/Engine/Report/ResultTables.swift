@@ -18,9 +18,11 @@ extension SparsityReport {
     public func resultTable() throws -> Table {
         let body = (rows + [total]).map { r -> [TableCell] in
             [.string(r.name), .string(r.parameter), .integer(r.weights), .integer(r.zeros),
-             r.hasMask ? .integer(r.masked) : .missing, .number(r.sparsity)]
+             r.hasMask ? .integer(r.masked) : .missing, .number(r.sparsity),
+             .integer(r.denseBytes), .integer(r.sparseBytes), .integer(r.denseFLOPs), .integer(r.effectiveFLOPs)]
         }
-        return try Table(columns: ["layer", "parameter", "weights", "zeros", "masked", "sparsity"], rows: body, title: "sparsity")
+        return try Table(columns: ["layer", "parameter", "weights", "zeros", "masked", "sparsity",
+                                   "dense_bytes", "sparse_bytes", "dense_flops", "effective_flops"], rows: body, title: "sparsity")
     }
 }
 

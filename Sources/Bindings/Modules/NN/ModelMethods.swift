@@ -149,7 +149,7 @@ enum ModelMethods {
             try OrderedTable.push(lua, keys: recorded.map(\.name)) { lua.push(object: recorded[$0].activations) }
             return 1
         },
-        LuaFunctionSpec("save", "m:save(path [, {metadata = {…}, format = \"prunelab\"|\"torch-prune\"}]) → m",
+        LuaFunctionSpec("save", "m:save(path [, {metadata = {…}, format = \"prunelab\"|\"torch-prune\", sparse = false}]) → m",
                         """
                         Writes a checkpoint (safetensors, written atomically): every parameter and BatchNorm buffer under \
                         its name (conv1.weight, bn1.running_mean …; PyTorch's state_dict names), pruning masks as \
@@ -158,11 +158,19 @@ enum ModelMethods {
                         settings and seed, data normalisation, last metrics, interruption) and metadata, a table of your \
                         own (strings, numbers, booleans, nested tables; read back as m.metadata). format = "torch-prune" \
                         names pruned parameters as torch.nn.utils.prune does (conv1.weight_orig, conv1.weight_mask), \
-                        so a PyTorch model with prune applied loads the state_dict; models.load reads both namings.
+                        so a PyTorch model with prune applied loads the state_dict; models.load reads both namings. \
+                        sparse = true stores every masked parameter compactly: <name>.bits (U8, the mask packed 8 per \
+                        byte, least significant bit first: numpy.packbits(mask, bitorder="little")) and <name>.values \
+                        (F32, the kept weights in order), the layout recorded in the metadata entry "sparse"; \
+                        models.load restores weights and masks bit for bit. Tensors without a mask (biases, \
+                        BatchNorm, an unpruned layer) are stored dense, so a model with no mask saves as a dense \
+                        file; a masked tensor whose pruned weights are not all zero is stored dense too. \
+                        At 90% sparsity a weight takes about 13% of its dense bytes. Dense stays the default \
+                        (PyTorch reads it); sparse = true with format = "torch-prune" is an error.
                         """) { lua in
             let m = try lua.checkModel(1, "self")
             let path = try lua.checkString(2, "path")
-            let options = try lua.options(3, known: ["metadata", "format"])
+            let options = try lua.options(3, known: ["metadata", "format", "sparse"])
             try lua.checkArgumentCount(max: 3)
             let naming = Model.CheckpointNaming(rawValue: try options.choice("format", Model.CheckpointNaming.allCases.map(\.rawValue)) ?? "prunelab") ?? .prunelab
             var user: JSON?
@@ -174,7 +182,11 @@ enum ModelMethods {
                 user = value
             }
             lua.pop(1)
-            try m.save(path, naming: naming, userMetadata: user)
+            let sparse = try options.boolean("sparse") ?? false
+            if sparse && naming != .prunelab {
+                throw lua.error("option 'sparse': expected false with format = \"torch-prune\" (PyTorch reads dense files only), got true")
+            }
+            try m.save(path, naming: naming, userMetadata: user, sparse: sparse)
             lua.pushCopy(1)
             return 1
         },

@@ -20,8 +20,9 @@ enum PruneModelMethods {
     static let sparsity = LuaFunctionSpec("sparsity", "m:sparsity() → report", """
         How sparse m is: one row per prunable tensor (convolution and linear weights, plus any \
         masked parameter) with its weights, zeros (exactly zero), masked entries and sparsity, \
-        and the total over them (s.total, s.sparsity). Prints as a table; s[i] is a row. See \
-        help(m:sparsity()).
+        and the total over them (s.total, s.sparsity), and the compression view: bytes dense and \
+        in a sparse checkpoint, FLOPs per sample dense and counting nonzero weights only. Prints \
+        as a table; s[i] is a row. See help(m:sparsity()).
         """) { lua in
         let m = try lua.checkModel(1, "m")
         try lua.checkArgumentCount(max: 1)
@@ -29,5 +30,5 @@ enum PruneModelMethods {
         return 1
     }
 
-    static let all = [masks, sparsity]
+    static let all = [masks, sparsity, compress, decompress]
 }

@@ -11,20 +11,26 @@ final class SparsityReportObject: LuaBindable {
         doc: """
             How sparse a model is (m:sparsity()): one row per prunable tensor (convolution and \
             linear weights, plus any other parameter that carries a mask). s[i] is row i: \
-            {name, parameter, weights, zeros, masked, sparsity}, where zeros counts weights that \
-            are exactly zero and masked those the mask removes; #s rows; s.total sums them \
+            {name, parameter, weights, zeros, masked, sparsity, dense_bytes, sparse_bytes, \
+            dense_flops, effective_flops}, where zeros counts weights that are exactly zero and \
+            masked those the mask removes. The compression view: dense_bytes = 4 per weight \
+            (float32); sparse_bytes = what m:save(path, {sparse = true}) stores for it (⌈n/8⌉ mask \
+            bytes + 4 per kept weight; the dense bytes when it has no mask); dense_flops = \
+            2·weights·P per sample and effective_flops = 2·(weights − zeros)·P, P the output \
+            positions each weight is used at (H·W of a convolution's output, 1 for a linear layer; \
+            0 when the model's input shape is unknown). #s rows; s.total sums them \
             (the whole model's prunable weights); s.sparsity is s.total.sparsity; s.values is a \
             tensor of the rows' sparsities. tostring(s) is a table; s:plot() draws the \
             sparsity per tensor.
             """,
         methods: [
-            ResultTableMethod.make(rows: "one row per tensor, then total: layer, parameter, weights, zeros, masked, sparsity") { try $0.check(1, SparsityReportObject.self, "self").report.resultTable() },
+            ResultTableMethod.make(rows: "one row per tensor, then total: layer, parameter, weights, zeros, masked, sparsity, dense_bytes, sparse_bytes, dense_flops, effective_flops") { try $0.check(1, SparsityReportObject.self, "self").report.resultTable() },
             ResultPlots.method("A bar chart of the sparsity per prunable tensor (0…1).") { lua in
                 let s = try lua.check(1, SparsityReportObject.self, "self").report
                 return try ResultFigures.perLayer(names: s.rows.map(\.name), values: s.rows.map(\.sparsity),
                                                   title: "sparsity per tensor (total \(ResultFigures.percent(s.total.sparsity)))", ylabel: "sparsity")
             },
-            ResultTableMethod.make(rows: "one row per tensor, then total: layer, parameter, weights, zeros, masked, sparsity") { try $0.check(1, SparsityReportObject.self, "self").report.resultTable() },
+            ResultTableMethod.make(rows: "one row per tensor, then total: layer, parameter, weights, zeros, masked, sparsity, dense_bytes, sparse_bytes, dense_flops, effective_flops") { try $0.check(1, SparsityReportObject.self, "self").report.resultTable() },
         ],
         metamethods: [
             "__tostring": { lua in
@@ -59,12 +65,16 @@ final class SparsityReportObject: LuaBindable {
         })
 
     static func push(_ lua: Lua, _ row: SparsityReport.Row) {
-        lua.newTable(fieldCapacity: 6)
+        lua.newTable(fieldCapacity: 10)
         lua.push(row.name); lua.rawSet(-2, "name")
         lua.push(row.parameter); lua.rawSet(-2, "parameter")
         lua.push(row.weights); lua.rawSet(-2, "weights")
         lua.push(row.zeros); lua.rawSet(-2, "zeros")
         lua.push(row.masked); lua.rawSet(-2, "masked")
         lua.push(row.sparsity); lua.rawSet(-2, "sparsity")
+        lua.push(row.denseBytes); lua.rawSet(-2, "dense_bytes")
+        lua.push(row.sparseBytes); lua.rawSet(-2, "sparse_bytes")
+        lua.push(row.denseFLOPs); lua.rawSet(-2, "dense_flops")
+        lua.push(row.effectiveFLOPs); lua.rawSet(-2, "effective_flops")
     }
 }

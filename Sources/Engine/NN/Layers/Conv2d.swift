@@ -36,6 +36,8 @@ public final class Conv2d: Layer {
     /// True runs the Winograd route (``WinogradConv2d``) wherever it can (forward and input
     /// gradient), false never; nil leaves the choice to ``WinogradConv2d`` (for tests).
     var winograd: Bool?
+    /// Set by `Model.compress()`: the inference route and its compressed weights (Sparse/).
+    public internal(set) var sparseRoute: SparseRoute?
 
     /// Largest im2col chunk per worker, in floats (a chunk holds at least one sample).
     /// `PRUNELAB_CONV_CHUNK` overrides it (for tuning).
@@ -144,6 +146,7 @@ public final class Conv2d: Layer {
     /// `rectified`: all on the outputs' one way out of the kernel.
     func forward(_ input: Tensor, then affine: (scale: [Float], shift: [Float])?, rectified: Bool = false,
                  adding addend: Tensor? = nil) throws -> Tensor {
+        if let csr = try sparseWeights(sparseRoute) { return try sparseForward(input, csr, then: affine, rectified: rectified, adding: addend) }
         guard input.rank == 4, input.shape[1] == inChannels, input.dtype == .float32 else {
             throw inputError("float32 N×\(inChannels)×H×W", input)
         }
@@ -238,6 +241,7 @@ public final class Conv2d: Layer {
     }
 
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {
+        try refuseCompressedBackward(sparseRoute)
         let dy = try checkedGradient(gradOutput)
         guard let x = input else { throw EngineError("\(name) (Conv2d): backward called before forward") }
         let n = x.shape[0]

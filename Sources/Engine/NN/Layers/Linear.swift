@@ -11,6 +11,8 @@ public final class Linear: Layer {
     public let weight: Parameter
     public let bias: Parameter?
     private var input: Tensor?
+    /// Set by `Model.compress()`: the inference route and its compressed weights (Sparse/).
+    public internal(set) var sparseRoute: SparseRoute?
 
     /// A layer with weights drawn by `initializer` from `generator`.
     public init(name: String = "", inFeatures: Int, outFeatures: Int, bias: Bool = true,
@@ -53,6 +55,7 @@ public final class Linear: Layer {
     public override func flops(for inputShape: [Int]) -> Int { [2, inFeatures, outFeatures].saturatingProduct }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
+        if let csr = try sparseWeights(sparseRoute) { return try sparseForward(input, csr) }
         guard input.rank == 2, input.shape[1] == inFeatures, input.dtype == .float32 else {
             throw inputError("float32 N×\(inFeatures)", input)
         }
@@ -81,6 +84,7 @@ public final class Linear: Layer {
     }
 
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {
+        try refuseCompressedBackward(sparseRoute)
         let dy = try checkedGradient(gradOutput)
         guard let x = input else { throw EngineError("\(name) (Linear): backward called before forward") }
         let n = x.shape[0]

@@ -34,33 +34,50 @@ extension Model {
 
     /// Writes the model to `path` (atomically). `userMetadata` (a JSON object) replaces the
     /// model's ``ModelProvenance/user`` metadata in the file when given.
-    public func save(_ path: String, naming: CheckpointNaming = .prunelab, userMetadata: JSON? = nil) throws {
-        var tensors: [(name: String, tensor: Tensor)] = []
+    ///
+    /// `sparse` stores every masked parameter as ``SparseCheckpoint`` describes (packed mask +
+    /// kept values, layout in the `sparse` metadata entry); parameters without a mask (and
+    /// buffers) stay dense, so a model with no mask gives the same file as a dense save. It needs
+    /// the prunelab naming (the torch-prune naming is for PyTorch, which reads only dense files).
+    public func save(_ path: String, naming: CheckpointNaming = .prunelab, userMetadata: JSON? = nil, sparse: Bool = false) throws {
+        if sparse && naming != .prunelab {
+            throw EngineError.invalid("Model.save", expected: "sparse storage with the prunelab naming (torch-prune files are dense, for PyTorch)", given: "sparse with naming \(naming.rawValue)")
+        }
+        var tensors: [(name: String, payload: Safetensors.Payload)] = []
+        var sparseNames: [String] = []
         for (name, p) in parameters {
-            if let mask = p.mask {
+            if sparse, let mask = p.mask, let encoded = try SparseCheckpoint.encode(value: p.value, mask: mask) {
+                tensors += [(SparseCheckpoint.bitsName(name), .bytes(.uint8, shape: [encoded.bits.count], encoded.bits)),
+                            (SparseCheckpoint.valuesName(name), .tensor(encoded.values))]
+                sparseNames.append(name)
+            } else if let mask = p.mask {
                 switch naming {
-                case .prunelab: tensors += [(name, p.value), (name + ".mask", mask)]
-                case .torchPrune: tensors += [(name + "_orig", p.value), (name + "_mask", mask)]
+                case .prunelab: tensors += [(name, .tensor(p.value)), (name + ".mask", .tensor(mask))]
+                case .torchPrune: tensors += [(name + "_orig", .tensor(p.value)), (name + "_mask", .tensor(mask))]
                 }
             } else {
-                tensors.append((name, p.value))
+                tensors.append((name, .tensor(p.value)))
             }
         }
-        tensors += buffers
+        tensors += buffers.map { (name: $0.name, payload: Safetensors.Payload.tensor($0.tensor)) }
         var record = provenance
         if let userMetadata { record.user = userMetadata }
         var metadata = record.metadata
         metadata.merge(["format": Model.checkpointFormat, "version": Model.checkpointVersion,
                         "architecture": root.spec.json.text, "title": title, "names": naming.rawValue]) { _, fixed in fixed }
         if let inputShape { metadata["input"] = JSON.array(inputShape.map { .integer($0) }).text }
-        try Safetensors.write(path, tensors: tensors, metadata: metadata)
+        if !sparseNames.isEmpty { metadata[SparseCheckpoint.metadataKey] = SparseCheckpoint.metadata(names: sparseNames) }
+        try Safetensors.write(path, payloads: tensors, metadata: metadata)
     }
 
     /// Rebuilds the model saved at `path` with its weights, masks and running statistics
     /// (in training mode).
     public static func load(_ path: String) throws -> Model {
-        let header = try Safetensors.header(path)
+        let file = try ReadableFile(path)
+        let header = try Safetensors.header(of: file)
         let meta = header.metadata
+        let sparseNames = try SparseCheckpoint.names(inMetadata: meta, path: path)
+        let sparseEntries = Set(sparseNames.flatMap { [SparseCheckpoint.bitsName($0), SparseCheckpoint.valuesName($0)] })
         guard meta["format"] == checkpointFormat else {
             throw EngineError.file(path, "not a prunelab model checkpoint (its safetensors metadata has no \"format\": \"\(checkpointFormat)\"; tensor.load reads plain safetensors files)")
         }
@@ -73,7 +90,10 @@ extension Model {
         do {
             spec = try LayerSpec(json: try JSON.parse(Array(architectureText.utf8)))
             // Every weight must be in the file: its elements bound what the architecture may allocate.
-            let stored = header.entries.reduce(0) { total, entry in total.saturatingAdding(entry.shape.saturatingProduct) }
+            // (A packed sparse mask byte stands for 8 weights.)
+            let stored = header.entries.reduce(0) { total, entry in
+                total.saturatingAdding(entry.shape.saturatingProduct.saturatingMultiplied(by: entry.name.hasSuffix(".bits") && sparseEntries.contains(entry.name) ? 8 : 1))
+            }
             root = try LayerFactory.build(spec, parameterBudget: stored)
         } catch let e as EngineError {
             throw EngineError.file(path, "bad architecture: \(e.message)")
@@ -105,7 +125,8 @@ extension Model {
             if name.hasSuffix("_mask"), case let base = String(name.dropLast(5)), params.contains(where: { $0.name == base }) { return base + ".mask" }
             return name
         }
-        for entry in header.entries {
+        let sparse = try sparseLayout(sparseNames, header: header, parameters: params, canonical: canonical, path: path)
+        for entry in header.entries where !sparseEntries.contains(entry.name) {
             guard let shape = shapes[canonical(entry.name)] else {
                 throw EngineError.file(path, "unexpected tensor '\(entry.name)' (the architecture has no such parameter or buffer)")
             }
@@ -116,11 +137,26 @@ extension Model {
                 throw EngineError.file(path, "tensor '\(entry.name)' has shape \(Shape.describe(entry.shape)); the architecture needs \(Shape.describe(shape))")
             }
         }
-        let present = Set(header.entries.map { canonical($0.name) })
+        let present = Set(header.entries.map { canonical($0.name) }).union(sparseNames)
         for name in params.map(\.name) + model.buffers.map(\.name) where !present.contains(name) {
             throw EngineError.file(path, "missing tensor '\(name)'")
         }
-        let loaded = Dictionary(try Safetensors.read(path).tensors.map { (canonical($0.name), $0.tensor) }, uniquingKeysWith: { a, _ in a })
+        var loaded: [String: Tensor] = [:]
+        for entry in header.entries where !sparseEntries.contains(entry.name) {
+            let name = canonical(entry.name)
+            if loaded[name] == nil { loaded[name] = try Safetensors.tensor(entry, header: header, file: file) }
+        }
+        for (name, stored) in sparse {
+            let bits = try Safetensors.rawBytes(stored.bits, header: header, file: file)
+            let values = try Safetensors.tensor(stored.values, header: header, file: file)
+            do {
+                let decoded = try SparseCheckpoint.decode(bits: bits, values: values, shape: stored.shape, name: name)
+                loaded[name] = decoded.value
+                loaded[name + ".mask"] = decoded.mask
+            } catch let e as EngineError {
+                throw EngineError.file(path, e.message)
+            }
+        }
         for (name, p) in model.parameters {
             guard let value = loaded[name] else { throw EngineError.file(path, "missing tensor '\(name)'") }
             try p.value.assign(from: value)
@@ -136,5 +172,36 @@ extension Model {
             throw EngineError.file(path, e.message)
         }
         return model
+    }
+
+    /// The entries of each parameter a sparse checkpoint lists (``SparseCheckpoint``), checked:
+    /// a real parameter, its `.bits` entry U8 of ⌈n/8⌉ bytes, its `.values` entry F32 with at
+    /// most n values, and no dense copy of it or its mask beside them.
+    private static func sparseLayout(_ names: [String], header: Safetensors.Header, parameters: [(name: String, parameter: Parameter)],
+                                     canonical: (String) -> String, path: String) throws -> [(name: String, (bits: Safetensors.Entry, values: Safetensors.Entry, shape: [Int]))] {
+        guard !names.isEmpty else { return [] }
+        let byName = Dictionary(header.entries.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let dense = Set(header.entries.map { canonical($0.name) })
+        var result: [(name: String, (bits: Safetensors.Entry, values: Safetensors.Entry, shape: [Int]))] = []
+        for name in names {
+            guard let p = parameters.first(where: { $0.name == name })?.parameter else {
+                throw EngineError.file(path, "the sparse layout lists '\(name)', which is not a parameter of the architecture")
+            }
+            let n = p.count, bytes = n / 8 + (n % 8 == 0 ? 0 : 1)
+            let bitsName = SparseCheckpoint.bitsName(name), valuesName = SparseCheckpoint.valuesName(name)
+            guard let bits = byName[bitsName] else { throw EngineError.file(path, "sparse tensor '\(name)' has no '\(bitsName)' entry (its packed mask)") }
+            guard let values = byName[valuesName] else { throw EngineError.file(path, "sparse tensor '\(name)' has no '\(valuesName)' entry (its kept values)") }
+            guard bits.type == .uint8, bits.shape == [bytes] else {
+                throw EngineError.file(path, "tensor '\(bitsName)' is \(bits.type.safetensorsName) \(Shape.describe(bits.shape)); the packed mask of \(n) weights is U8 [\(bytes)]")
+            }
+            guard values.type == .float32, values.shape.count == 1, values.shape[0] <= n else {
+                throw EngineError.file(path, "tensor '\(valuesName)' is \(values.type.safetensorsName) \(Shape.describe(values.shape)); the kept values of \(n) weights are F32 [k] with k ≤ \(n)")
+            }
+            guard !dense.contains(name), !dense.contains(name + ".mask") else {
+                throw EngineError.file(path, "tensor '\(name)' is stored both sparse and dense")
+            }
+            result.append((name, (bits, values, p.value.shape)))
+        }
+        return result
     }
 }

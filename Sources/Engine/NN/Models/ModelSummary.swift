@@ -63,6 +63,12 @@ extension Model {
                           shapeForSummary == nil ? "?" : Format.metric(Double(r.flops))]
                          + (sparse ? [r.sparsity > 0 ? Format.percent(r.sparsity) : ""] : []))
         }
+        // Compressed models (m:compress()): each convolution's and linear layer's route and why.
+        let routes = sparseRoutes
+        if !routes.isEmpty {
+            table[0].append("route")
+            for (i, r) in rows.enumerated() { table[i + 1].append(routes[r.name]?.description ?? "") }
+        }
         var widths = [Int](repeating: 0, count: table[0].count)
         for row in table { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         let rightAligned: Set<Int> = [3, 4, 5]
@@ -83,6 +89,7 @@ extension Model {
             header += ", \(Format.percent(zeros / Double(max(total, 1)))) of masked weights pruned"
         }
         header += isTraining ? ", training mode" : ", evaluation mode"
+        if !routes.isEmpty { header += ", compressed (\(routes.values.filter { $0.kind == .sparse }.count) of \(routes.count) layers sparse)" }
         return ([header] + lines.map { "  " + $0.trimmingTrailingSpaces() }).joined(separator: "\n")
     }
 }

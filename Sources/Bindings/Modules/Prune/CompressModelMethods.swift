@@ -1,0 +1,42 @@
+import CLua
+import Engine
+
+/// `m:compress()` and `m:decompress()`: sparse inference routes for pruned models (Engine's
+/// `Model.compress`); also `prune.compress(m)` and `prune.decompress(m)`.
+extension PruneModelMethods {
+    static let compress = LuaFunctionSpec("compress", "m:compress([{max_density = 0.3}]) → m", """
+        Prepares m for fast inference: every convolution and linear layer whose weight has a mask \
+        and at most max_density nonzero weights runs its forward through sparse kernels (its \
+        nonzero weights in compressed sparse rows, times the im2col patches or the batch, \
+        vectorised with AVX2/AVX-512, split over sys.set_threads workers); the others stay dense \
+        (denser layers run faster dense). print(m) shows each layer's route and why. The logits \
+        equal the dense ones up to rounding. A model without masks stays dense everywhere (the \
+        routes say "no mask"). m is put in evaluation mode; training it, or a forward after \
+        m:train(), is an error until m:decompress(). The compressed weights are a snapshot: after \
+        changing weights or masks, call m:compress() again; m:clone() gives an uncompressed copy. \
+        A backward pass through a compressed layer is an error too. max_density = 1 sends every \
+        masked layer sparse, 0 only fully pruned ones.
+        """) { lua in
+        let m = try lua.checkModel(1, "m")
+        let options = try lua.options(2, known: ["max_density"])
+        try lua.checkArgumentCount(max: 2)
+        let limit = try options.number("max_density") ?? SparseRoute.defaultMaxDensity
+        guard limit.isFinite, limit >= 0, limit <= 1 else {
+            throw lua.error("option 'max_density': expected a density in [0, 1], got \(limit)")
+        }
+        try m.compress(maxDensity: limit)
+        lua.pushCopy(1)
+        return 1
+    }
+
+    static let decompress = LuaFunctionSpec("decompress", "m:decompress() → m", """
+        Undoes m:compress(): every layer runs dense again and m can be trained (its mode is left \
+        as it is: m:train() to train).
+        """) { lua in
+        let m = try lua.checkModel(1, "m")
+        try lua.checkArgumentCount(max: 1)
+        m.decompress()
+        lua.pushCopy(1)
+        return 1
+    }
+}

@@ -1,0 +1,64 @@
+/// How a compressed layer (`Model.compress`) runs its inference forward: through the sparse
+/// kernels on its ``CSRWeights``, or dense as before, and why.
+///
+/// The rule: a layer goes sparse when its weight density (nonzero weights / weights) is at
+/// most `maxDensity` (default ``SparseRoute/defaultMaxDensity``), dense otherwise (at high
+/// density the dense kernels — BLAS, the direct and Winograd convolutions — do less work per
+/// multiply-add than any sparse format). A layer without a mask stays dense. Training a layer
+/// that has a route is an error until `Model.decompress()`.
+public struct SparseRoute: Sendable {
+    /// The two routes.
+    public enum Kind: String, Sendable { case sparse, dense }
+
+    /// Density at or below which a layer goes sparse by default: 0.3 (70% sparsity), where
+    /// published CPU sparse kernels start to beat dense ones (Elsen et al. 2020: 1.3–2.4× at
+    /// 80–90%). `scripts/bench_sparse` measures it on a given machine.
+    public static let defaultMaxDensity = 0.3
+
+    public let kind: Kind
+    /// Why this route (`density 0.10 ≤ 0.30`, `no mask`, …).
+    public let reason: String
+    /// Nonzero weights / weights.
+    public let density: Double
+    /// The compressed weights (sparse route only).
+    let weights: CSRWeights?
+
+    /// The route for `weight` (with or without a mask) under `maxDensity`.
+    static func choose(weight: Parameter, maxDensity: Double) -> SparseRoute {
+        let w = weight.value.mutablePointer(as: Float.self)
+        var nonzero = 0
+        for i in 0..<weight.count where w[i] != 0 { nonzero += 1 }
+        let density = Double(nonzero) / Double(max(1, weight.count))
+        let shown = Format.fixed(density, 2), limit = Format.fixed(maxDensity, 2)
+        guard weight.mask != nil else {
+            return SparseRoute(kind: .dense, reason: "no mask", density: density, weights: nil)
+        }
+        guard density <= maxDensity else {
+            return SparseRoute(kind: .dense, reason: "density \(shown) > \(limit)", density: density, weights: nil)
+        }
+        guard let csr = CSRWeights(weight: weight.value) else {
+            return SparseRoute(kind: .dense, reason: "too large for 32-bit indices", density: density, weights: nil)
+        }
+        return SparseRoute(kind: .sparse, reason: "density \(shown) ≤ \(limit)", density: density, weights: csr)
+    }
+
+    /// The route as `print(m)` shows it: `sparse CSR (density 0.10 ≤ 0.30)`.
+    public var description: String { kind == .sparse ? "sparse CSR (\(reason))" : "dense (\(reason))" }
+}
+
+extension Layer {
+    /// The compressed weights to run with, nil for the dense route; an error in training mode.
+    func sparseWeights(_ route: SparseRoute?) throws -> CSRWeights? {
+        guard let route else { return nil }
+        guard !isTraining else {
+            throw EngineError("\(name.isEmpty ? kind : name) (\(kind)): the model is compressed for inference (m:compress()); call m:decompress() before training it")
+        }
+        return route.weights
+    }
+
+    /// Backward through a compressed layer is an error (its sparse forward keeps no input).
+    func refuseCompressedBackward(_ route: SparseRoute?) throws {
+        guard route != nil else { return }
+        throw EngineError("\(name.isEmpty ? kind : name) (\(kind)): the model is compressed for inference (m:compress()); call m:decompress() before training it")
+    }
+}

@@ -1,0 +1,99 @@
+import Testing
+import ConvKernelsAVX2
+import ConvKernelsAVX512
+@testable import Engine
+
+/// The sparse × dense kernels of compressed layers (``CSRWeights``): the AVX2 build, the
+/// AVX-512 build and the plain-Swift fallback sum in the same order (one fused multiply-add per
+/// nonzero, in column order), so they agree bit for bit; all match a double-precision reference;
+/// empty rows give zeros. Widths cover every vector block and tail.
+@Suite struct SparseKernelBuildsTests {
+    /// A rows × columns weight with about `density` nonzeros, rows 1 and the last empty.
+    static func weight(rows: Int, columns: Int, density: Float, seed: UInt64) throws -> Tensor {
+        var rng = RandomGenerator(seed: seed)
+        let values: [Float] = (0..<(rows * columns)).map { i in
+            let r = i / columns
+            if r == 1 || r == rows - 1 { return 0 }
+            return rng.nextFloat() < density ? rng.nextFloat() * 2 - 1 : 0
+        }
+        return try Tensor(shape: [rows, columns], values: values)
+    }
+
+    @Test(arguments: [1, 7, 8, 9, 16, 31, 32, 33, 63, 64, 65, 100])
+    func buildsAgreeAndMatchTheReference(width: Int) throws {
+        let rows = 6, columns = 37
+        let w = try Self.weight(rows: rows, columns: columns, density: 0.3, seed: UInt64(width))
+        let csr = try #require(CSRWeights(weight: w))
+        var rng = RandomGenerator(seed: 99)
+        let stride = width + 3
+        let source: [Float] = (0..<(columns * stride)).map { _ in rng.nextFloat() * 2 - 1 }
+        var avx2 = [Float](repeating: .nan, count: rows * width), avx512 = avx2, plain = avx2
+        source.withUnsafeBufferPointer { s in
+            avx2.withUnsafeMutableBufferPointer { d in
+                SparseRowKernel.multiply(rowStart: csr.rowStart, columns: csr.columnIndex, values: csr.values, rows: 0..<rows,
+                                         source: s.baseAddress!, sourceStride: stride, width: width, destination: d.baseAddress!, destinationStride: width)
+            }
+            if CPUFeatures.flags.contains("avx512f") {
+                avx512.withUnsafeMutableBufferPointer { d in
+                    SparseRowKernel512.multiply(rowStart: csr.rowStart, columns: csr.columnIndex, values: csr.values, rows: 0..<rows,
+                                                source: s.baseAddress!, sourceStride: stride, width: width, destination: d.baseAddress!, destinationStride: width)
+                }
+            }
+            // The plain-Swift fallback, as CSRWeights.multiply runs it without AVX2.
+            plain.withUnsafeMutableBufferPointer { d in
+                for r in 0..<rows {
+                    for j in 0..<width { d[r * width + j] = 0 }
+                    for k in Int(csr.rowStart[r])..<Int(csr.rowStart[r + 1]) {
+                        for j in 0..<width { d[r * width + j] = d[r * width + j].addingProduct(csr.values[k], s[Int(csr.columnIndex[k]) * stride + j]) }
+                    }
+                }
+            }
+        }
+        let wv = w.scalars(as: Float.self)
+        for r in 0..<rows {
+            for j in 0..<width {
+                var reference = 0.0, magnitude = 0.0
+                for c in 0..<columns {
+                    reference += Double(wv[r * columns + c]) * Double(source[c * stride + j])
+                    magnitude += abs(Double(wv[r * columns + c]) * Double(source[c * stride + j]))
+                }
+                let got = avx2[r * width + j]
+                #expect(abs(Double(got) - reference) <= 1e-6 * max(magnitude, 1e-30) + 1e-30, "row \(r), column \(j)")
+                #expect(got.bitPattern == plain[r * width + j].bitPattern, "AVX2 and plain Swift: row \(r), column \(j)")
+                if CPUFeatures.flags.contains("avx512f") {
+                    #expect(got.bitPattern == avx512[r * width + j].bitPattern, "AVX2 and AVX-512: row \(r), column \(j)")
+                }
+                if r == 1 || r == rows - 1 { #expect(got == 0, "an empty row gives zeros") }
+            }
+        }
+        #expect(csr.rowStart[1] == csr.rowStart[2], "row 1 is empty")
+    }
+
+    @Test func csrHoldsTheNonzerosInRowMajorOrder() throws {
+        let w = try Tensor(shape: [2, 2, 1, 2], values: [Float](arrayLiteral: 0, 1.5, 0, -2, 0, 0, 0, 0))
+        let csr = try #require(CSRWeights(weight: w))
+        #expect(csr.rows == 2 && csr.columns == 4 && csr.nonzeros == 2)
+        #expect(Array(UnsafeBufferPointer(start: csr.rowStart, count: 3)) == [0, 2, 2])
+        #expect(Array(UnsafeBufferPointer(start: csr.columnIndex, count: 2)) == [1, 3])
+        #expect(Array(UnsafeBufferPointer(start: csr.values, count: 2)) == [1.5, -2])
+        #expect(csr.density == 0.25)
+    }
+
+    @Test func sparseCheckpointEncodingRoundTrips() throws {
+        let value = try Tensor(shape: [3, 3], values: [Float](arrayLiteral: 0, 2, 0, -0.5, 0, 0, 0, 0, 7))
+        let mask = try Tensor(shape: [3, 3], values: [Float](arrayLiteral: 0, 1, 1, 1, 0, 0, 0, 0, 1))
+        let encoded = try #require(try SparseCheckpoint.encode(value: value, mask: mask))
+        // Mask bits 0b1_0000_1110 → bytes 0x0E, 0x01; kept values in order (a kept zero stays).
+        #expect(encoded.bits == [0x0E, 0x01])
+        #expect(encoded.values.scalars(as: Float.self) == [2, 0, -0.5, 7])
+        #expect(SparseCheckpoint.storedBytes(count: 9, kept: 4) == 18)
+        let decoded = try SparseCheckpoint.decode(bits: encoded.bits, values: encoded.values, shape: [3, 3], name: "w")
+        #expect(decoded.value.scalars(as: Float.self).map(\.bitPattern) == value.scalars(as: Float.self).map(\.bitPattern))
+        #expect(decoded.mask.scalars(as: Float.self) == mask.scalars(as: Float.self))
+        // A pruned entry that is not +0 cannot round-trip: no sparse encoding.
+        let negativeZero = try Tensor(shape: [3, 3], values: [Float](arrayLiteral: -0.0, 2, 0, -0.5, 0, 0, 0, 0, 7))
+        #expect(try SparseCheckpoint.encode(value: negativeZero, mask: mask) == nil)
+        #expect(throws: EngineError.self) { try SparseCheckpoint.decode(bits: [0x0E, 0x03], values: encoded.values, shape: [3, 3], name: "w") }
+        #expect(throws: EngineError.self) { try SparseCheckpoint.decode(bits: [0x0E], values: encoded.values, shape: [3, 3], name: "w") }
+    }
+}
