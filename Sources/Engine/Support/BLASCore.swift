@@ -79,9 +79,9 @@ public enum BLASCore {
     public static func chooseForThisMachine() -> Choice {
         stored.withLock { choice in
             if let made = choice { return made }
-            let setting = CPUFeatures.environment("PRUNELAB_BLAS_CORE") ?? "auto"
-            let made = choose(setting: setting, flags: CPUFeatures.flags, allowAVX512: CPUFeatures.hasAVX512,
-                              environmentCore: CPUFeatures.environment("OPENBLAS_CORETYPE"))
+            let settings = Settings.current
+            let made = choose(setting: settings.blasCore, flags: CPUFeatures.flags, allowAVX512: CPUFeatures.hasAVX512,
+                              environmentCore: settings.openBLASCoreType)
             choice = made
             return made
         }
@@ -162,7 +162,7 @@ public enum BLASCore {
         typealias Entry = @convention(c) () -> Void
         let quit = unsafeBitCast(quitSymbol, to: Entry.self)
         let initialise = unsafeBitCast(initSymbol, to: Entry.self)
-        let previous = CPUFeatures.environment("OPENBLAS_CORETYPE")
+        let previous = Settings.current.openBLASCoreType
         let initialiseOn = { (name: String) in
             setenv("OPENBLAS_CORETYPE", name, 1)
             quit()

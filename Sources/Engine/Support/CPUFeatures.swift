@@ -8,7 +8,7 @@ import Musl
 ///
 /// Read once from the `flags` line of /proc/cpuinfo, which lists an extension only when both
 /// the processor and the kernel support it (AVX needs the kernel to save its registers).
-/// `PRUNELAB_NO_AVX512=1` in the environment turns the AVX-512 kernels off, `PRUNELAB_NO_AVX2=1`
+/// `PRUNELAB_NO_AVX512=1` in the environment (``Settings``) turns the AVX-512 kernels off, `PRUNELAB_NO_AVX2=1`
 /// turns off both AVX builds (for comparisons and for reproducing a machine without them).
 public enum CPUFeatures {
     /// The kernel builds this machine can run, best last.
@@ -19,10 +19,16 @@ public enum CPUFeatures {
 
     /// The best kernel build this machine (and the environment) allows.
     public static let level: Level = {
-        if environment("PRUNELAB_NO_AVX2") == "1" || !flags.contains("avx2") { return .baseline }
-        if environment("PRUNELAB_NO_AVX512") == "1" { return .avx2 }
-        return ["avx512f", "avx512dq", "avx512vl"].allSatisfy(flags.contains) ? .avx512 : .avx2
+        level(flags: flags, settings: .current)
     }()
+
+    /// The best kernel build for a CPU with `flags` under `settings` (``level`` is this
+    /// machine's under ``Settings/current``).
+    public static func level(flags: Set<Substring>, settings: Settings) -> Level {
+        if settings.disablesAVX2 || !flags.contains("avx2") { return .baseline }
+        if settings.disablesAVX512 { return .avx2 }
+        return ["avx512f", "avx512dq", "avx512vl"].allSatisfy(flags.contains) ? .avx512 : .avx2
+    }
 
     /// Whether the AVX2 kernels may run.
     public static var hasAVX2: Bool { level >= .avx2 }
@@ -36,11 +42,6 @@ public enum CPUFeatures {
     /// The processor's extensions as /proc/cpuinfo's `flags` line names them (`avx512f`,
     /// `avx512_bf16`, …), whatever the environment says.
     public static let flags: Set<Substring> = cpuFlags()
-
-    /// The value of an environment variable, or nil when it is unset.
-    static func environment(_ name: String) -> String? {
-        getenv(name).map { String(cString: $0) }
-    }
 
     private static func cpuFlags() -> Set<Substring> {
         guard let file = fopen("/proc/cpuinfo", "r") else { return [] }
