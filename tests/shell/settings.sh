@@ -20,5 +20,10 @@ expect_eq "not understood" "$(PRUNELAB_WINOGRAD=maybe "$P" -e "arg = {[1] = 'PRU
 out=$("$P" -e 'print(sys.settings())')
 [[ "$out" == *"settings (read from the environment when prunelab started)"* && "$out" == *PRUNELAB_BLAS_CORE* ]] && ok || bad "printed table: $out"
 
+# Only Engine's Settings reads the environment (issue 22): no getenv anywhere else in Sources.
+root=$(cd "$(dirname "$0")/../.." && pwd)
+others=$(grep -rln 'getenv' "$root/Sources" | grep -v '/Sources/Engine/Support/Settings.swift$')
+expect_eq "getenv outside Settings.swift" "$others" ""
+
 if (( fails > 0 )); then echo "settings.sh: $fails failure(s)"; exit 1; fi
 echo "settings.sh: ok"
