@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
+import Engine
 @preconcurrency import CReadline
 import ShellKit
 
@@ -16,11 +17,11 @@ struct History {
     private var last: String?
 
     init() {
-        if let custom = getenv("PRUNELAB_HISTORY") {
-            let value = String(cString: custom)
+        let settings = Settings.current
+        if let value = settings[.history] {
             path = value.isEmpty ? nil : value
-        } else if let home = getenv("HOME") {
-            path = String(cString: home) + "/.prunelab_history"
+        } else if let home = settings[.home] {
+            path = home + "/.prunelab_history"
         } else {
             path = nil
         }

@@ -31,8 +31,9 @@ public enum TerminalDisplayer {
         return .file
     }
 
+    /// The process's value of `name` (``Settings``, read once at start).
     static func environment(_ name: String) -> String? {
-        getenv(name).map { String(cString: $0) }
+        Settings.Key(rawValue: name).flatMap { Settings.current[$0] }
     }
 
     /// The text that shows `figure` (escape sequences, or "figure saved to PATH").

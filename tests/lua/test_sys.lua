@@ -64,3 +64,33 @@ test("sys.args: unknown options and bad values name the option and list the othe
   check_error(function() sys.args() end, "sys.args", "argument 1 (defaults)")
   check_error(function() sys.args({}, {1, {}}) end, "sys.args", "argument 2 (argv)")
 end)
+
+test("sys.settings lists every variable read, with its value and where it came from", function()
+  local s = sys.settings()
+  check_eq(s.columns[1], "name"); check_eq(s.columns[3], "from")
+  check(#s >= 20, "rows: " .. #s)
+  local seen = {}
+  for i = 1, #s do
+    local row = s[i]
+    seen[row.name] = true
+    local env = os.getenv(row.name)
+    if env ~= nil then
+      check_eq(row.from, "environment", row.name)
+      check_eq(row.value, env, row.name)
+    else
+      check_eq(row.from, "default", row.name)
+    end
+    check(type(row.meaning) == "string" and #row.meaning > 10, row.name .. " is documented")
+  end
+  for _, name in ipairs{"PRUNELAB_NO_AVX512", "PRUNELAB_NO_AVX2", "PRUNELAB_BLAS_CORE", "OPENBLAS_CORETYPE", "PRUNELAB_CONV",
+                        "PRUNELAB_WINOGRAD", "PRUNELAB_CONV_CHUNK", "PRUNELAB_WINOGRAD_BUDGET", "PRUNELAB_DIRECT_MIN_WORK",
+                        "PRUNELAB_NO_TAPSKIP", "PRUNELAB_HISTORY", "HOME", "PATH", "COLUMNS", "SLURM_ARRAY_TASK_ID", "JUPYTER_DATA_DIR"} do
+    check(seen[name], name .. " is listed")
+  end
+  local conv = sys.settings("PRUNELAB_CONV")
+  check_eq(conv.name, "PRUNELAB_CONV")
+  check(conv.meaning:find("im2col", 1, true) ~= nil, conv.meaning)
+  if os.getenv("PRUNELAB_CONV_CHUNK") == nil then check_eq(sys.settings("PRUNELAB_CONV_CHUNK").value, "1048576") end
+  check_error(function() sys.settings("PRUNELAB_CONVV") end, "sys.settings", "argument 1 (name)", "did you mean 'PRUNELAB_CONV'")
+  check_error(function() sys.settings(1, 2) end, "sys.settings", "at most 1 argument")
+end)

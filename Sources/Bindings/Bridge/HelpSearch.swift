@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
+import Engine
 import CLua
 
 /// Finding help when a name does not resolve: keyword search over every documented function,
@@ -88,7 +89,7 @@ extension Help {
     /// The width to wrap help at: $COLUMNS, else the terminal's width when standard output is
     /// one, else nil (no wrapping, for files and pipes).
     public static func terminalWidth() -> Int? {
-        if let text = getenv("COLUMNS").map({ String(cString: $0) }), let columns = Int(text), columns >= 20 { return columns }
+        if let columns = Settings.current.columns(minimum: 20) { return columns }
         guard isatty(1) != 0 else { return nil }
         var size = winsize()
         guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 20 else { return nil }

@@ -79,9 +79,9 @@ public enum BLASCore {
     public static func chooseForThisMachine() -> Choice {
         stored.withLock { choice in
             if let made = choice { return made }
-            let setting = CPUFeatures.environment("PRUNELAB_BLAS_CORE") ?? "auto"
-            let made = choose(setting: setting, flags: CPUFeatures.flags, allowAVX512: CPUFeatures.hasAVX512,
-                              environmentCore: CPUFeatures.environment("OPENBLAS_CORETYPE"))
+            let settings = Settings.current
+            let made = choose(setting: settings.blasCore, flags: CPUFeatures.flags, allowAVX512: CPUFeatures.hasAVX512,
+                              environmentCore: settings.openBLASCoreType)
             choice = made
             return made
         }
@@ -131,8 +131,9 @@ public enum BLASCore {
                 return .kept(loaded, "OpenBLAS already uses AVX-512 kernels")
             }
             guard allowAVX512, let best = bestAVX512Core(flags: flags) else {
-                let turnedOff = ["PRUNELAB_NO_AVX2", "PRUNELAB_NO_AVX512"].first { CPUFeatures.environment($0) == "1" }
-                return .kept(loaded, allowAVX512 || turnedOff == nil ? "no AVX-512 on this CPU" : "\(turnedOff ?? "")=1")
+let settings = Settings.current
+                let turnedOff = settings.disablesAVX2 ? "PRUNELAB_NO_AVX2=1" : settings.disablesAVX512 ? "PRUNELAB_NO_AVX512=1" : nil
+                return .kept(loaded, allowAVX512 ? "no AVX-512 on this CPU" : turnedOff ?? "no AVX-512 on this CPU")
             }
             return switchCore(to: best, from: loaded, reason: "this CPU has AVX-512")
         default:
@@ -163,7 +164,7 @@ public enum BLASCore {
         typealias Entry = @convention(c) () -> Void
         let quit = unsafeBitCast(quitSymbol, to: Entry.self)
         let initialise = unsafeBitCast(initSymbol, to: Entry.self)
-        let previous = CPUFeatures.environment("OPENBLAS_CORETYPE")
+        let previous = Settings.current.openBLASCoreType
         let initialiseOn = { (name: String) in
             setenv("OPENBLAS_CORETYPE", name, 1)
             quit()

@@ -13,7 +13,7 @@ import Musl
 /// under emulators — `qemu-x86_64 -cpu EPYC-Milan` runs this program on an emulated Zen 3 (AVX2,
 /// no AVX-512) while /proc/cpuinfo still shows the host's AVX-512 — and the process must choose
 /// the kernels the processor it runs on can execute.
-/// `PRUNELAB_NO_AVX512=1` in the environment turns the AVX-512 kernels off, `PRUNELAB_NO_AVX2=1`
+/// `PRUNELAB_NO_AVX512=1` in the environment (``Settings``) turns the AVX-512 kernels off, `PRUNELAB_NO_AVX2=1`
 /// turns off both AVX builds (for comparisons and for reproducing a machine without them).
 public enum CPUFeatures {
     /// The kernel builds this machine can run, best last.
@@ -24,9 +24,7 @@ public enum CPUFeatures {
 
     /// The best kernel build this machine (and the environment) allows.
     public static let level: Level = {
-        if environment("PRUNELAB_NO_AVX2") == "1" || !flags.contains("avx2") { return .baseline }
-        if environment("PRUNELAB_NO_AVX512") == "1" { return .avx2 }
-        return ["avx512f", "avx512dq", "avx512vl"].allSatisfy(flags.contains) ? .avx512 : .avx2
+        level(flags: flags, settings: .current)
     }()
 
     /// The kernel build's name: "avx512", "avx2" or "baseline".
@@ -36,6 +34,14 @@ public enum CPUFeatures {
         case .avx2: return "avx2"
         case .baseline: return "baseline"
         }
+    }
+
+    /// The best kernel build for a CPU with `flags` under `settings` (``level`` is this
+    /// machine's under ``Settings/current``).
+    public static func level(flags: Set<Substring>, settings: Settings) -> Level {
+        if settings.disablesAVX2 || !flags.contains("avx2") { return .baseline }
+        if settings.disablesAVX512 { return .avx2 }
+        return ["avx512f", "avx512dq", "avx512vl"].allSatisfy(flags.contains) ? .avx512 : .avx2
     }
 
     /// Whether the AVX2 kernels may run.
@@ -63,11 +69,6 @@ public enum CPUFeatures {
             ("avx512_bf16", found.avx512_bf16), ("amx_bf16", found.amx_bf16),
         ]
         return Set(reported.filter { $0.1 == 0 }.map { Substring($0.0) })
-    }
-
-    /// The value of an environment variable, or nil when it is unset.
-    static func environment(_ name: String) -> String? {
-        getenv(name).map { String(cString: $0) }
     }
 
     private static func cpuFlags() -> Set<Substring> {

@@ -36,9 +36,9 @@ enum KernelSubcommand {
     static func install(_ arguments: [String]) -> Int32 {
         var base: String
         if arguments.isEmpty || arguments == ["--user"] {
-            if let data = getenv("JUPYTER_DATA_DIR").map({ String(cString: $0) }), !data.isEmpty {
+            if let data = Settings.current.nonEmpty(.jupyterData) {
                 base = data
-            } else if let home = getenv("HOME").map({ String(cString: $0) }) {
+            } else if let home = Settings.current[.home] {
                 base = home + "/.local/share/jupyter"
             } else {
                 Console.error("prunelab kernel install: HOME is not set; use --prefix DIR")

@@ -237,7 +237,7 @@ enum SweepSubcommand {
         if let id = words.values["--id"] {
             selection = .id(id)
         } else if let file = words.values["--tasks"] {
-            let index = try words.integer("--index", min: 0) ?? getenv("SLURM_ARRAY_TASK_ID").flatMap { Int(String(cString: $0)) } ?? -1
+            let index = try words.integer("--index", min: 0) ?? Settings.current[.slurmArrayTask].flatMap { Int($0) } ?? -1
             selection = .task(file: file, index: index)
         } else {
             throw UsageError(message: "worker: expected --id ID or --tasks FILE")

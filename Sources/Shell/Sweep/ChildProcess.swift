@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
+import Engine
 
 /// Starting other programs from the sweep runner (workers, `sbatch`, `squeue`) with
 /// `posix_spawn`: no shell, arguments passed as they are.
@@ -105,8 +106,8 @@ enum ChildProcess {
     /// The full path of `name` on PATH, or nil.
     static func find(_ name: String) -> String? {
         if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
-        guard let path = getenv("PATH") else { return nil }
-        for dir in String(cString: path).split(separator: ":") {
+        guard let path = Settings.current[.path] else { return nil }
+        for dir in path.split(separator: ":") {
             let candidate = "\(dir)/\(name)"
             if access(candidate, X_OK) == 0 { return candidate }
         }

@@ -93,16 +93,17 @@ import Testing
         var rng = RandomGenerator(seed: 51)
         let conv = try Conv2d(inChannels: 16, outChannels: 20, kernel: (3, 3), padding: (1, 1), bias: false, generator: &rng)
         switch route {
-        case "channel": conv.channelKernel = true
-        case "flat": conv.channelKernel = false; conv.forcesDirectAlgorithm = true
-        case "winograd": conv.winograd = true
-        default: conv.allowsDirectAlgorithm = false
+        case "channel": conv.routePreference = .prefer(.channels)
+        case "flat": conv.routePreference = .prefer(.flat)
+        case "winograd": conv.routePreference = .prefer(.winograd)
+        default: conv.routePreference = .prefer(.im2col)
         }
         let x = try Tensor.randn([3, 16, 12, 12], seed: 52), shortcut = try Tensor.randn([3, 20, 12, 12], seed: 53)
         if route != "im2col", !DirectConv2d.isAvailable { return }
         if route == "winograd", !CPUFeatures.hasAVX512 { return }
-        #expect(WinogradConv2d.applies(conv, height: 12, width: 12) == (route == "winograd"))
-        if route != "winograd" { #expect(DirectConv2d.usesChannelKernel(conv, height: 12, width: 12) == (route == "channel")) }
+        let forward = conv.plan(height: 12, width: 12, batch: 3).forward
+        #expect((forward == .winograd) == (route == "winograd"))
+        if route != "winograd" { #expect((forward == .channels) == (route == "channel")) }
         let scale = (0..<20).map { Float($0 % 5) * 0.25 - 0.6 }, shift = (0..<20).map { Float($0 % 3) - 1 }
         let plain = try conv.forward(x, then: (scale, shift)).scalars(as: Float.self)
         let s = shortcut.scalars(as: Float.self)

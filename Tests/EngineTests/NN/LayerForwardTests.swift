@@ -42,7 +42,7 @@ import Testing
         var rng = RandomGenerator(seed: 3)
         let conv = try Conv2d(inChannels: 64, outChannels: 8, kernel: (5, 5), padding: (2, 2), generator: &rng)
         let perSample = 64 * 25 * 28 * 28
-        let n = Conv2d.chunkBudget / perSample * 2 + 1
+        let n = Settings.current.convolutionChunk / perSample * 2 + 1
         let x = try Tensor.randn([n, 64, 28, 28], seed: 4)
         let all = try conv.forward(x).copy()
         let last = try conv.forward(try x.narrowed(0, start: n - 1, length: 1))
@@ -151,12 +151,13 @@ import Testing
         ]
         for t in cases {
             let direct = try Conv2d(inChannels: t.c, outChannels: t.k, kernel: t.kernel, padding: t.pad, generator: &rng)
-            direct.forcesDirectAlgorithm = true
+            direct.routePreference = .prefer(.flat)
             let reference = try #require(try direct.copy() as? Conv2d)
-            reference.allowsDirectAlgorithm = false
+            reference.routePreference = .prefer(.im2col)
             let label = "\(t.c)→\(t.k) \(t.h)×\(t.w) kernel \(t.kernel) pad \(t.pad)"
-            #expect(DirectConv2d.applies(to: direct, height: t.h, width: t.w, backward: true), "\(label)")
-            #expect(!DirectConv2d.applies(to: reference, height: t.h, width: t.w))
+            let plan = direct.plan(height: t.h, width: t.w, batch: 3)
+            #expect(plan.forward == .flat && plan.weightGradient == .flat && plan.inputGradient == .flat, "\(label)")
+            #expect(reference.plan(height: t.h, width: t.w, batch: 3).forward == .im2col)
             let x = try Tensor.randn([3, t.c, t.h, t.w], seed: 22)
             let y1 = try direct.forward(x).scalars(as: Float.self), y2 = try reference.forward(x).scalars(as: Float.self)
             #expect(y1.count == y2.count)
@@ -195,12 +196,12 @@ import Testing
         for t in cases {
             for batch in [1, 3] {
                 let fast = try Conv2d(inChannels: t.c, outChannels: t.k, kernel: t.kernel, stride: t.stride, padding: t.pad, generator: &rng)
-                fast.channelKernel = true
+                fast.routePreference = .prefer(.channels)
                 let reference = try #require(try fast.copy() as? Conv2d)
-                reference.allowsDirectAlgorithm = false
+                reference.routePreference = .prefer(.im2col)
                 let label = "\(t.c)→\(t.k) \(t.h)×\(t.w) kernel \(t.kernel) pad \(t.pad) stride \(t.stride) batch \(batch)"
-                #expect(DirectConv2d.usesChannelKernel(fast, height: t.h, width: t.w), "\(label)")
-                #expect(!DirectConv2d.usesChannelKernel(reference, height: t.h, width: t.w))
+                #expect(fast.plan(height: t.h, width: t.w, batch: batch).forward == .channels, "\(label)")
+                #expect(reference.plan(height: t.h, width: t.w, batch: batch).forward != .channels)
                 let x = try Tensor.randn([batch, t.c, t.h, t.w], seed: 42)
                 let y1 = try fast.forward(x).scalars(as: Float.self), y2 = try reference.forward(x).scalars(as: Float.self)
                 #expect(close(y1, y2, 1e-4), "forward \(label)")
@@ -224,7 +225,7 @@ import Testing
         guard DirectConv2d.isAvailable else { return }
         var rng = RandomGenerator(seed: 44)
         let conv = try Conv2d(inChannels: 1, outChannels: 17, kernel: (2, 2), padding: (1, 1), generator: &rng)
-        conv.channelKernel = true
+        conv.routePreference = .prefer(.channels)
         let w = conv.weight.value.mutablePointer(as: Float.self)
         for o in 0..<17 { for t in 0..<4 { w[o * 4 + t] = Float(o + 1) } }
         let b = try #require(conv.bias).value.mutablePointer(as: Float.self)
@@ -250,7 +251,7 @@ import Testing
         guard DirectConv2d.isAvailable else { return }
         var rng = RandomGenerator(seed: 45)
         let conv = try Conv2d(inChannels: 20, outChannels: 24, kernel: (3, 3), padding: (1, 1), generator: &rng)
-        conv.channelKernel = true
+        conv.routePreference = .prefer(.channels)
         let x = try Tensor.randn([5, 20, 4, 4], seed: 46)
         let all = try conv.forward(x).scalars(as: Float.self)
         for j in 0..<5 {

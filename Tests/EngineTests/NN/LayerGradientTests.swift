@@ -30,10 +30,10 @@ import Testing
     @Test func conv2dChannelKernel() throws {
         var rng = RandomGenerator(seed: 8)
         let layer = try Conv2d(inChannels: 3, outChannels: 17, kernel: (3, 3), padding: (1, 1), generator: &rng)
-        layer.channelKernel = true
+        layer.routePreference = .prefer(.channels)
         try expectGradients(layer, try Tensor.randn([2, 3, 4, 4], seed: 9))
         let strided = try Conv2d(inChannels: 2, outChannels: 5, kernel: (3, 2), stride: (2, 1), padding: (1, 1), generator: &rng)
-        strided.channelKernel = true
+        strided.routePreference = .prefer(.channels)
         try expectGradients(strided, try Tensor.randn([2, 2, 5, 4], seed: 10))
     }
 

@@ -22,13 +22,14 @@ import Testing
         ]
         for t in cases {
             let fast = try Conv2d(inChannels: t.c, outChannels: t.k, kernel: (3, 3), padding: (1, 1), generator: &rng)
-            fast.winograd = true
+            fast.routePreference = .prefer(.winograd)
             let reference = try #require(try fast.copy() as? Conv2d)
-            reference.allowsDirectAlgorithm = false
+            reference.routePreference = .prefer(.im2col)
             let label = "\(t.c)→\(t.k) \(t.h)×\(t.w) batch \(t.batch)"
-            #expect(WinogradConv2d.applies(fast, height: t.h, width: t.w), "\(label)")
-            #expect(WinogradConv2d.applies(fast, height: t.h, width: t.w, inputGradient: true), "\(label)")
-            #expect(!WinogradConv2d.applies(reference, height: t.h, width: t.w))
+            let plan = fast.plan(height: t.h, width: t.w, batch: t.batch)
+            #expect(plan.forward == .winograd, "\(label)")
+            #expect(plan.inputGradient == .winograd, "\(label)")
+            #expect(reference.plan(height: t.h, width: t.w, batch: t.batch).forward != .winograd)
             let x = try Tensor.randn([t.batch, t.c, t.h, t.w], seed: 62)
             let y1 = try fast.forward(x).scalars(as: Float.self), y2 = try reference.forward(x).scalars(as: Float.self)
             #expect(close(y1, y2, 1e-4), "forward \(label)")
@@ -52,7 +53,7 @@ import Testing
         guard CPUFeatures.hasAVX512 else { return }
         var rng = RandomGenerator(seed: 64)
         let conv = try Conv2d(inChannels: 1, outChannels: 3, kernel: (3, 3), padding: (1, 1), generator: &rng)
-        conv.winograd = true
+        conv.routePreference = .prefer(.winograd)
         let w = conv.weight.value.mutablePointer(as: Float.self)
         for o in 0..<3 { for t in 0..<9 { w[o * 9 + t] = Float(o + 1) } }
         let b = try #require(conv.bias).value.mutablePointer(as: Float.self)
@@ -73,7 +74,7 @@ import Testing
         guard CPUFeatures.hasAVX512 else { return }
         var rng = RandomGenerator(seed: 65)
         let conv = try Conv2d(inChannels: 16, outChannels: 24, kernel: (3, 3), padding: (1, 1), generator: &rng)
-        conv.winograd = true
+        conv.routePreference = .prefer(.winograd)
         let x = try Tensor.randn([7, 16, 32, 32], seed: 66)
         let all = try conv.forward(x).scalars(as: Float.self)
         let size = 24 * 32 * 32
@@ -88,32 +89,34 @@ import Testing
         guard CPUFeatures.hasAVX512 else { return }
         var rng = RandomGenerator(seed: 67)
         let conv = try Conv2d(inChannels: 3, outChannels: 5, kernel: (3, 3), padding: (1, 1), generator: &rng)
-        conv.winograd = true
+        conv.routePreference = .prefer(.winograd)
         let failures = try GradientCheck.check(conv, input: try Tensor.randn([2, 3, 6, 4], seed: 68))
         #expect(failures.isEmpty, "\(failures.prefix(5))")
     }
 
     /// Where the route is taken by default: large planes, and small ones only with many
-    /// channels; never for other kernels, strides, paddings or odd sizes.
+    /// channels; never for other kernels, strides, paddings or odd sizes. (The planner under
+    /// default settings on an AVX-512 machine, so this runs on every CPU.)
     @Test func routeChoice() throws {
-        guard CPUFeatures.hasAVX512, WinogradConv2d.mode == nil else { return }
-        var rng = RandomGenerator(seed: 69)
-        func conv(_ c: Int, _ k: Int, kernel: Int = 3, stride: Int = 1, pad: Int = 1) throws -> Conv2d {
-            try Conv2d(inChannels: c, outChannels: k, kernel: (kernel, kernel), stride: (stride, stride), padding: (pad, pad), generator: &rng)
+        let machine = ConvMachine(level: .avx512, hasFMA: true)
+        func applies(_ c: Int, _ k: Int, kernel: Int = 3, stride: Int = 1, pad: Int = 1, height: Int, width: Int,
+                     preference: ConvRoutePreference = .measured) -> Bool {
+            let g = ConvGeometry(inChannels: c, outChannels: k, kernel: (kernel, kernel), stride: (stride, stride),
+                                 padding: (pad, pad), height: height, width: width, batch: 128)
+            return ConvPlanner.plan(g, preference: preference, settings: Settings(), machine: machine).forward == .winograd
         }
-        #expect(WinogradConv2d.applies(try conv(16, 16), height: 32, width: 32))
-        #expect(WinogradConv2d.applies(try conv(64, 64), height: 16, width: 16))
-        #expect(WinogradConv2d.applies(try conv(64, 64), height: 8, width: 8))
-        #expect(WinogradConv2d.applies(try conv(16, 16), height: 16, width: 16))
-        #expect(!WinogradConv2d.applies(try conv(32, 32), height: 8, width: 8))
-        #expect(!WinogradConv2d.applies(try conv(512, 512), height: 4, width: 4))
-        #expect(!WinogradConv2d.applies(try conv(3, 16), height: 32, width: 32))
-        #expect(!WinogradConv2d.applies(try conv(16, 16, stride: 2), height: 32, width: 32))
-        #expect(!WinogradConv2d.applies(try conv(16, 16, pad: 0), height: 32, width: 32))
-        #expect(!WinogradConv2d.applies(try conv(16, 16, kernel: 5, pad: 2), height: 32, width: 32))
-        #expect(!WinogradConv2d.applies(try conv(16, 16), height: 31, width: 32))
-        let forced = try conv(3, 16)
-        forced.winograd = false
-        #expect(!WinogradConv2d.applies(forced, height: 32, width: 32))
+        #expect(applies(16, 16, height: 32, width: 32))
+        #expect(applies(64, 64, height: 16, width: 16))
+        #expect(applies(64, 64, height: 8, width: 8))
+        #expect(applies(16, 16, height: 16, width: 16))
+        #expect(!applies(32, 32, height: 8, width: 8))
+        #expect(!applies(512, 512, height: 4, width: 4))
+        #expect(!applies(3, 16, height: 32, width: 32))
+        #expect(!applies(16, 16, stride: 2, height: 32, width: 32))
+        #expect(!applies(16, 16, pad: 0, height: 32, width: 32))
+        #expect(!applies(16, 16, kernel: 5, pad: 2, height: 32, width: 32))
+        #expect(!applies(16, 16, height: 31, width: 32))
+        #expect(!applies(3, 16, height: 32, width: 32, preference: .avoid(.winograd)))
+        #expect(!applies(16, 16, height: 32, width: 32, preference: .avoid(.winograd)))
     }
 }

@@ -20,6 +20,14 @@ enum ModelMethods {
             lua.push(object: try m.backward(dy).copy())
             return 1
         },
+        LuaFunctionSpec("conv_routes", "m:conv_routes([batch]) → report table",
+                        "How each convolution runs for a batch of batch samples (default 128) of the model's input shape: a report table {layer, input, forward, input_gradient, weight_gradient} naming each pass's route: winograd (AVX-512, 3×3 layers), channels (the output-channel kernel), flat (the flat direct kernel) or im2col (im2col + sgemm). The routes depend on the CPU and on PRUNELAB_CONV and PRUNELAB_WINOGRAD (sys.settings()); empty while the input shape is unknown.") { lua in
+            let m = try lua.checkModel(1, "self")
+            let batch = try lua.isNoneOrNil(2) ? 128 : lua.checkInteger(2, "batch", in: 1...(1 << 30))
+            try lua.checkArgumentCount(max: 2)
+            lua.push(object: ReportTableObject(try m.convolutionPlanTable(batch: batch)))
+            return 1
+        },
         LuaFunctionSpec("zero_grad", "m:zero_grad() → m", "Sets every parameter gradient to zero.") { lua in
             let m = try lua.checkModel(1, "self")
             try lua.checkArgumentCount(max: 1)

@@ -31,8 +31,8 @@ public enum FigureDisplay {
 
     /// Writes the figure as a PNG under $PRUNELAB_FIGURE_DIR, $TMPDIR or /tmp and returns the path.
     public static func saveTemporary(_ figure: Figure) throws -> String {
-        let environment = { (name: String) -> String? in getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
-        let directory = environment("PRUNELAB_FIGURE_DIR") ?? environment("TMPDIR") ?? "/tmp"
+        let settings = Settings.current
+        let directory = settings.nonEmpty(.figureDirectory) ?? settings.nonEmpty(.temporaryDirectory) ?? "/tmp"
         let n = counter.withLock { value -> Int in value += 1; return value }
         let path = "\(directory)/prunelab-figure-\(getpid())-\(n).png"
         try FigureOutput.save(figure, to: path)

@@ -1,3 +1,4 @@
+import Engine
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -10,7 +11,7 @@ enum TerminalWidth {
     static var current: Int {
         var size = winsize()
         if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 20 { return Int(size.ws_col) }
-        if let text = getenv("COLUMNS").map({ String(cString: $0) }), let n = Int(text), n >= 20, n <= 10_000 { return n }
+        if let n = Settings.current.columns(minimum: 20, maximum: 10_000) { return n }
         return 100
     }
 }

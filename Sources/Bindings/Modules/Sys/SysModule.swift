@@ -5,7 +5,7 @@ import Engine
 enum SysModule {
     static let module = LuaModule(
         name: "sys",
-        doc: "System helpers: a script's command-line options (sys.args), a monotonic clock for timing (sys.clock), the BLAS thread count (sys.threads, sys.set_threads) and which OpenBLAS kernels run (sys.blas).",
+        doc: "System helpers: a script's command-line options (sys.args), a monotonic clock for timing (sys.clock), the BLAS thread count (sys.threads, sys.set_threads), which OpenBLAS kernels run (sys.blas) and the environment variables prunelab reads (sys.settings).",
         functions: [
             ScriptArguments.spec,
             LuaFunctionSpec("clock", "sys.clock()",
@@ -33,6 +33,7 @@ enum SysModule {
                 lua.push(CPUFeatures.levelName); lua.rawSet(-2, "kernels")
                 return 1
             },
+            SettingsFunction.spec,
             LuaFunctionSpec("set_threads", "sys.set_threads(n)", "Sets the number of threads OpenBLAS uses for matrix products (1 … 1024).") { lua in
                 let n = try lua.checkInteger(1, "n", in: 1...1024)
                 try lua.checkArgumentCount(max: 1)

@@ -10,73 +10,77 @@ import ConvKernelsAVX512
 /// slack) and runs the kernel over one pixel table spanning the group, so that 4×4 planes
 /// still fill tiles of 6 pixels. Per-pixel sums do not depend on the grouping, hence not on
 /// the worker split either.
-extension DirectConv2d {
-    enum ChannelKernelMode { case measured, never, always }
-
-    /// `PRUNELAB_CONV=flat` keeps the channel kernel off (the flat kernel and im2col only, as
-    /// before it existed); `PRUNELAB_CONV=channels` runs it wherever it can (for comparisons).
-    static let channelMode: ChannelKernelMode = {
-        guard let v = getenv("PRUNELAB_CONV") else { return .measured }
-        switch String(cString: v) {
-        case "flat": return .never
-        case "channels": return .always
-        default: return .measured
-        }
-    }()
-
-    /// Whether the channel kernel runs `layer`'s forward pass (or, with `inputGradient`, its
-    /// input gradient) for `height × width` inputs.
-    static func usesChannelKernel(_ layer: Conv2d, height: Int, width: Int, inputGradient: Bool = false) -> Bool {
-        if inputGradient && layer.stride != (1, 1) { return false }
-        if let fixed = fixedChoice(layer) { return fixed }
-        let g = layer.geometry(height: height, width: width)
-        guard g.isValid else { return false }
-        // Measured (scripts/bench_train's models, batch 128; see `worthwhile`): faster than
-        // the flat kernel from 16×16 planes down and on strided 3×3 layers, slower on large
-        // planes only with few channels (3→16 at 32×32) and on 1×1 layers.
-        let taps = layer.kernel.0 * layer.kernel.1
-        if inputGradient { return worthwhile(layer, depth: layer.outChannels * taps) }
-        if layer.stride == (1, 1) && g.outPlane > 256 { return false }
-        return worthwhile(layer, depth: layer.inChannels * taps)
+///
+/// Route ``ConvRoute/channels``. `PRUNELAB_CONV=flat` keeps it off (the flat kernel and im2col
+/// only, as before it existed); `PRUNELAB_CONV=channels` runs it wherever it can (for
+/// comparisons); `PRUNELAB_NO_TAPSKIP=1` makes it compute padding taps too.
+enum ChannelConv2d: ConvRouteImplementation {
+    /// Kernels up to 7×7 with padding below their size (any stride forward and for ∂W; the
+    /// input gradient at stride 1), AVX2 + FMA, not `PRUNELAB_CONV=im2col`.
+    static func canRun(_ pass: ConvPass, _ query: ConvPlanQuery) -> Bool {
+        let g = query.geometry
+        if pass == .inputGradient && !g.isStrideOne { return false }
+        return DirectConv2d.isAvailable(settings: query.settings, machine: query.machine)
+            && DirectConv2d.fitsDirectKernels(g) && g.window.isValid
     }
 
-    /// The choice no measurement decides: false where the channel kernel cannot run or is
-    /// switched off, true where it is forced (by the layer or `PRUNELAB_CONV`), nil otherwise.
-    private static func fixedChoice(_ layer: Conv2d) -> Bool? {
-        guard isAvailable, layer.allowsDirectAlgorithm,
-              layer.kernel.0 <= 7, layer.kernel.1 <= 7,
-              layer.padding.0 < layer.kernel.0, layer.padding.1 < layer.kernel.1 else { return false }
-        if let forced = layer.channelKernel { return forced }
-        if layer.forcesDirectAlgorithm { return false }
-        switch channelMode {
-        case .never: return false
-        case .always: return true
-        case .measured: return nil
+    static func isMeasuredChoice(_ pass: ConvPass, _ query: ConvPlanQuery) -> Bool {
+        switch query.settings.convolutionRoutes {
+        case .flat: return false
+        case .channels: return true
+        case .measured, .im2col: break
+        }
+        let g = query.geometry
+        switch pass {
+        case .forward:
+            // Measured (scripts/bench_train's models, batch 128; see `worthwhile`): faster than
+            // the flat kernel from 16×16 planes down and on strided 3×3 layers, slower on large
+            // planes only with few channels (3→16 at 32×32) and on 1×1 layers.
+            if g.isStrideOne && g.window.outPlane > 256 { return false }
+            return worthwhile(g, depth: g.inChannels * g.taps)
+        case .inputGradient:
+            return worthwhile(g, depth: g.outChannels * g.taps)
+        case .weightGradient:
+            // Measured: faster than im2col + sgemm and than the flat kernel on every layer of
+            // scripts/bench_train's models (also the first, with 3 input channels) but 1×1 ones.
+            return g.taps > 1
         }
     }
 
     /// Whether the channel kernel is worth its per-tile costs (a scatter of 96 results, the
     /// group's padding and copies): at least 72 multiply-adds per output (8 channels of a 3×3
     /// kernel) and a kernel larger than 1×1 (there im2col is a plain copy and sgemm wins).
-    static func worthwhile(_ layer: Conv2d, depth: Int) -> Bool {
-        layer.kernel.0 * layer.kernel.1 > 1 && depth >= 72
+    static func worthwhile(_ g: ConvGeometry, depth: Int) -> Bool {
+        g.taps > 1 && depth >= 72
     }
 
-    /// Whether the channel kernel runs `layer`'s weight gradient for `height × width` inputs.
-    static func usesChannelKernelForWeightGradient(_ layer: Conv2d, height: Int, width: Int) -> Bool {
-        if let fixed = fixedChoice(layer) { return fixed }
-        let g = layer.geometry(height: height, width: width)
-        // Measured: faster than im2col + sgemm and than the flat kernel on every layer of
-        // scripts/bench_train's models (also the first, with 3 input channels) but 1×1 ones.
-        guard g.isValid else { return false }
-        return layer.kernel.0 * layer.kernel.1 > 1
+    static func forward(_ layer: Conv2d, _ plan: ConvPlan, _ io: ConvForwardIO) throws {
+        let g = plan.geometry
+        try DirectConv2d.channelForward(layer, x: io.x, n: g.batch, height: g.height, width: g.width, y: io.y,
+                                        scale: io.scale, shift: io.shift, adding: io.addend, rectified: io.rectified,
+                                        skipTaps: plan.skipsPaddingTaps)
     }
 
+    static func backward(_ layer: Conv2d, _ plan: ConvPlan, _ io: ConvBackwardIO) throws {
+        let g = plan.geometry
+        if let dx = io.dx {
+            try DirectConv2d.channelInputGradient(layer, dy: io.dy, n: g.batch, height: g.height, width: g.width, dx: dx,
+                                                  skipTaps: plan.skipsPaddingTaps)
+        }
+        if io.weightGradient {
+            try DirectConv2d.channelWeightGradient(layer, x: io.x, dy: io.dy, n: g.batch, height: g.height, width: g.width)
+        }
+    }
+}
+
+/// The channel kernel's passes (``ChannelVectorConvolution``), next to the flat kernel's
+/// layouts they share.
+extension DirectConv2d {
     /// `y` (N×K×Ho×Wo) = conv(`x`, weights·scale) + shift, per output channel, on the channel
     /// kernel (plus `addend`, N×K×Ho×Wo, when given; through a ReLU when `rectified`).
     static func channelForward(_ layer: Conv2d, x: UnsafePointer<Float>, n: Int, height: Int, width: Int,
                                y: UnsafeMutablePointer<Float>, scale: [Float]?, shift: [Float],
-                               adding addend: UnsafePointer<Float>? = nil, rectified: Bool = false) throws {
+                               adding addend: UnsafePointer<Float>? = nil, rectified: Bool = false, skipTaps: Bool) throws {
         let c = layer.inChannels, k = layer.outChannels
         let (kh, kw) = layer.kernel
         let g = layer.geometry(height: height, width: width)
@@ -88,14 +92,14 @@ extension DirectConv2d {
             shift.withUnsafeBufferPointer { if let base = $0.baseAddress { bias.update(from: base, count: min(k, $0.count)) } }
             try convolve(x: x, n: n, inputs: c, height: height, width: width, pad: layer.padding, stride: layer.stride,
                          kernel: layer.kernel, weights: wt, outputs: k, bias: bias, y: y, outHeight: g.outHeight, outWidth: g.outWidth,
-                         adding: addend, rectified: rectified)
+                         adding: addend, rectified: rectified, skipTaps: skipTaps)
         }
     }
 
     /// `dx` (N×C×H×W) = the input gradient of a stride-1 `layer` for `dy` (N×K×Ho×Wo): the
     /// convolution of `dy` padded by R−1−pad with the flipped, transposed weights.
     static func channelInputGradient(_ layer: Conv2d, dy: UnsafePointer<Float>, n: Int, height: Int, width: Int,
-                                     dx: UnsafeMutablePointer<Float>) throws {
+                                     dx: UnsafeMutablePointer<Float>, skipTaps: Bool) throws {
         let c = layer.inChannels, k = layer.outChannels
         let (kh, kw) = layer.kernel, (ph, pw) = layer.padding
         let ho = height + 2 * ph - kh + 1, wo = width + 2 * pw - kw + 1
@@ -105,7 +109,8 @@ extension DirectConv2d {
             blockWeights(w, outputs: k, inputs: c, taps: kh * kw, flipped: true, lanes: 16, into: wt)
             zeros.update(repeating: 0, count: padded)
             try convolve(x: dy, n: n, inputs: k, height: ho, width: wo, pad: (kh - 1 - ph, kw - 1 - pw), stride: (1, 1),
-                         kernel: layer.kernel, weights: wt, outputs: c, bias: zeros, y: dx, outHeight: height, outWidth: width)
+                         kernel: layer.kernel, weights: wt, outputs: c, bias: zeros, y: dx, outHeight: height, outWidth: width,
+                         skipTaps: skipTaps)
         }
     }
 
@@ -186,10 +191,6 @@ extension DirectConv2d {
     /// results equal the AVX2 build's (see ``ChannelVectorConvolution512``).
     static let wideChannelKernel = CPUFeatures.hasAVX512
 
-    /// Whether the kernel skips each tile's padding taps (``ChannelPixelTable``);
-    /// `PRUNELAB_NO_TAPSKIP=1` computes them all, as before (for comparisons).
-    static let skipTaps = getenv("PRUNELAB_NO_TAPSKIP") == nil
-
     /// `ChannelVectorConvolution.forward` from the widest build this CPU runs.
     @inline(__always)
     static func channelKernelForward(x: UnsafePointer<Float>, inputs: Int, planeStride: Int, pitch: Int,
@@ -228,12 +229,13 @@ extension DirectConv2d {
     /// The convolution of `n` samples of `x` (N × inputs × height × width) into `y`
     /// (N × outputs × outHeight × outWidth), samples split between the BLAS workers; on the way
     /// out of the group buffer plus `addend` (laid out as `y`) when given and through a ReLU
-    /// when `rectified`.
+    /// when `rectified`. `skipTaps`: the kernel skips each tile's padding taps
+    /// (``ChannelPixelTable``; `PRUNELAB_NO_TAPSKIP=1` computes them all, for comparisons).
     static func convolve(x: UnsafePointer<Float>, n: Int, inputs: Int, height: Int, width: Int,
                          pad: (Int, Int), stride: (Int, Int), kernel: (Int, Int),
                          weights: UnsafePointer<Float>, outputs: Int, bias: UnsafePointer<Float>,
                          y: UnsafeMutablePointer<Float>, outHeight ho: Int, outWidth wo: Int,
-                         adding addend: UnsafePointer<Float>? = nil, rectified: Bool = false) throws {
+                         adding addend: UnsafePointer<Float>? = nil, rectified: Bool = false, skipTaps: Bool) throws {
         let layout = Layout(height: height, width: width, padH: pad.0, padW: pad.1)
         let perSample = inputs * layout.planeStride
         let inPlane = height * width, outPlane = ho * wo
@@ -290,6 +292,3 @@ extension DirectConv2d {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -12,15 +12,22 @@ import ConvKernelsAVX2
 ///   flipped, transposed weights `W'[c][k][r][s] = W[k][c][R−1−r][S−1−s]` (padding
 ///   R−1−pad);
 /// - weight gradient: `∂W[k][c][r][s] += Σ_n Σ_p ∂y[n][k][p] · x̃[n][c][p + r·pitch + s]`.
-/// `PRUNELAB_CONV=im2col` in the environment turns the path off (for comparisons). Where the
-/// output-channel kernel applies (``usesChannelKernel(_:height:width:inputGradient:)``, in
-/// ChannelConv2d.swift) it takes precedence over this one.
-enum DirectConv2d {
-    /// Whether this machine and the environment allow the direct path.
-    static let isAvailable: Bool = {
-        if let v = getenv("PRUNELAB_CONV"), String(cString: v) == "im2col" { return false }
-        return CPUFeatures.hasAVX2FMA
-    }()
+/// Route ``ConvRoute/flat``. `PRUNELAB_CONV=im2col` in the environment turns the path off
+/// (for comparisons). Where the output-channel kernel applies (``ChannelConv2d``) it takes
+/// precedence over this one.
+enum DirectConv2d: ConvRouteImplementation {
+    /// Whether this machine and the process's settings allow the direct kernels (flat and channel).
+    static var isAvailable: Bool { isAvailable(settings: .current, machine: .current) }
+
+    /// Whether `machine` and `settings` allow the direct kernels (flat and channel).
+    static func isAvailable(settings: Settings, machine: ConvMachine) -> Bool {
+        settings.convolutionRoutes != .im2col && machine.hasAVX2FMA
+    }
+
+    /// The limits both direct kernels share: kernels up to 7×7, padding below the kernel size.
+    static func fitsDirectKernels(_ g: ConvGeometry) -> Bool {
+        g.kernelH <= 7 && g.kernelW <= 7 && g.padH < g.kernelH && g.padW < g.kernelW
+    }
 
     /// Smallest work per sample (output pixels × kernel taps) for the direct forward and
     /// backward passes, and the output-channel count from which sgemm takes over: on small
@@ -29,26 +36,40 @@ enum DirectConv2d {
     /// direct forward faster down to 64 channels at 8×8 and 128 at 4×4 (equal), slower from
     /// 256 channels at 8×8; direct backward faster from 16×16 (work 2304), slower at 8×8 (576),
     /// and slower for 5×5 kernels (the ConvNet's), whose backward stays with im2col.
-    /// `PRUNELAB_DIRECT_MIN_WORK` overrides both work limits (for tuning).
-    static let minimumWork: (forward: Int, backward: Int) = {
-        if let v = getenv("PRUNELAB_DIRECT_MIN_WORK"), let n = Int(String(cString: v)) { return (n, n) }
-        return (100, 2000)
-    }()
+    /// `PRUNELAB_DIRECT_MIN_WORK` replaces both work limits and the other two rules (for tuning).
+    static let minimumWork = (forward: 100, backward: 2000)
     static let maximumOutputs = 255
 
-    /// Whether `layer` takes the direct path for `height × width` inputs.
-    static func applies(to layer: Conv2d, height: Int, width: Int, backward: Bool = false) -> Bool {
-        guard isAvailable, layer.allowsDirectAlgorithm, layer.stride == (1, 1),
-              layer.kernel.0 <= 7, layer.kernel.1 <= 7,
-              layer.padding.0 < layer.kernel.0, layer.padding.1 < layer.kernel.1 else { return false }
-        if layer.forcesDirectAlgorithm || getenv("PRUNELAB_DIRECT_MIN_WORK") != nil {
-            let outH = height + 2 * layer.padding.0 - layer.kernel.0 + 1, outW = width + 2 * layer.padding.1 - layer.kernel.1 + 1
-            return layer.forcesDirectAlgorithm || outH * outW * layer.kernel.0 * layer.kernel.1 >= minimumWork.forward
+    /// Stride 1 within the direct kernels' limits; the input gradient only together with the
+    /// weight gradient (one pass over the padded planes computes both).
+    static func canRun(_ pass: ConvPass, _ query: ConvPlanQuery) -> Bool {
+        let g = query.geometry
+        guard isAvailable(settings: query.settings, machine: query.machine), g.isStrideOne, fitsDirectKernels(g) else { return false }
+        return pass != .inputGradient || query.weightGradient == .flat
+    }
+
+    static func isMeasuredChoice(_ pass: ConvPass, _ query: ConvPlanQuery) -> Bool {
+        let g = query.geometry
+        if pass == .inputGradient { return true }
+        if let limit = query.settings.directMinimumWork { return g.work >= limit }
+        let backward = pass == .weightGradient
+        if backward && g.taps > 9 { return false }
+        return g.work >= (backward ? minimumWork.backward : minimumWork.forward) && g.outChannels <= maximumOutputs
+    }
+
+    static func forward(_ layer: Conv2d, _ plan: ConvPlan, _ io: ConvForwardIO) throws {
+        let g = plan.geometry
+        try forward(layer, x: io.x, n: g.batch, height: g.height, width: g.width, y: io.y, scale: io.scale, shift: io.shift,
+                    adding: io.addend, rectified: io.rectified)
+    }
+
+    static func backward(_ layer: Conv2d, _ plan: ConvPlan, _ io: ConvBackwardIO) throws {
+        guard io.weightGradient else {
+            throw EngineError("\(layer.name) (Conv2d): the flat route computes the input gradient only with the weight gradient (a planner bug)")
         }
-        if backward && layer.kernel.0 * layer.kernel.1 > 9 { return false }
-        let outH = height + 2 * layer.padding.0 - layer.kernel.0 + 1, outW = width + 2 * layer.padding.1 - layer.kernel.1 + 1
-        let work = outH * outW * layer.kernel.0 * layer.kernel.1
-        return work >= (backward ? minimumWork.backward : minimumWork.forward) && layer.outChannels <= maximumOutputs
+        let g = plan.geometry
+        try backward(layer, x: io.x, dy: io.dy, n: g.batch, height: g.height, width: g.width, dx: io.dx,
+                     samplesPerChunk: plan.flatBackwardSamples)
     }
 
     /// The padded flat layout of one sample's planes.
@@ -172,7 +193,7 @@ enum DirectConv2d {
 
     /// Accumulates ∂W (∂b is the caller's) and, when `dx` is given, writes ∂x.
     static func backward(_ layer: Conv2d, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, n: Int, height: Int, width: Int,
-                         dx: UnsafeMutablePointer<Float>?) throws {
+                         dx: UnsafeMutablePointer<Float>?, samplesPerChunk chunk: Int) throws {
         let c = layer.inChannels, k = layer.outChannels
         let (kh, kw) = layer.kernel, (ph, pw) = layer.padding
         let taps = kh * kw
@@ -184,8 +205,6 @@ enum DirectConv2d {
         let dw = layer.weight.gradient.mutablePointer(as: Float.self)
         let workers = min(BLASWorkers.count, max(n, 1))
         let size = k * c * taps
-        let perSample = c * inLayout.planeStride + k * inLayout.length
-        let chunk = max(1, min(n, Conv2d.chunkBudget / max(perSample, 1)))
         try Workspace.withBuffers(DirectConvolution.blockedWeightCount(outputs: c, inputs: k, taps: taps), max(workers - 1, 1) * size, c) { wflip, partials, zeros in
             zeros.update(repeating: 0, count: c)
             if dx != nil { blockWeights(w, outputs: k, inputs: c, taps: taps, flipped: true, into: wflip) }
@@ -238,6 +257,3 @@ enum DirectConv2d {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif

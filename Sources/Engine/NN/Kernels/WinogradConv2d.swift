@@ -1,7 +1,4 @@
 import ConvKernelsAVX512
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The Winograd route of ``Conv2d`` (``WinogradConvolution512``, F(2×2, 3×3); Lavin & Gray,
 /// CVPR 2016): 3×3, stride-1, padding-1 layers on even-sized planes, on CPUs with AVX-512.
@@ -11,49 +8,35 @@ import Glibc
 /// Results differ from the direct kernels by rounding only (the transforms add and subtract
 /// inputs before multiplying; relative differences of order 1e-6 in float32), and do not depend
 /// on how the batch is split between workers or blocks.
-enum WinogradConv2d {
-    /// `PRUNELAB_WINOGRAD=0` keeps this route off (the direct kernels and im2col only, as before
-    /// it existed); `=1` runs it wherever it can (for comparisons). `PRUNELAB_CONV=flat` or
-    /// `=channels` also keeps it off unless `PRUNELAB_WINOGRAD=1`.
-    static let mode: Bool? = {
-        guard let v = getenv("PRUNELAB_WINOGRAD") else { return nil }
-        switch String(cString: v) {
-        case "0", "off": return false
-        case "1", "on": return true
-        default: return nil
-        }
-    }()
-
-    /// Floats of transformed inputs and products one block of images may occupy (they stay
-    /// in L2). `PRUNELAB_WINOGRAD_BUDGET` overrides it (for tuning).
-    static let blockBudget: Int = {
-        if let v = getenv("PRUNELAB_WINOGRAD_BUDGET"), let n = Int(String(cString: v)), n > 0 { return n }
-        return 1 << 17
-    }()
-
-    /// Whether the Winograd route can run `layer` on `height × width` inputs at all.
-    static func supports(_ layer: Conv2d, height: Int, width: Int) -> Bool {
-        CPUFeatures.hasAVX512 && layer.allowsDirectAlgorithm
-            && layer.kernel == (3, 3) && layer.stride == (1, 1) && layer.padding == (1, 1)
-            && height >= 2 && width >= 2 && height % 2 == 0 && width % 2 == 0
+///
+/// Route ``ConvRoute/winograd``. `PRUNELAB_WINOGRAD=0` keeps it off (the direct kernels and
+/// im2col only, as before it existed); `=1` runs it wherever it can (for comparisons).
+/// `PRUNELAB_CONV=flat` or `=channels` also keeps it off unless `PRUNELAB_WINOGRAD=1`. A block
+/// of images holds at most `PRUNELAB_WINOGRAD_BUDGET` floats of transformed inputs and
+/// products (they stay in L2; ``ConvPlan``).
+enum WinogradConv2d: ConvRouteImplementation {
+    /// 3×3, stride 1, padding 1, even planes, AVX-512; forward and input gradient.
+    static func canRun(_ pass: ConvPass, _ query: ConvPlanQuery) -> Bool {
+        let g = query.geometry
+        return pass != .weightGradient && query.machine.hasAVX512
+            && g.kernelH == 3 && g.kernelW == 3 && g.isStrideOne && g.padH == 1 && g.padW == 1
+            && g.height >= 2 && g.width >= 2 && g.height % 2 == 0 && g.width % 2 == 0
     }
 
-    /// Whether it runs `layer`'s forward pass (or, with `inputGradient`, its input gradient).
-    static func applies(_ layer: Conv2d, height: Int, width: Int, inputGradient: Bool = false) -> Bool {
-        guard supports(layer, height: height, width: width) else { return false }
-        if let forced = layer.winograd { return forced }
-        if layer.forcesDirectAlgorithm || layer.channelKernel != nil { return false }
-        if let mode { return mode }
+    static func isMeasuredChoice(_ pass: ConvPass, _ query: ConvPlanQuery) -> Bool {
+        if let mode = query.settings.winograd { return mode }
         // `PRUNELAB_CONV=flat` or `=channels` pins the direct kernels (for comparisons).
-        if DirectConv2d.channelMode != .measured { return false }
+        switch query.settings.convolutionRoutes {
+        case .flat, .channels: return false
+        case .measured, .im2col: break
+        }
         // Measured (scripts/bench_winograd, batch 128, against the direct kernels): 1.3–1.4×
         // faster at 16→16 on 32×32 and 16×16, 2× at 64→64 on 32×32, 1.2–1.5× on 8×8 planes
         // from 64 channels up; slower on 8×8 with 32 channels and on 4×4 and 2×2 planes, where
         // the direct kernels run near the FMA peak while the Winograd products get thin (a
         // 4×4 plane has 4 tiles) and re-read their weights for every few tiles.
-        let channels = min(inputGradient ? layer.outChannels : layer.inChannels,
-                           inputGradient ? layer.inChannels : layer.outChannels)
-        let plane = height * width
+        let channels = min(query.geometry.inChannels, query.geometry.outChannels)
+        let plane = query.geometry.height * query.geometry.width
         return (plane >= 1024 && channels >= 8) || (plane >= 256 && channels >= 16) || (plane >= 64 && channels >= 64)
     }
 
@@ -90,47 +73,61 @@ enum WinogradConv2d {
         }
     }
 
+    static func forward(_ layer: Conv2d, _ plan: ConvPlan, _ io: ConvForwardIO) throws {
+        let g = plan.geometry
+        try forward(layer, x: io.x, n: g.batch, height: g.height, width: g.width, y: io.y, scale: io.scale, shift: io.shift,
+                    adding: io.addend, rectified: io.rectified, imagesPerBlock: plan.winogradImages)
+    }
+
+    static func backward(_ layer: Conv2d, _ plan: ConvPlan, _ io: ConvBackwardIO) throws {
+        guard !io.weightGradient else {
+            throw EngineError("\(layer.name) (Conv2d): the Winograd route has no weight gradient (a planner bug)")
+        }
+        guard let dx = io.dx else { return }
+        let g = plan.geometry
+        try inputGradient(layer, dy: io.dy, n: g.batch, height: g.height, width: g.width, dx: dx,
+                          imagesPerBlock: plan.winogradGradientImages)
+    }
+
     /// `y` (N×K×H×W) = conv(`x`, weights·scale) + shift per output channel (plus `addend`,
     /// laid out as `y`, and a ReLU when `rectified`).
     static func forward(_ layer: Conv2d, x: UnsafePointer<Float>, n: Int, height: Int, width: Int,
                         y: UnsafeMutablePointer<Float>, scale: [Float]?, shift: [Float],
-                        adding addend: UnsafePointer<Float>? = nil, rectified: Bool = false) throws {
+                        adding addend: UnsafePointer<Float>? = nil, rectified: Bool = false, imagesPerBlock: Int) throws {
         let c = layer.inChannels, k = layer.outChannels
         let w = layer.weight.value.mutablePointer(as: Float.self)
         try Workspace.withBuffers(WinogradConvolution512.transformedWeightCount(outputs: k, inputs: c), k) { u, bias in
             transformWeights(w, outputs: k, inputs: c, flipped: false, scale: scale, into: u)
             shift.withUnsafeBufferPointer { if let base = $0.baseAddress { bias.update(from: base, count: k) } }
             try run(x: x, n: n, inputs: c, height: height, width: width, u: u, outputs: k, shift: bias, y: y,
-                    adding: addend, rectified: rectified)
+                    adding: addend, rectified: rectified, imagesPerBlock: imagesPerBlock)
         }
     }
 
     /// `dx` (N×C×H×W) = the input gradient of `layer` for `dy` (N×K×H×W).
     static func inputGradient(_ layer: Conv2d, dy: UnsafePointer<Float>, n: Int, height: Int, width: Int,
-                              dx: UnsafeMutablePointer<Float>) throws {
+                              dx: UnsafeMutablePointer<Float>, imagesPerBlock: Int) throws {
         let c = layer.inChannels, k = layer.outChannels
         let w = layer.weight.value.mutablePointer(as: Float.self)
         try Workspace.withBuffers(WinogradConvolution512.transformedWeightCount(outputs: c, inputs: k), c) { u, zeros in
             transformWeights(w, outputs: c, inputs: k, flipped: true, scale: nil, into: u)
             zeros.update(repeating: 0, count: c)
             try run(x: dy, n: n, inputs: k, height: height, width: width, u: u, outputs: c, shift: zeros, y: dx,
-                    adding: nil, rectified: false)
+                    adding: nil, rectified: false, imagesPerBlock: imagesPerBlock)
         }
     }
 
-    /// Splits the batch between the BLAS workers, each running blocks of images that fit
-    /// ``blockBudget``.
+    /// Splits the batch between the BLAS workers, each running blocks of at most
+    /// `imagesPerBlock` images (the plan's, from the block budget).
     static func run(x: UnsafePointer<Float>, n: Int, inputs: Int, height: Int, width: Int, u: UnsafePointer<Float>,
                     outputs: Int, shift: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
-                    adding addend: UnsafePointer<Float>?, rectified: Bool) throws {
-        let one = WinogradConvolution512.Geometry(height: height, width: width, images: 1)
-        let perImage = 16 * inputs * one.tilesPerImage
+                    adding addend: UnsafePointer<Float>?, rectified: Bool, imagesPerBlock: Int) throws {
         let inPlane = height * width
         let workers = min(BLASWorkers.count, max(n, 1))
         try BLASWorkers.run(workers) { worker in
             let mine = BLASWorkers.share(n, worker, workers)
             if mine.isEmpty { return }
-            let images = max(1, min(mine.count, blockBudget / max(perImage, 1)))
+            let images = max(1, min(mine.count, imagesPerBlock))
             let g = WinogradConvolution512.Geometry(height: height, width: width, images: images)
             try Workspace.withBuffers(g.subPlaneFloats(channels: inputs), g.transformedFloats(channels: inputs),
                                       g.outputFloats(outputs: outputs)) { s, v, o in

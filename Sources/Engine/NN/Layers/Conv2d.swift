@@ -1,21 +1,13 @@
-import CBLAS
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// 2-d convolution (cross-correlation, as Torch7's `nn.SpatialConvolution` and PyTorch's
 /// `nn.Conv2d`): `y[n,k,oh,ow] = b[k] + Σ_{c,r,s} W[k,c,r,s] · x[n,c,oh·sh−ph+r, ow·sw−pw+s]`.
 ///
-/// Implementation: with AVX-512, Winograd F(2×2, 3×3) for 3×3 stride-1 padding-1 layers where
-/// it wins (``WinogradConv2d``; forward and input gradient). On AVX2 + FMA machines, direct
-/// kernels where they win (``DirectConv2d``:
-/// the output-channel kernel on small planes and strided layers, the flat kernel on large
-/// stride-1 planes); elsewhere im2col + sgemm with the batch folded into the GEMM's column
-/// dimension.
-/// A chunk of samples is unrolled into a `C·kH·kW × (chunk·Ho·Wo)` matrix in a shared
-/// ``Workspace`` buffer, so one large sgemm (`K × C·kH·kW` times that matrix) runs per chunk
-/// on all cores. Backward recomputes the chunk's matrix and runs two more sgemms:
-/// `∂W += ∂Y·colsᵀ` and `∂cols = Wᵀ·∂Y`, then col2im adds `∂cols` into `∂x`.
+/// Implementation: each pass (forward, input gradient, weight gradient) runs on the route its
+/// ``ConvPlan`` names, chosen by ``ConvPlanner`` once per geometry (``plan(height:width:batch:)``):
+/// with AVX-512, Winograd F(2×2, 3×3) for 3×3 stride-1 padding-1 layers where it wins
+/// (``WinogradConv2d``); on AVX2 + FMA machines, the output-channel kernel on small planes and
+/// strided layers (``ChannelConv2d``) and the flat kernel on large stride-1 planes
+/// (``DirectConv2d``); elsewhere im2col + sgemm with the batch folded into the GEMM's column
+/// dimension (``Im2colConv2d``).
 public final class Conv2d: Layer {
     public let inChannels: Int
     public let outChannels: Int
@@ -26,25 +18,15 @@ public final class Conv2d: Layer {
     public let weight: Parameter
     public let bias: Parameter?
     private var input: Tensor?
-    /// False forces im2col + sgemm even where the direct kernels apply (for tests).
-    var allowsDirectAlgorithm = true
-    /// True takes the direct kernels wherever they can run, ignoring the speed heuristics (for tests).
-    var forcesDirectAlgorithm = false
-    /// True runs the output-channel direct kernel wherever it can (forward, and the input
-    /// gradient at stride 1), false never; nil leaves the choice to ``DirectConv2d`` (for tests).
-    var channelKernel: Bool?
-    /// True runs the Winograd route (``WinogradConv2d``) wherever it can (forward and input
-    /// gradient), false never; nil leaves the choice to ``WinogradConv2d`` (for tests).
-    var winograd: Bool?
+    /// Steers the route choice (tests and comparisons): ``ConvRoutePreference/measured``
+    /// unless a test prefers or avoids a route. Copies keep it.
+    public var routePreference: ConvRoutePreference = .measured {
+        didSet { plans.removeAll() }
+    }
+    /// Plans made so far, per geometry (a few: training and evaluation batch sizes).
+    private var plans: [ConvGeometry: ConvPlan] = [:]
     /// Set by `Model.compress()`: the inference route and its compressed weights (Sparse/).
     public internal(set) var sparseRoute: SparseRoute?
-
-    /// Largest im2col chunk per worker, in floats (a chunk holds at least one sample).
-    /// `PRUNELAB_CONV_CHUNK` overrides it (for tuning).
-    static let chunkBudget: Int = {
-        if let v = getenv("PRUNELAB_CONV_CHUNK"), let n = Int(String(cString: v)), n > 0 { return n }
-        return 1 << 20
-    }()
 
     public init(name: String = "", inChannels: Int, outChannels: Int, kernel: (Int, Int), stride: (Int, Int) = (1, 1),
                 padding: (Int, Int) = (0, 0), bias: Bool = true, initializer: Initializer = .pytorch,
@@ -83,10 +65,7 @@ public final class Conv2d: Layer {
         padding = other.padding
         weight = try other.weight.copy()
         bias = try other.bias?.copy()
-        allowsDirectAlgorithm = other.allowsDirectAlgorithm
-        forcesDirectAlgorithm = other.forcesDirectAlgorithm
-        channelKernel = other.channelKernel
-        winograd = other.winograd
+        routePreference = other.routePreference
         super.init(name: other.name)
         other.copyState(to: self)
     }
@@ -130,10 +109,16 @@ public final class Conv2d: Layer {
         return out.saturatingProduct.saturatingMultiplied(by: [2, inChannels, kernel.0, kernel.1].saturatingProduct.saturatingAdding(bias == nil ? 0 : 1))
     }
 
-    /// Samples per im2col chunk.
-    private func chunkSize(_ g: WindowGeometry, batch: Int) -> Int {
-        let perSample = max(1, g.patchSize * g.outPlane)
-        return max(1, min(batch, Conv2d.chunkBudget / perSample))
+    /// The routes this layer takes for a batch of `batch` samples of `height × width` planes
+    /// (``ConvPlanner``), made on first use and kept.
+    public func plan(height: Int, width: Int, batch: Int) -> ConvPlan {
+        let geometry = ConvGeometry(inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride,
+                                    padding: padding, height: height, width: width, batch: batch)
+        if let known = plans[geometry] { return known }
+        let made = ConvPlanner.plan(geometry, preference: routePreference)
+        if plans.count >= 16 { plans.removeAll() }
+        plans[geometry] = made
+        return made
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
@@ -177,64 +162,10 @@ public final class Conv2d: Layer {
                 scale[ch] = affine.scale[ch]
             }
         }
-        if WinogradConv2d.applies(self, height: g.height, width: g.width) {
-            try WinogradConv2d.forward(self, x: x.mutablePointer(as: Float.self), n: n, height: g.height, width: g.width,
-                                       y: y.mutablePointer(as: Float.self), scale: affine == nil ? nil : scale, shift: shift,
-                                       adding: ap, rectified: rectified)
-            self.input = x
-            output = y
-            return y
-        }
-        if DirectConv2d.usesChannelKernel(self, height: g.height, width: g.width) {
-            try DirectConv2d.channelForward(self, x: x.mutablePointer(as: Float.self), n: n, height: g.height, width: g.width,
-                                            y: y.mutablePointer(as: Float.self), scale: affine == nil ? nil : scale, shift: shift,
-                                            adding: ap, rectified: rectified)
-            self.input = x
-            output = y
-            return y
-        }
-        if DirectConv2d.applies(to: self, height: g.height, width: g.width) {
-            try DirectConv2d.forward(self, x: x.mutablePointer(as: Float.self), n: n, height: g.height, width: g.width,
-                                     y: y.mutablePointer(as: Float.self), scale: affine == nil ? nil : scale, shift: shift,
-                                     adding: ap, rectified: rectified)
-            self.input = x
-            output = y
-            return y
-        }
-        let plane = g.outPlane, patch = g.patchSize
-        let chunk = chunkSize(g, batch: n)
-        let xp = UnsafePointer(x.mutablePointer(as: Float.self))
-        let yp = y.mutablePointer(as: Float.self)
-        let wp = weight.value.mutablePointer(as: Float.self)
-        let workers = min(BLASWorkers.count, max(n, 1))
-        try BLASWorkers.run(workers) { w in
-            let mine = BLASWorkers.share(n, w, workers)
-            if mine.isEmpty { return }
-            let size = min(chunk, mine.count)
-            try Workspace.withBuffers(patch * size * plane, k * size * plane) { cols, product in
-                var first = mine.lowerBound
-                while first < mine.upperBound {
-                    let count = min(size, mine.upperBound - first)
-                    let columns = count * plane
-                    Im2col.expand(xp, g, first: first, count: count, into: cols)
-                    // product (K × count·plane) = W (K × patch) · cols (patch × count·plane)
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(k), Int32(columns), Int32(patch),
-                                1, wp, Int32(patch), cols, Int32(columns), 0, product, Int32(columns))
-                    // Scatter each sample's K × plane block into NCHW, with the bias (and folded
-                    // BatchNorm, residual and ReLU).
-                    for ch in 0..<k {
-                        for j in 0..<count {
-                            let at = ((first + j) * k + ch) * plane
-                            VectorOps.affine(product + ch * columns + j * plane, yp + at, plane, scale: scale[ch], shift: shift[ch])
-                            if ap != nil || rectified {
-                                VectorOps.finishOutputs(yp + at, yp + at, plane, adding: ap.map { $0 + at }, rectified: rectified)
-                            }
-                        }
-                    }
-                    first += count
-                }
-            }
-        }
+        let plan = self.plan(height: g.height, width: g.width, batch: n)
+        let io = ConvForwardIO(x: UnsafePointer(x.mutablePointer(as: Float.self)), y: y.mutablePointer(as: Float.self),
+                               scale: affine == nil ? nil : scale, shift: shift, addend: ap, rectified: rectified)
+        try plan.forward.implementation.forward(self, plan, io)
         self.input = x
         output = y
         return y
@@ -246,13 +177,9 @@ public final class Conv2d: Layer {
         guard let x = input else { throw EngineError("\(name) (Conv2d): backward called before forward") }
         let n = x.shape[0]
         let g = geometry(height: x.shape[2], width: x.shape[3])
-        let k = outChannels, plane = g.outPlane, patch = g.patchSize
-        let chunk = chunkSize(g, batch: n)
+        let k = outChannels, plane = g.outPlane
         let dx = try TensorPool.acquire(x.shape)
-        let xp = UnsafePointer(x.mutablePointer(as: Float.self))
         let dyp = dy.mutablePointer(as: Float.self)
-        let dxp = dx.mutablePointer(as: Float.self)
-        let wp = weight.value.mutablePointer(as: Float.self)
         if let bias {
             // ∂b[k] += Σ_{n,pixel} ∂y[n,k,pixel]
             let db = bias.gradient.mutablePointer(as: Float.self)
@@ -262,74 +189,16 @@ public final class Conv2d: Layer {
                 db[ch] += total
             }
         }
-        // The input gradient may take the channel kernel; the weight gradient then runs alone.
-        let dxByWinograd = needsInputGradient && WinogradConv2d.applies(self, height: g.height, width: g.width, inputGradient: true)
-        let dxByChannels = needsInputGradient && !dxByWinograd
-            && DirectConv2d.usesChannelKernel(self, height: g.height, width: g.width, inputGradient: true)
-        let needDx = needsInputGradient && !dxByChannels && !dxByWinograd
-        if dxByWinograd {
-            try WinogradConv2d.inputGradient(self, dy: dyp, n: n, height: g.height, width: g.width, dx: dxp)
-        } else if dxByChannels {
-            try DirectConv2d.channelInputGradient(self, dy: dyp, n: n, height: g.height, width: g.width, dx: dxp)
+        // ∂x on its route (when needed), then ∂W on its own, which also computes ∂x when the
+        // plan gives both to one route.
+        let plan = self.plan(height: g.height, width: g.width, batch: n)
+        let xp = UnsafePointer(x.mutablePointer(as: Float.self)), dxp = dx.mutablePointer(as: Float.self)
+        let dxRoute = needsInputGradient ? plan.inputGradient : nil
+        if let dxRoute, dxRoute != plan.weightGradient {
+            try dxRoute.implementation.backward(self, plan, ConvBackwardIO(x: xp, dy: dyp, dx: dxp, weightGradient: false))
         }
-        let dwByChannels = DirectConv2d.usesChannelKernelForWeightGradient(self, height: g.height, width: g.width)
-        if dwByChannels {
-            try DirectConv2d.channelWeightGradient(self, x: xp, dy: dyp, n: n, height: g.height, width: g.width)
-            if !needDx { return dx }
-        } else if DirectConv2d.applies(to: self, height: g.height, width: g.width, backward: true) {
-            try DirectConv2d.backward(self, x: xp, dy: dyp, n: n, height: g.height, width: g.width, dx: needDx ? dxp : nil)
-            return dx
-        }
-        let needDw = !dwByChannels
-        let workers = min(BLASWorkers.count, max(n, 1))
-        // Worker 0 accumulates ∂W straight into the gradient; the others into partials from the
-        // shared workspace, added afterwards in worker order (deterministic).
-        let dwp = weight.gradient.mutablePointer(as: Float.self)
-        let size = k * patch
-        try Workspace.withBuffer(count: max(workers - 1, 1) * size) { partials in
-            try BLASWorkers.run(workers) { w in
-                let mine = BLASWorkers.share(n, w, workers)
-                let dw = w == 0 ? dwp : partials + (w - 1) * size
-                if w > 0 { dw.update(repeating: 0, count: size) }
-                if mine.isEmpty { return }
-                let samples = min(chunk, mine.count)
-                if needDx {
-                    (dxp + mine.lowerBound * g.channels * g.inPlane).update(repeating: 0, count: mine.count * g.channels * g.inPlane)
-                }
-                try Workspace.withBuffers(patch * samples * plane, k * samples * plane) { cols, gathered in
-                    var first = mine.lowerBound
-                    while first < mine.upperBound {
-                        let count = min(samples, mine.upperBound - first)
-                        let columns = count * plane
-                        // Gather ∂Y for the chunk as K × (count·plane).
-                        for ch in 0..<k {
-                            for j in 0..<count {
-                                (gathered + ch * columns + j * plane).update(from: dyp + ((first + j) * k + ch) * plane, count: plane)
-                            }
-                        }
-                        if needDw {
-                            Im2col.expand(xp, g, first: first, count: count, into: cols)
-                            // ∂W (K × patch) += ∂Y (K × columns) · colsᵀ (columns × patch)
-                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(k), Int32(patch), Int32(columns),
-                                        1, gathered, Int32(columns), cols, Int32(columns), 1, dw, Int32(patch))
-                        }
-                        if needDx {
-                            // ∂cols (patch × columns) = Wᵀ (patch × K) · ∂Y (K × columns), reusing cols.
-                            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(patch), Int32(columns), Int32(k),
-                                        1, wp, Int32(patch), gathered, Int32(columns), 0, cols, Int32(columns))
-                            Im2col.accumulate(cols, g, first: first, count: count, into: dxp)
-                        }
-                        first += count
-                    }
-                }
-            }
-            for w in 1..<max(workers, 1) where needDw {
-                let part = partials + (w - 1) * size
-                ParallelLoops.forRanges(size) { range in
-                    VectorOps.add(dwp + range.lowerBound, part + range.lowerBound, dwp + range.lowerBound, range.count)
-                }
-            }
-        }
+        try plan.weightGradient.implementation.backward(
+            self, plan, ConvBackwardIO(x: xp, dy: dyp, dx: dxRoute == plan.weightGradient ? dxp : nil, weightGradient: true))
         return dx
     }
 }

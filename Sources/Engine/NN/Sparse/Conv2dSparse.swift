@@ -32,7 +32,7 @@ extension Conv2d {
             }
         }
         let plane = g.outPlane, patch = g.patchSize
-        let chunk = max(1, min(n, Conv2d.chunkBudget / max(1, patch * plane)))
+        let chunk = max(1, min(n, Settings.current.convolutionChunk / max(1, patch * plane)))
         let xp = UnsafePointer(x.mutablePointer(as: Float.self))
         let yp = y.mutablePointer(as: Float.self)
         let workers = min(BLASWorkers.count, max(n, 1))
