@@ -83,7 +83,9 @@ extension Model {
             header += ", \(Format.percent(zeros / Double(max(total, 1)))) of masked weights pruned"
         }
         header += isTraining ? ", training mode" : ", evaluation mode"
-        return ([header] + lines.map { "  " + $0.trimmingTrailingSpaces() }).joined(separator: "\n")
+        let plan = inferencePlan
+        let footer = plan.fusions.isEmpty && plan.inPlaceSteps.isEmpty ? [] : ["inference plan: \(plan.oneLine)"]
+        return ([header] + lines.map { "  " + $0.trimmingTrailingSpaces() } + footer).joined(separator: "\n")
     }
 }
 
