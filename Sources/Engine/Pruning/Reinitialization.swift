@@ -19,26 +19,14 @@ extension Model {
         let scheme = initializer ?? initializationScheme
         // Check every layer first, so that an unknown one leaves the model untouched.
         for (name, layer) in layers where !layer.parameters.isEmpty {
-            guard layer is Conv2d || layer is Linear || layer is BatchNorm else {
-                throw EngineError("cannot re-initialise \(name) (\(layer.kind)): only Conv2d, Linear and BatchNorm layers have an initialisation scheme")
+            guard layer.capabilities.contains(.reinitializable) else {
+                let known = LayerRegistry.types.filter { $0.capabilities.contains(.reinitializable) }.map { $0.kind }
+                throw EngineError("cannot re-initialise \(name) (\(layer.kind)): only \(known.dropLast().joined(separator: ", ")) and \(known.last ?? "") layers have an initialisation scheme")
             }
         }
         var generator = RandomGenerator(seed: seed)
-        for (_, layer) in layers {
-            switch layer {
-            case let conv as Conv2d:
-                scheme.initialize(weight: conv.weight.value, bias: conv.bias?.value,
-                                  fanIn: conv.inChannels * conv.kernel.height * conv.kernel.width, generator: &generator)
-            case let linear as Linear:
-                scheme.initialize(weight: linear.weight.value, bias: linear.bias?.value, fanIn: linear.inFeatures, generator: &generator)
-            case let bn as BatchNorm:
-                bn.weight.value.fill(1)
-                bn.bias.value.fill(0)
-                bn.runningMean.fill(0)
-                bn.runningVar.fill(1)
-            default:
-                break
-            }
+        for (_, layer) in layers where layer.capabilities.contains(.reinitializable) {
+            layer.reinitialize(scheme: scheme, generator: &generator)
         }
         zeroGradients()
         applyMasks()

@@ -77,6 +77,21 @@ enum ModelMethods {
             try lua.push(layer: layer)
             return 1
         },
+        LuaFunctionSpec("plan", "m:plan() → report table",
+                        """
+                        The inference plan: the steps m:evaluate and m:accuracy run, chosen once when the model \
+                        was built from what each layer declares. One row per step (step, layers, runs as): a \
+                        layer alone; in place over the output of the layer before (a ReLU after a convolution, \
+                        linear or BatchNorm layer; also in training); or one convolution with the BatchNorm after \
+                        it folded into its weights and the ReLU (in a residual block, the shortcut sum and ReLU) \
+                        applied on its way out. Fused steps agree with the layers one by one up to rounding. The \
+                        title sums the plan up, as the last line of print(m) does.
+                        """) { lua in
+            let m = try lua.checkModel(1, "self")
+            try lua.checkArgumentCount(max: 1)
+            lua.push(object: ReportTableObject(try m.inferencePlan.table()))
+            return 1
+        },
         LuaFunctionSpec("clone", "m:clone() → model",
                         "A deep copy: same architecture, weights, masks, running statistics and mode; its own buffers and zero gradients.") { lua in
             let m = try lua.checkModel(1, "self")

@@ -150,7 +150,7 @@ enum NNModule {
                 lua.push(object: result.gradient)
                 return 2
             },
-        ])
+        ] + LayerConstructors.all)
 
     private static func pushBatchNorm(_ lua: Lua, spatial: Bool) throws -> Int32 {
         let features = try lua.checkInteger(1, spatial ? "channels" : "features", in: 1...(1 << 24))

@@ -13,8 +13,12 @@
 /// is overwritten by its next call (copy it to keep it); the one `backward` returns is the
 /// caller's, a ``TensorPool`` loan that goes back to the pool when dropped (see ``Memory``).
 ///
-/// Concrete layers subclass this class and override the methods below; containers
-/// (``Sequential``, ``BasicBlock``) hold other layers as ``children``.
+/// The contract has two halves. What a layer *type* is — its kind, name stem, how it is built
+/// from a spec, its capabilities — it declares by conforming to ``DeclaredLayer`` (and being
+/// listed in ``LayerRegistry``). What each *instance* does it gives by overriding the members
+/// below, grouped as "Must override" and "May override"; the rest is container plumbing that
+/// subclasses leave alone. Containers (``Sequential``, ``BasicBlock``) hold other layers as
+/// ``children``.
 public class Layer {
     /// Name within the parent: `conv1`, `bn1`, `layer2`, `0`. Full names join the names on the
     /// path from the root with dots (`layer2.0.conv1`).
@@ -42,8 +46,31 @@ public class Layer {
         self.name = name
     }
 
-    /// The layer type as it appears in summaries and architecture specs (`Conv2d`).
-    public var kind: String { "Layer" }
+    // MARK: - Must override (every concrete layer)
+
+    /// Computes the output for a batch `input`, keeping what ``backward(_:)`` needs and
+    /// setting ``output``.
+    public func forward(_ input: Tensor) throws -> Tensor {
+        throw EngineError("\(kind) '\(name)' cannot run forward")
+    }
+
+    /// Given ∂loss/∂output of the last `forward`, returns ∂loss/∂input (a buffer from
+    /// ``TensorPool/acquire(_:)``, or a view of `gradOutput`) and *adds* the parameter
+    /// gradients (Torch7's `updateGradInput` and `accGradParameters` in one).
+    public func backward(_ gradOutput: Tensor) throws -> Tensor {
+        throw EngineError("\(kind) '\(name)' cannot run backward")
+    }
+
+    /// A deep copy: same configuration, mode and weights, fresh buffers and zero gradients.
+    public func copy() throws -> Layer {
+        throw EngineError("\(kind) '\(name)' cannot be copied")
+    }
+
+    // MARK: - May override (defaults suit a parameterless, shape-preserving layer)
+
+    /// The layer type as it appears in summaries and architecture specs (`Conv2d`): the
+    /// declared ``DeclaredLayer/kind``. Declared layers do not override it.
+    public var kind: String { declaration?.kind ?? "Layer" }
 
     /// A one-line description of the configuration: `Conv2d(3→64, 3×3, stride 1, pad 1)`.
     public var summary: String { kind }
@@ -57,17 +84,6 @@ public class Layer {
     /// Layers this one contains, in forward order.
     public var children: [Layer] { [] }
 
-    /// Computes the output for a batch `input`.
-    public func forward(_ input: Tensor) throws -> Tensor {
-        throw EngineError("\(kind) '\(name)' cannot run forward")
-    }
-
-    /// Given ∂loss/∂output of the last `forward`, returns ∂loss/∂input and accumulates the
-    /// parameter gradients.
-    public func backward(_ gradOutput: Tensor) throws -> Tensor {
-        throw EngineError("\(kind) '\(name)' cannot run backward")
-    }
-
     /// The per-sample output shape for a per-sample input shape, or an error saying what
     /// input this layer accepts.
     public func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
@@ -77,13 +93,23 @@ public class Layer {
     /// element-wise layers; children included).
     public func flops(for inputShape: [Int]) -> Int { 0 }
 
-    /// The configuration (without weights) that ``LayerFactory`` rebuilds this layer from.
+    /// The configuration (without weights) that ``DeclaredLayer/make(from:in:)`` rebuilds this
+    /// layer from; the default (kind and name) suits layers without options.
     public var spec: LayerSpec { LayerSpec(kind: kind, name: name) }
 
-    /// A deep copy: same configuration, mode and weights, fresh buffers and zero gradients.
-    public func copy() throws -> Layer {
-        throw EngineError("\(kind) '\(name)' cannot be copied")
-    }
+    /// Forward that may write the result over `input`, a buffer the layer before owns and does
+    /// not need again (it is ``LayerCapabilities/outputOverwritable``). Layers that declare
+    /// ``LayerCapabilities/inPlace`` override it; it must fall back to ``forward(_:)`` unless
+    /// ``mayWorkInPlace(_:)`` holds for `self`. The default runs ``forward(_:)``.
+    public func forwardInPlace(_ input: Tensor) throws -> Tensor { try forward(input) }
+
+    /// Draws fresh values for this layer's own parameters (and resets its statistics) with
+    /// `scheme`, in a fixed order, from `generator`; layers that declare
+    /// ``LayerCapabilities/reinitializable`` override it. The default does nothing (a layer
+    /// with parameters but without the capability is refused before this is called).
+    public func reinitialize(scheme: Initializer, generator: inout RandomGenerator) {}
+
+    // MARK: - Container plumbing (not overridden by leaf layers)
 
     /// Sets training mode on this layer and all its descendants.
     public func setTraining(_ on: Bool) {
@@ -95,6 +121,22 @@ public class Layer {
     /// during evaluations, never while outputs are preserved or in plain evaluation forwards.
     static func mayWorkInPlace(_ layer: Layer) -> Bool {
         !layer.preservesOutputs && (layer.isTraining || layer.fusesForInference)
+    }
+
+    /// Records that a container computed this layer's output elsewhere: a convolution that
+    /// folded this BatchNorm in, added this residual sum or rectified on its way out
+    /// (see ``InferencePlan``).
+    func adoptFusedOutput(_ y: Tensor) {
+        output = y
+    }
+
+    /// The steps an evaluation runs for this layer, named under `path` (its full name): one
+    /// step of its own for a leaf, its children's steps for a container. Containers that plan
+    /// (``Sequential``, ``BasicBlock``) override it with the steps they chose.
+    func planSteps(path: String) -> [InferencePlan.Step] {
+        let children = children
+        if children.isEmpty { return [InferencePlan.Step(layers: [path], action: .alone)] }
+        return children.flatMap { $0.planSteps(path: path.isEmpty ? $0.name : "\(path).\($0.name)") }
     }
 
     /// Sets ``fusesForInference`` on this layer and all its descendants.

@@ -1,14 +1,20 @@
 /// 2-d average pooling (PyTorch's `nn.AvgPool2d` with its default `count_include_pad=True`):
 /// `y[n,c,oh,ow] = (1/(kH·kW)) Σ x[n,c,oh·sh−ph+r, ow·sw−pw+s]`, padding counting as zeros.
 /// Backward spreads `∂y/(kH·kW)` over each window.
-public final class AvgPool2d: PoolingLayer {
+public final class AvgPool2d: PoolingLayer, DeclaredLayer {
     private var inputShape: [Int] = []
 
     public init(name: String = "", kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws {
         try super.init(name: name, kind: "AvgPool2d", kernel: kernel, stride: stride, padding: padding)
     }
 
-    public override var kind: String { "AvgPool2d" }
+    public static let kind = "AvgPool2d"
+    public static let stem = "pool"
+    public static func make(from spec: LayerSpec, in context: inout LayerBuildContext) throws -> AvgPool2d {
+        let window = try PoolingLayer.window(from: spec)
+        return try AvgPool2d(name: spec.name, kernel: window.kernel, stride: window.stride, padding: window.padding)
+    }
+
     public override func copy() throws -> Layer {
         let other = try AvgPool2d(name: name, kernel: kernel, stride: stride, padding: padding)
         copyState(to: other)

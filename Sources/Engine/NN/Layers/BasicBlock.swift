@@ -7,7 +7,7 @@
 /// `downsample` = 1×1 convolution with `stride` followed by BatchNorm (torchvision's "option B").
 /// Child names follow torchvision (`conv1`, `bn1`, `conv2`, `bn2`, `downsample.0`,
 /// `downsample.1`), plus `relu1`, `add` and `relu2` for the outputs the study records.
-public final class BasicBlock: Layer {
+public final class BasicBlock: Layer, DeclaredLayer {
     public let inChannels: Int
     public let outChannels: Int
     public let stride: Int
@@ -63,7 +63,15 @@ public final class BasicBlock: Layer {
         other.copyState(to: self)
     }
 
-    public override var kind: String { "BasicBlock" }
+    public static let kind = "BasicBlock"
+    public static let stem = "block"
+    public static func make(from spec: LayerSpec, in context: inout LayerBuildContext) throws -> BasicBlock {
+        let (inputs, outputs) = (try spec.integer("in"), try spec.integer("out"))
+        try context.spend([inputs, outputs, 9], for: spec)
+        try context.spend([outputs, outputs, 9], for: spec)
+        return try BasicBlock(name: spec.name, inChannels: inputs, outChannels: outputs, stride: try spec.integer("stride"), generator: &context.generator)
+    }
+
     public override var summary: String {
         "BasicBlock(\(inChannels)→\(outChannels)\(stride != 1 ? ", stride \(stride)" : "")\(downsample != nil ? ", projection" : ""))"
     }
@@ -115,6 +123,15 @@ public final class BasicBlock: Layer {
         self.input = x
         output = y
         return y
+    }
+
+    /// The block's fixed plan: `conv1`+`bn1`+`relu1` as one convolution, the shortcut's
+    /// steps, then `conv2`+`bn2`+`add`+`relu2` as one convolution adding the shortcut.
+    override func planSteps(path: String) -> [InferencePlan.Step] {
+        func named(_ layer: Layer) -> String { path.isEmpty ? layer.name : "\(path).\(layer.name)" }
+        return [InferencePlan.Step(layers: [conv1, bn1, relu1].map(named), action: .fusedConvolution)]
+            + (downsample.map { $0.planSteps(path: named($0)) } ?? [])
+            + [InferencePlan.Step(layers: [conv2, bn2, add, relu2].map(named), action: .fusedConvolution)]
     }
 
     /// Backward through both paths: the gradient at the addition goes to the residual branch

@@ -60,6 +60,23 @@ public class BatchNorm: Layer {
         LayerSpec(kind: kind, name: name, integers: ["features": features], reals: ["eps": eps, "momentum": momentum])
     }
 
+    /// γ = 1, β = 0, running statistics 0 and 1 (the scheme does not apply).
+    public override func reinitialize(scheme: Initializer, generator: inout RandomGenerator) {
+        weight.value.fill(1)
+        bias.value.fill(0)
+        runningMean.fill(0)
+        runningVar.fill(1)
+    }
+
+    /// Builds a BatchNorm from `spec` with `build(name, features, eps, momentum)` (shared by
+    /// both declarations).
+    static func make<T: BatchNorm>(from spec: LayerSpec, in context: inout LayerBuildContext,
+                                   _ build: (String, Int, Double, Double) throws -> T) throws -> T {
+        let (f, eps, momentum) = (try spec.integer("features"), try spec.real("eps"), try spec.real("momentum"))
+        try context.spend([f], for: spec)
+        return try build(spec.name, f, eps, momentum)
+    }
+
     /// Checks the input's rank and channel count.
     func validate(_ input: Tensor) throws {}
 
@@ -140,11 +157,6 @@ public class BatchNorm: Layer {
             shift[c] = beta[c] - rm[c] * scale[c]
         }
         return (scale, shift)
-    }
-
-    /// Records that a container computed this layer's output in a fused convolution.
-    func adoptFusedOutput(_ y: Tensor) {
-        output = y
     }
 
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {

@@ -1,11 +1,17 @@
 /// Batch normalisation over the channels of `N × C × H × W` inputs (statistics over N·H·W
 /// values per channel). See ``BatchNorm`` for the formulas.
-public final class BatchNorm2d: BatchNorm {
+public final class BatchNorm2d: BatchNorm, DeclaredLayer {
     public override init(name: String = "", features: Int, eps: Double = 1e-5, momentum: Double = 0.1) throws {
         try super.init(name: name, features: features, eps: eps, momentum: momentum)
     }
 
-    public override var kind: String { "BatchNorm2d" }
+    public static let kind = "BatchNorm2d"
+    public static let stem = "bn"
+    public static let capabilities: LayerCapabilities = [.outputOverwritable, .reinitializable, .foldsIntoConvolution]
+
+    public static func make(from spec: LayerSpec, in context: inout LayerBuildContext) throws -> BatchNorm2d {
+        try BatchNorm.make(from: spec, in: &context) { try BatchNorm2d(name: $0, features: $1, eps: $2, momentum: $3) }
+    }
 
     public override func copy() throws -> Layer {
         let other = try BatchNorm2d(name: name, features: features, eps: eps, momentum: momentum)

@@ -8,7 +8,7 @@
 /// strided layers (``ChannelConv2d``) and the flat kernel on large stride-1 planes
 /// (``DirectConv2d``); elsewhere im2col + sgemm with the batch folded into the GEMM's column
 /// dimension (``Im2colConv2d``).
-public final class Conv2d: Layer {
+public final class Conv2d: Layer, DeclaredLayer {
     public let inChannels: Int
     public let outChannels: Int
     public let kernel: (height: Int, width: Int)
@@ -52,8 +52,8 @@ public final class Conv2d: Layer {
         let w = try Tensor(zeros: [outChannels, inChannels, kernel.0, kernel.1])
         let b = bias ? try Tensor(zeros: [outChannels]) : nil
         initializer.initialize(weight: w, bias: b, fanIn: fanIn, generator: &generator)
-        weight = try Parameter(name: "weight", value: w, isPrunable: true)
-        self.bias = try b.map { try Parameter(name: "bias", value: $0, isPrunable: false) }
+        weight = try Parameter(name: "weight", value: w, isPrunable: Conv2d.prunableParameters.contains("weight"))
+        self.bias = try b.map { try Parameter(name: "bias", value: $0, isPrunable: Conv2d.prunableParameters.contains("bias")) }
         super.init(name: name)
     }
 
@@ -70,7 +70,25 @@ public final class Conv2d: Layer {
         other.copyState(to: self)
     }
 
-    public override var kind: String { "Conv2d" }
+    public static let kind = "Conv2d"
+    public static let stem = "conv"
+    public static let capabilities: LayerCapabilities = [.outputOverwritable, .reinitializable]
+    public static let prunableParameters: Set<String> = ["weight"]
+
+    public static func make(from spec: LayerSpec, in context: inout LayerBuildContext) throws -> Conv2d {
+        func pair(_ a: String, _ b: String) throws -> (Int, Int) { (try spec.integer(a), try spec.integer(b)) }
+        let (inputs, outputs) = (try spec.integer("in"), try spec.integer("out"))
+        try context.spend([inputs, outputs, try spec.integer("kernel_h"), try spec.integer("kernel_w")], for: spec)
+        return try Conv2d(name: spec.name, inChannels: inputs, outChannels: outputs,
+                          kernel: try pair("kernel_h", "kernel_w"), stride: try pair("stride_h", "stride_w"),
+                          padding: try pair("pad_h", "pad_w"), bias: try spec.flag("bias"), generator: &context.generator)
+    }
+
+    /// Weights and bias from `scheme` with fan-in `in·kH·kW`.
+    public override func reinitialize(scheme: Initializer, generator: inout RandomGenerator) {
+        scheme.initialize(weight: weight.value, bias: bias?.value, fanIn: inChannels * kernel.height * kernel.width, generator: &generator)
+    }
+
     public override var summary: String {
         func pair(_ p: (Int, Int)) -> String { p.0 == p.1 ? "\(p.0)" : "\(p.0)×\(p.1)" }
         var s = "Conv2d(\(inChannels)→\(outChannels), \(kernel.0)×\(kernel.1)"

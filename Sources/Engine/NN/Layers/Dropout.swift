@@ -2,7 +2,7 @@
 /// element is kept with probability `1 − p` and scaled by `1/(1 − p)`, so evaluation (which
 /// passes inputs through unchanged) needs no rescaling. The keep/drop draws come from the
 /// layer's own seeded generator, so a run is reproducible.
-public final class Dropout: Layer {
+public final class Dropout: Layer, DeclaredLayer {
     /// Probability of dropping an element.
     public let probability: Double
     private var generator: RandomGenerator
@@ -22,7 +22,13 @@ public final class Dropout: Layer {
         super.init(name: name)
     }
 
-    public override var kind: String { "Dropout" }
+    public static let kind = "Dropout"
+    public static let stem = "dropout"
+    public static let capabilities: LayerCapabilities = [.identityInEvaluation]
+    public static func make(from spec: LayerSpec, in context: inout LayerBuildContext) throws -> Dropout {
+        try Dropout(name: spec.name, probability: try spec.real("p"), seed: UInt64(bitPattern: Int64(try spec.integer("seed"))))
+    }
+
     public override var summary: String { "Dropout(p = \(probability))" }
     public override var spec: LayerSpec {
         LayerSpec(kind: kind, name: name, integers: ["seed": Int(truncatingIfNeeded: seed)], reals: ["p": probability])

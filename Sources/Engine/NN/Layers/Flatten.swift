@@ -1,13 +1,17 @@
 /// Flattens every sample: `N × d₁ × … × d_k → N × (d₁⋯d_k)`. Forward and backward are views
 /// (no copy) when the data is contiguous.
-public final class Flatten: Layer {
+public final class Flatten: Layer, DeclaredLayer {
     private var inputShape: [Int] = []
 
     public override init(name: String = "") {
         super.init(name: name)
     }
 
-    public override var kind: String { "Flatten" }
+    public static let kind = "Flatten"
+    public static let stem = "flatten"
+    public static let capabilities: LayerCapabilities = [.identityInEvaluation]
+    public static func make(from spec: LayerSpec, in context: inout LayerBuildContext) throws -> Flatten { Flatten(name: spec.name) }
+
     public override func copy() throws -> Layer {
         let other = Flatten(name: name)
         copyState(to: other)

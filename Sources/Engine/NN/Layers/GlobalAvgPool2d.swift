@@ -1,13 +1,16 @@
 /// Global average pooling: `N × C × H × W → N × C`, `y[n,c] = (1/(H·W)) Σ_{h,w} x[n,c,h,w]`
 /// (PyTorch's `AdaptiveAvgPool2d(1)` followed by a flatten). Backward spreads `∂y/(H·W)`.
-public final class GlobalAvgPool2d: Layer {
+public final class GlobalAvgPool2d: Layer, DeclaredLayer {
     private var inputShape: [Int] = []
 
     public override init(name: String = "") {
         super.init(name: name)
     }
 
-    public override var kind: String { "GlobalAvgPool2d" }
+    public static let kind = "GlobalAvgPool2d"
+    public static let stem = "avgpool"
+    public static func make(from spec: LayerSpec, in context: inout LayerBuildContext) throws -> GlobalAvgPool2d { GlobalAvgPool2d(name: spec.name) }
+
     public override func copy() throws -> Layer {
         let other = GlobalAvgPool2d(name: name)
         copyState(to: other)

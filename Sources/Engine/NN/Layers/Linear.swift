@@ -5,7 +5,7 @@ import CBLAS
 /// `weight` is `out × in` (PyTorch's layout), `bias` has `out` entries. For a batch `x`
 /// (`N × in`): forward `y = x·Wᵀ + 1bᵀ`; backward `∂W += ∂yᵀ·x`, `∂b += Σₙ ∂yₙ`,
 /// `∂x = ∂y·W`, each one sgemm/sgemv.
-public final class Linear: Layer {
+public final class Linear: Layer, DeclaredLayer {
     public let inFeatures: Int
     public let outFeatures: Int
     public let weight: Parameter
@@ -25,8 +25,8 @@ public final class Linear: Layer {
         let w = try Tensor(zeros: [outFeatures, inFeatures])
         let b = bias ? try Tensor(zeros: [outFeatures]) : nil
         initializer.initialize(weight: w, bias: b, fanIn: inFeatures, generator: &generator)
-        self.weight = try Parameter(name: "weight", value: w, isPrunable: true)
-        self.bias = try b.map { try Parameter(name: "bias", value: $0, isPrunable: false) }
+        self.weight = try Parameter(name: "weight", value: w, isPrunable: Linear.prunableParameters.contains("weight"))
+        self.bias = try b.map { try Parameter(name: "bias", value: $0, isPrunable: Linear.prunableParameters.contains("bias")) }
         super.init(name: name)
     }
 
@@ -39,7 +39,22 @@ public final class Linear: Layer {
         other.copyState(to: self)
     }
 
-    public override var kind: String { "Linear" }
+    public static let kind = "Linear"
+    public static let stem = "fc"
+    public static let capabilities: LayerCapabilities = [.outputOverwritable, .reinitializable]
+    public static let prunableParameters: Set<String> = ["weight"]
+
+    public static func make(from spec: LayerSpec, in context: inout LayerBuildContext) throws -> Linear {
+        let (inputs, outputs) = (try spec.integer("in"), try spec.integer("out"))
+        try context.spend([inputs, outputs], for: spec)
+        return try Linear(name: spec.name, inFeatures: inputs, outFeatures: outputs, bias: try spec.flag("bias"), generator: &context.generator)
+    }
+
+    /// Weights and bias from `scheme` with fan-in `in`.
+    public override func reinitialize(scheme: Initializer, generator: inout RandomGenerator) {
+        scheme.initialize(weight: weight.value, bias: bias?.value, fanIn: inFeatures, generator: &generator)
+    }
+
     public override var summary: String { "Linear(\(inFeatures)→\(outFeatures)\(bias == nil ? ", no bias" : ""))" }
     public override var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
     public override var spec: LayerSpec {

@@ -3,14 +3,20 @@
 /// Backward routes each output gradient to the input that won — the first element of the
 /// window, in row-major order, equal to the output — found again from the saved input, so
 /// that the forward pass is a branch-free maximum.
-public final class MaxPool2d: PoolingLayer {
+public final class MaxPool2d: PoolingLayer, DeclaredLayer {
     private var input: Tensor?
 
     public init(name: String = "", kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws {
         try super.init(name: name, kind: "MaxPool2d", kernel: kernel, stride: stride, padding: padding)
     }
 
-    public override var kind: String { "MaxPool2d" }
+    public static let kind = "MaxPool2d"
+    public static let stem = "pool"
+    public static func make(from spec: LayerSpec, in context: inout LayerBuildContext) throws -> MaxPool2d {
+        let window = try PoolingLayer.window(from: spec)
+        return try MaxPool2d(name: spec.name, kernel: window.kernel, stride: window.stride, padding: window.padding)
+    }
+
     public override func copy() throws -> Layer {
         let other = try MaxPool2d(name: name, kernel: kernel, stride: stride, padding: padding)
         copyState(to: other)

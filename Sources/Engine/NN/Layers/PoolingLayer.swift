@@ -36,6 +36,12 @@ public class PoolingLayer: Layer {
                                                      "stride_w": stride.1, "pad_h": padding.0, "pad_w": padding.1])
     }
 
+    /// Kernel, stride and padding from a pooling spec (`kernel_h`, `stride_h`, `pad_h`, …).
+    static func window(from spec: LayerSpec) throws -> (kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int)) {
+        func pair(_ a: String, _ b: String) throws -> (Int, Int) { (try spec.integer(a), try spec.integer(b)) }
+        return (try pair("kernel_h", "kernel_w"), try pair("stride_h", "stride_w"), try pair("pad_h", "pad_w"))
+    }
+
     func geometry(_ c: Int, _ h: Int, _ w: Int) -> WindowGeometry {
         WindowGeometry(channels: c, height: h, width: w, kernelH: kernel.0, kernelW: kernel.1,
                        strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1)

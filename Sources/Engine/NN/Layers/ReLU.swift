@@ -1,5 +1,5 @@
 /// Rectified linear unit, `y = max(0, x)`; backward `∂x = ∂y · [y > 0]`.
-public final class ReLU: Layer {
+public final class ReLU: Layer, DeclaredLayer {
     /// The buffer out-of-place forwards write to (in-place ones write to their input).
     private var ownBuffer: Tensor?
 
@@ -7,7 +7,11 @@ public final class ReLU: Layer {
         super.init(name: name)
     }
 
-    public override var kind: String { "ReLU" }
+    public static let kind = "ReLU"
+    public static let stem = "relu"
+    public static let capabilities: LayerCapabilities = [.inPlace, .convolutionEpilogue]
+    public static func make(from spec: LayerSpec, in context: inout LayerBuildContext) throws -> ReLU { ReLU(name: spec.name) }
+
     public override func copy() throws -> Layer {
         let other = ReLU(name: name)
         copyState(to: other)
@@ -34,7 +38,7 @@ public final class ReLU: Layer {
     /// backward. Only in training and during ``Model/evaluate(_:batchSize:)``; in plain
     /// evaluation-mode forwards (and while recording) every layer's ``Layer/output`` stays
     /// intact for code that reads them.
-    func forwardInPlace(_ input: Tensor) throws -> Tensor {
+    public override func forwardInPlace(_ input: Tensor) throws -> Tensor {
         guard Layer.mayWorkInPlace(self), input.dtype == .float32, input.isContiguous, input.rank >= 1 else { return try forward(input) }
         let p = input.mutablePointer(as: Float.self)
         ParallelLoops.forRanges(input.count) { range in
@@ -42,17 +46,6 @@ public final class ReLU: Layer {
         }
         output = input
         return input
-    }
-
-    /// Takes `y`, rectified by the layer before it (see ``Sequential/fusedForward(_:_:_:then:)``),
-    /// as its output.
-    func adoptFusedOutput(_ y: Tensor) {
-        output = y
-    }
-
-    /// Whether a ReLU may overwrite the output of `previous` (see ``forwardInPlace(_:)``).
-    static func mayOverwrite(_ previous: Layer) -> Bool {
-        previous is Conv2d || previous is Linear || previous is BatchNorm
     }
 
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {

@@ -1,12 +1,17 @@
 /// The addition that joins a residual branch and its shortcut, `y = a + b`, as a named layer so
 /// that its output can be recorded (`layer2.0.add`). Backward passes `∂y` to both inputs.
 /// It takes two inputs, so it runs inside ``BasicBlock`` (through ``add(_:_:)``), not alone.
-public final class ResidualAdd: Layer {
+public final class ResidualAdd: Layer, DeclaredLayer {
     public override init(name: String = "") {
         super.init(name: name)
     }
 
-    public override var kind: String { "Add" }
+    public static let kind = "Add"
+    public static let stem = "add"
+    /// Built only inside a ``BasicBlock``; registered so that its kind is declared (a spec of
+    /// it alone builds a layer that cannot run forward, as one built in Swift would be).
+    public static func make(from spec: LayerSpec, in context: inout LayerBuildContext) throws -> ResidualAdd { ResidualAdd(name: spec.name) }
+
     public override func copy() throws -> Layer {
         let other = ResidualAdd(name: name)
         copyState(to: other)
@@ -57,12 +62,6 @@ public final class ResidualAdd: Layer {
             return y
         }
         return try relu.forwardInPlace(y)
-    }
-
-    /// Records that the convolution before it added the shortcut (and rectified the sum) on its
-    /// way out (see ``Sequential/fusedForward(_:_:_:adding:through:then:)``).
-    func adoptFusedOutput(_ y: Tensor) {
-        output = y
     }
 
     public override func backward(_ gradOutput: Tensor) throws -> Tensor {

@@ -3,13 +3,21 @@
 ///
 /// Children are named (`conv1`, `relu1`, `0` …); names must be distinct within a container,
 /// because pruning, recording and checkpoints find layers by their dotted names.
-public final class Sequential: Layer {
+///
+/// The steps `forward` runs (in-place layers, fused convolutions) are chosen once, when the
+/// chain is built, from its layers' declarations; ``Model/inferencePlan`` lists them (see
+/// ``InferencePlan``).
+public final class Sequential: Layer, DeclaredLayer {
     public private(set) var layers: [Layer]
+    /// What ``forward(_:)`` runs, chosen once from the layers' declared capabilities.
+    private let steps: [Step]
 
-    /// A chain of `layers`. Unnamed layers (empty names) get a name from their kind and
-    /// position among layers of that kind (`conv1`, `conv2`, `relu1` …).
+    /// A chain of `layers`. Unnamed layers (empty names) get a name from their type's declared
+    /// ``DeclaredLayer/stem`` and position among layers with that stem (`conv1`, `conv2`,
+    /// `relu1` …).
     public init(name: String = "", _ layers: [Layer]) throws {
         self.layers = layers
+        steps = Sequential.plan(layers)
         super.init(name: name)
         try Sequential.assignNames(layers)
         // Adopted layers pass gradients on (a layer built alone may have had it switched off).
@@ -21,7 +29,7 @@ public final class Sequential: Layer {
         var counters: [String: Int] = [:]
         var used = Set(layers.map(\.name).filter { !$0.isEmpty })
         for layer in layers where layer.name.isEmpty {
-            let stem = Sequential.defaultStem(layer.kind)
+            let stem = layer.declaration?.stem ?? Sequential.stem
             var n = counters[stem, default: 0]
             var candidate: String
             repeat {
@@ -40,23 +48,14 @@ public final class Sequential: Layer {
         }
     }
 
-    /// The name prefix for unnamed layers of `kind`.
-    static func defaultStem(_ kind: String) -> String {
-        switch kind {
-        case "Conv2d": "conv"
-        case "Linear": "fc"
-        case "BatchNorm1d", "BatchNorm2d": "bn"
-        case "ReLU": "relu"
-        case "MaxPool2d", "AvgPool2d": "pool"
-        case "GlobalAvgPool2d": "avgpool"
-        case "Dropout": "dropout"
-        case "Flatten": "flatten"
-        case "BasicBlock": "block"
-        default: "seq"
-        }
+    public static let kind = "Sequential"
+    public static let stem = "seq"
+    public static let capabilities: LayerCapabilities = [.container]
+    public static func make(from spec: LayerSpec, in context: inout LayerBuildContext) throws -> Sequential {
+        guard !spec.children.isEmpty else { throw EngineError("architecture: Sequential '\(spec.name)' has no layers", kind: .io) }
+        return try Sequential(name: spec.name, try context.children(of: spec))
     }
 
-    public override var kind: String { "Sequential" }
     public override var summary: String { "Sequential(\(layers.count) layers)" }
     public override var children: [Layer] { layers }
     public override var spec: LayerSpec { LayerSpec(kind: kind, name: name, children: layers.map(\.spec)) }
@@ -81,28 +80,83 @@ public final class Sequential: Layer {
         return total
     }
 
-    /// Runs the chain. In training mode a ReLU that follows a convolution, linear or BatchNorm
-    /// layer overwrites that layer's output (none of them needs its output for backward), which
-    /// saves one activation-sized buffer per such pair.
-    public override func forward(_ input: Tensor) throws -> Tensor {
-        var x = input
+    /// One step of the chain (see ``plan(_:)``).
+    private enum Step {
+        /// `layer.forward(x)`.
+        case forward(Layer)
+        /// `layer.forwardInPlace(x)`: an ``LayerCapabilities/inPlace`` layer after an
+        /// ``LayerCapabilities/outputOverwritable`` one.
+        case inPlace(Layer)
+        /// A convolution and the BatchNorm after it (and the rectifier after that), folded into
+        /// one convolution during evaluations, run one by one otherwise.
+        case convolution(Conv2d, BatchNorm, rectifier: Layer?)
+    }
+
+    /// The steps for `layers`, from their declared capabilities: an in-place layer after an
+    /// overwritable output runs over it (in training, it saves one activation-sized buffer per
+    /// such pair); a convolution followed by a layer that folds into it (and then a
+    /// convolution epilogue) becomes one fused step.
+    private static func plan(_ layers: [Layer]) -> [Step] {
+        var steps: [Step] = []
         var i = 0
         while i < layers.count {
             let layer = layers[i]
-            if i > 0, let relu = layer as? ReLU, ReLU.mayOverwrite(layers[i - 1]) {
-                x = try relu.forwardInPlace(x)
-            } else if let conv = layer as? Conv2d, i + 1 < layers.count, let bn = layers[i + 1] as? BatchNorm2d,
-                      case let relu = i + 2 < layers.count ? layers[i + 2] as? ReLU : nil,
-                      let fused = try Sequential.fusedForward(conv, bn, x, then: relu) {
-                x = fused
-                i += relu == nil ? 1 : 2
+            if i > 0, layer.capabilities.contains(.inPlace), layers[i - 1].capabilities.contains(.outputOverwritable) {
+                steps.append(.inPlace(layer))
+            } else if let conv = layer as? Conv2d, i + 1 < layers.count, layers[i + 1].capabilities.contains(.foldsIntoConvolution),
+                      let bn = layers[i + 1] as? BatchNorm {
+                let rectifier = i + 2 < layers.count && layers[i + 2].capabilities.contains(.convolutionEpilogue) ? layers[i + 2] : nil
+                steps.append(.convolution(conv, bn, rectifier: rectifier))
+                i += rectifier == nil ? 1 : 2
             } else {
-                x = try layer.forward(x)
+                steps.append(.forward(layer))
             }
             i += 1
         }
+        return steps
+    }
+
+    /// Runs the chain by its planned steps.
+    public override func forward(_ input: Tensor) throws -> Tensor {
+        var x = input
+        for step in steps {
+            switch step {
+            case .forward(let layer):
+                x = try layer.forward(x)
+            case .inPlace(let layer):
+                x = try layer.forwardInPlace(x)
+            case .convolution(let conv, let bn, let rectifier):
+                if let fused = try Sequential.fusedForward(conv, bn, x, then: rectifier) {
+                    x = fused
+                } else {
+                    x = try bn.forward(conv.forward(x))
+                    if let rectifier { x = try rectifier.forwardInPlace(x) }
+                }
+            }
+        }
         output = x
         return x
+    }
+
+    /// The planned steps as an ``InferencePlan``'s, with full names under `path`.
+    override func planSteps(path: String) -> [InferencePlan.Step] {
+        func named(_ layer: Layer) -> String { path.isEmpty ? layer.name : "\(path).\(layer.name)" }
+        var result: [InferencePlan.Step] = []
+        var previous: Layer?
+        for step in steps {
+            switch step {
+            case .forward(let layer):
+                result += layer.planSteps(path: named(layer))
+                previous = layer
+            case .inPlace(let layer):
+                result.append(InferencePlan.Step(layers: [named(layer)], action: .inPlace(over: previous.map(named) ?? "")))
+                previous = layer
+            case .convolution(let conv, let bn, let rectifier):
+                result.append(InferencePlan.Step(layers: [conv, bn, rectifier].compactMap { $0.map(named) }, action: .fusedConvolution))
+                previous = rectifier ?? bn
+            }
+        }
+        return result
     }
 
     /// During an evaluation (``Layer/fusesForInference``, evaluation mode, outputs not
@@ -110,7 +164,7 @@ public final class Sequential: Layer {
     /// BatchNorm folded in, then `relu` when given: on the convolution's way out where it may
     /// work in place (one pass over the activations fewer; the same values), else after it.
     /// Returns nil when the folding does not apply.
-    static func fusedForward(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, then relu: ReLU? = nil) throws -> Tensor? {
+    static func fusedForward(_ conv: Conv2d, _ bn: BatchNorm, _ x: Tensor, then relu: Layer? = nil) throws -> Tensor? {
         guard canFold(conv, bn) else { return nil }
         let rectified = relu.map(Layer.mayWorkInPlace) ?? false
         let y = try conv.forward(x, then: bn.inferenceAffine(), rectified: rectified)
@@ -129,8 +183,8 @@ public final class Sequential: Layer {
     /// (the unfused block writes its sum over the BatchNorm's output and rectifies that: the
     /// same values, one pass over the activations fewer). Returns nil otherwise, also when
     /// `shortcut` does not have the convolution's output shape (for `add`'s error).
-    static func fusedForward(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, adding shortcut: Tensor,
-                             through add: ResidualAdd, then relu: ReLU) throws -> Tensor? {
+    static func fusedForward(_ conv: Conv2d, _ bn: BatchNorm, _ x: Tensor, adding shortcut: Tensor,
+                             through add: ResidualAdd, then relu: Layer) throws -> Tensor? {
         guard canFold(conv, bn), Layer.mayWorkInPlace(add), Layer.mayWorkInPlace(relu), x.rank == 4,
               let shape = try? conv.outputShape(for: Array(x.shape.dropFirst())),
               shortcut.shape == [x.shape[0]] + shape, shortcut.dtype == .float32 else { return nil }
@@ -142,7 +196,7 @@ public final class Sequential: Layer {
     }
 
     /// Whether `bn` folds into `conv` for this forward pass (see ``fusedForward(_:_:_:then:)``).
-    private static func canFold(_ conv: Conv2d, _ bn: BatchNorm2d) -> Bool {
+    private static func canFold(_ conv: Conv2d, _ bn: BatchNorm) -> Bool {
         conv.fusesForInference && !conv.isTraining && !bn.isTraining && !bn.preservesOutputs && bn.features == conv.outChannels
     }
 

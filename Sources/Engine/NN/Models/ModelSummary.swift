@@ -90,7 +90,9 @@ extension Model {
         }
         header += isTraining ? ", training mode" : ", evaluation mode"
         if !routes.isEmpty { header += ", compressed (\(routes.values.filter { $0.kind == .sparse }.count) of \(routes.count) layers sparse)" }
-        return ([header] + lines.map { "  " + $0.trimmingTrailingSpaces() }).joined(separator: "\n")
+        let plan = inferencePlan
+        let footer = plan.fusions.isEmpty && plan.inPlaceSteps.isEmpty ? [] : ["inference plan: \(plan.oneLine)"]
+        return ([header] + lines.map { "  " + $0.trimmingTrailingSpaces() } + footer).joined(separator: "\n")
     }
 }
 

@@ -45,10 +45,11 @@ public enum RecordingInput {
 }
 
 extension Model {
-    /// The layers recorded by default: every layer of ``layers`` except Flatten and Dropout,
-    /// whose outputs repeat their inputs in evaluation mode.
+    /// The layers recorded by default: every layer of ``layers`` except those declared
+    /// ``LayerCapabilities/identityInEvaluation`` (Flatten, Dropout), whose outputs repeat
+    /// their inputs in evaluation mode.
     public var recordableLayers: [String] {
-        layers.filter { !($0.layer is Flatten || $0.layer is Dropout) }.map(\.name)
+        layers.filter { !$0.layer.capabilities.contains(.identityInEvaluation) }.map(\.name)
     }
 
     /// Records layer outputs for every sample of `input`, in evaluation mode, `batchSize`
