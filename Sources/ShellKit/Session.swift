@@ -67,7 +67,7 @@ public final class Session {
             lua.pop(1)
             throw LuaCallError(message: message, isSyntaxError: status == plua_errsyntax())
         }
-        for word in arguments { lua.push(word) }
+        try pushScriptArguments(arguments)
         try call(arguments: Int32(arguments.count), results: 0)
     }
 
@@ -83,8 +83,21 @@ public final class Session {
             text = String(text.drop(while: { $0 != "\n" }))
         }
         try runtime.load(TopLevelLocals.rewrite(text), chunkName: "@" + path)
-        for word in arguments { lua.push(word) }
+        try pushScriptArguments(arguments)
         try call(arguments: Int32(arguments.count), results: 0)
+    }
+
+    /// Pushes a script's command-line words as its arguments (`...`), growing the Lua stack for
+    /// them first: Lua guarantees only 20 free slots, and a script given more words used to write
+    /// past the stack's end (heap corruption, a crash later on). On failure the script function
+    /// is popped and the error says how many words were given.
+    private func pushScriptArguments(_ arguments: [String]) throws {
+        // Slots for the words, the traceback handler and the call's own needs.
+        guard arguments.count < 1_000_000, lua_checkstack(runtime.state, Int32(arguments.count) + 8) != 0 else {
+            lua.pop(1)
+            throw LuaCallError(message: "prunelab: too many script arguments for the Lua stack (\(arguments.count) given; at most about 999,000)")
+        }
+        for word in arguments { lua.push(word) }
     }
 
     /// Calls the function below `arguments` values on the stack, interruptible by Ctrl-C, with a

@@ -7,6 +7,7 @@
 #  - every file reader given a FIFO (or a directory) errors at once instead of blocking;
 #  - a save killed with SIGKILL mid-write leaves no temporary file, and the next save of the
 #    path removes stale ones of dead processes;
+#  - a script given 5,000 command-line words receives them all;
 #  - 1,000 models created and dropped stay under 1 GB of peak RSS;
 #  - a compressed .npz / .idx.gz is inflated straight into its buffer (peak RSS ≈ payload, not
 #    twice it).
@@ -115,6 +116,13 @@ head -c 1000 /dev/zero > "other.npy.tmp-$dead"
 [ -e "other.npy.tmp-$dead" ] && pass || fail "another path's temporary file was removed"
 kill $live 2>/dev/null; wait $live 2>/dev/null
 [ "$(ls | grep -c '\.tmp-')" -eq 2 ] && pass || fail "temporary files left: $(ls)"
+
+# --- A script given more words than Lua's 20 guaranteed stack slots (found when the Lua suites
+# grew past 45 files: the words were pushed without growing the stack, corrupting the heap). -----
+printf 'local n = select("#", ...) local last = select(n, ...) print(n, last)\n' > many_words.lua
+words=$(seq 1 5000)
+out=$(timeout 20 "$P" many_words.lua $words 2>&1); status=$?
+[ $status -eq 0 ] && [ "$out" == "$(printf '5000\t5000')" ] && pass || fail "script with 5000 words: status $status, output: ${out:0:300}"
 
 # --- Peak memory. -------------------------------------------------------------------------------
 # peak_kb CODE: the peak RSS (KB) of prunelab running CODE.

@@ -28,6 +28,7 @@ extension Lua {
         let functionIndex = top - arguments
         var handler: Int32 = 0
         if traceback {
+            guard lua_checkstack(state, 2) != 0 else { throw LuaCallError(message: "out of Lua stack space") }
             plua_pushcfunction(state, prunelab_traceback_handler)
             insert(functionIndex)
             handler = functionIndex
