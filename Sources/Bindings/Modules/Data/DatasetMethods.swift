@@ -144,16 +144,7 @@ enum DatasetMethods {
     /// `ds[i]` (a sample as {image, label}) and the fields `classes`, `class_names`, `shape`, `name`.
     static let index: LuaBody = { lua in
         let ds = try lua.check(1, SampleDataset.self, "self")
-        if let key = lua.string(2) {
-            switch key {
-            case "classes": lua.push(ds.classCount)
-            case "class_names": lua.push(array: ds.classNames)
-            case "shape": lua.push(array: ds.sampleShape)
-            case "name": lua.push(ds.store.name)
-            default: return 0
-            }
-            return 1
-        }
+        if lua.string(2) != nil { return 0 }  // not a field (the class's fields come first)
         guard let i = lua.integer(2) else {
             throw LuaError("dataset[i]: expected an integer index in 1…\(ds.count), got \(lua.describe(2))")
         }

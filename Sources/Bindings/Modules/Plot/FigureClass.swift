@@ -27,23 +27,20 @@ final class FigureObject: LuaBindable {
                 return 1
             },
         ],
-        fields: ["rows", "cols", "title", "width", "height", "dpi"],
-        index: { lua in
+        fields: [
+            field("rows", "rows of panels") { lua, f in lua.push(f.figure.rows) },
+            field("cols", "columns of panels") { lua, f in lua.push(f.figure.columns) },
+            field("title", "the figure's title, or nil") { lua, f in
+                if let t = f.figure.title { lua.push(t) } else { lua.pushNil() }
+            },
+            field("width", "width in inches") { lua, f in lua.push(f.figure.width) },
+            field("height", "height in inches") { lua, f in lua.push(f.figure.height) },
+            field("dpi", "dots per inch of raster output") { lua, f in lua.push(f.figure.dpi) },
+        ],
+        elements: { lua in
             let f = try lua.check(1, FigureObject.self, "self").figure
-            if let i = lua.integer(2), lua.type(2) == .number {
-                guard i >= 1, i <= f.panels.count else { return 0 }
-                lua.push(object: PanelObject(f.panels[i - 1], figure: f, number: i))
-                return 1
-            }
-            switch lua.string(2) {
-            case "rows": lua.push(f.rows)
-            case "cols": lua.push(f.columns)
-            case "title": if let t = f.title { lua.push(t) } else { lua.pushNil() }
-            case "width": lua.push(f.width)
-            case "height": lua.push(f.height)
-            case "dpi": lua.push(f.dpi)
-            default: return 0
-            }
+            guard let i = lua.integer(2), lua.type(2) == .number, i >= 1, i <= f.panels.count else { return 0 }
+            lua.push(object: PanelObject(f.panels[i - 1], figure: f, number: i))
             return 1
         },
         describe: { object in
@@ -181,13 +178,9 @@ final class PanelObject: LuaBindable {
                 return 1
             },
         ],
-        fields: ["figure"],
-        index: { lua in
-            let p = try lua.check(1, PanelObject.self, "self")
-            guard lua.string(2) == "figure" else { return 0 }
-            lua.push(object: FigureObject(p.figure))
-            return 1
-        },
+        fields: [
+            field("figure", "the figure the panel belongs to") { lua, p in lua.push(object: FigureObject(p.figure)) },
+        ],
         describe: { object in
             guard let p = object as? PanelObject else { return "panel" }
             return "panel \(p.number)"

@@ -33,21 +33,16 @@ final class ReportTableObject: LuaBindable {
                 return 1
             },
         ],
-        fields: ["columns", "title"],
-        index: { lua in
+        fields: [
+            field("columns", "the column names, in order") { lua, t in lua.push(array: t.table.columns) },
+            field("title", "the title (nil when there is none)") { lua, t in
+                if let title = t.table.title { lua.push(title) } else { lua.pushNil() }
+            },
+        ],
+        elements: { lua in
             let t = try lua.check(1, ReportTableObject.self, "self").table
-            if lua.type(2) == .number, let i = lua.integer(2) {
-                guard i >= 1, i <= t.rows.count else { return 0 }
-                pushRow(lua, t, i - 1)
-                return 1
-            }
-            switch lua.string(2) {
-            case "columns": lua.push(array: t.columns)
-            case "title":
-                guard let title = t.title else { return 0 }
-                lua.push(title)
-            default: return 0
-            }
+            guard lua.type(2) == .number, let i = lua.integer(2), i >= 1, i <= t.rows.count else { return 0 }
+            pushRow(lua, t, i - 1)
             return 1
         },
         describe: { object in

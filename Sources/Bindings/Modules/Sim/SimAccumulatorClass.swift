@@ -47,18 +47,12 @@ final class SimAccumulatorObject: LuaBindable {
                 return 1
             },
         ],
-        fields: ["count", "batches", "neurons1", "neurons2"],
-        index: { lua in
-            let a = try lua.check(1, SimAccumulatorObject.self, "self").accumulator
-            switch lua.string(2) {
-            case "count": lua.push(a.count)
-            case "batches": lua.push(a.batches)
-            case "neurons1": lua.push(a.neurons1)
-            case "neurons2": lua.push(a.neurons2)
-            default: return 0
-            }
-            return 1
-        },
+        fields: [
+            field("count", "datapoints added so far") { lua, a in lua.push(a.accumulator.count) },
+            field("batches", "batches added so far") { lua, a in lua.push(a.accumulator.batches) },
+            field("neurons1", "neurons of the first layer (x)") { lua, a in lua.push(a.accumulator.neurons1) },
+            field("neurons2", "neurons of the second layer (y)") { lua, a in lua.push(a.accumulator.neurons2) },
+        ],
         describe: { _ in "accumulator" })
 
     private static func measureMethod(_ family: SimilaritySettings.Family, _ signature: String, _ doc: String,
