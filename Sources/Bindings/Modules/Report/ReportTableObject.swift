@@ -104,15 +104,17 @@ enum ReportTableMethods {
             \\usepackage{booktabs}): numeric columns right-aligned, & % $ # _ { } ~ ^ \\ escaped. \
             With a title, inside a table environment with that \\caption.
             """),
-        LuaFunctionSpec("text", "t:text([{width = n, rows = n}]) → text", """
+        LuaFunctionSpec("text", "t:text([{…}]) → text", options: [
+            LuaOption("width", .integer, shown: "n", "fit lines to n characters (20…100000); columns that do not fit go to further blocks"),
+            LuaOption("rows", .integer, shown: "n", "show the first and last rows around a … line (at least 2)"),
+        ], at: 2, """
             The table as aligned plain text, as print(t) shows it, but by default with every row \
             and no width limit (what t:save("x.txt") writes). width = n fits lines to n \
             characters (columns that do not fit go to further blocks); rows = n shows the first \
             and last rows around a … line.
-            """) { lua in
+            """) { lua, options in
             let t = try lua.check(1, ReportTableObject.self, "self").table
             try lua.checkArgumentCount(max: 2)
-            let options = try lua.options(2, known: ["width", "rows"])
             let width = try options.integer("width", in: 20...100_000)
             let rows = try options.integer("rows", in: 2...1_000_000_000)
             lua.push(t.text(maximumWidth: width, maximumRows: rows))

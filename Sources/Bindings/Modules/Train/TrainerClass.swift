@@ -59,8 +59,16 @@ extension Trainer: LuaBindable {
 }
 
 enum TrainerMethods {
+    /// t:fit's own options (besides the trainer's settings, which it may override for one call).
+    static let fitOptions = [
+        LuaOption("val", .described("a dataset"), shown: "ds", "a validation set: each epoch reports val_loss and val_accuracy"),
+        LuaOption("on_epoch", .described("a function"), shown: "fn", "called with hist[e] after each epoch; returning false stops"),
+        LuaOption("on_batch", .described("a function"), shown: "fn", "called with {epoch, batch, batches, loss, mean_loss, accuracy, lr}; returning false stops"),
+        LuaOption("progress", .boolean, default: "true", "a progress bar on stderr (one line per epoch off a terminal)"),
+    ]
+
     static let all: [LuaFunctionSpec] = [
-        LuaFunctionSpec("fit", "t:fit(m, ds [, {val = ds, on_epoch = fn, on_batch = fn, progress = true, epochs = n, lr = x, …}]) → history",
+        LuaFunctionSpec("fit", "t:fit(m, ds [, \(fitOptions.signatureText.dropLast()), epochs = n, lr = x, …}]) → history",
                         """
                         Trains model m on dataset ds for t.epochs epochs and returns the history: hist[e].loss, .accuracy \
                         (training, as the batches went by), .val_loss and .val_accuracy (when val is given), .seconds, \
@@ -71,14 +79,15 @@ enum TrainerMethods {
                         progress bar goes to stderr on a terminal, one line per epoch otherwise (progress = false silences it). \
                         Ctrl-C stops between batches and returns the finished epochs' history with hist.interrupted = true \
                         (m keeps the weights of its last completed step, and m.interrupted is true until it is trained again).
+
+                        \(fitOptions.helpText)
                         """) { lua in
             let base = try lua.check(1, Trainer.self, "self")
             let model = try lua.checkModel(2, "m")
             let dataset = try lua.checkDataset(3, "ds")
-            let callOptions = ["val", "on_epoch", "on_batch", "progress"]
-            let settings = try TrainModule.readTrainingOptions(lua, 4, kind: base.options.optimizer, base: base.options, extra: callOptions)
+            let options = try lua.options(4, fitOptions + TrainModule.trainingOptions(base.options.optimizer))
+            let settings = try TrainModule.readTrainingOptions(lua, options, kind: base.options.optimizer, base: base.options)
             let trainer = settings == base.options ? base : try Trainer(options: settings)
-            let options = try lua.options(4, known: callOptions + TrainModule.knownOptions(base.options.optimizer))
             try lua.checkArgumentCount(max: 4)
             var validation: (any Dataset)?
             if options.has("val") {
