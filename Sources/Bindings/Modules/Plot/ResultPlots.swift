@@ -25,7 +25,7 @@ enum HistoryPlot {
         lua.newTable(fieldCapacity: 1)
         lua.push(function: "history:plot") { lua in
             try lua.checkTable(1, "self")
-            let options = try lua.options(2, known: ["title"])
+            let options = try lua.options(2, [ResultTableMethod.titleOption])
             try lua.checkArgumentCount(max: 2)
             var columns: [String: [Double]] = [:]
             let keys = ["loss", "accuracy", "val_loss", "val_accuracy"]

@@ -116,14 +116,13 @@ enum SimilarityGridMethods {
             lua.push(2)
             return 1
         },
-        LuaFunctionSpec("table", "M:table([{title = \"…\"}]) → report table", """
+        LuaFunctionSpec("table", "M:table([{…}]) → report table", options: [ResultTableMethod.titleOption], at: 2, """
             The grid as a report table: a first column of row names (headed by M.row_title), then \
             one column per grid column; titled with the measure unless title is given. Same as \
             report.table(M).
-            """) { lua in
+            """) { lua, options in
             let m = try lua.check(1, SimilarityGridObject.self, "self").matrix
             try lua.checkArgumentCount(max: 2)
-            let options = try lua.options(2, known: ["title"])
             lua.push(object: ReportTableObject(try m.table(title: try options.string("title"))))
             return 1
         },
