@@ -27,6 +27,9 @@ import Testing
     @Test func transposedInputsAreRecognised() throws {
         let text = message { _ = try SimilarityMeasure.svcca(.standard, epsilon: 1e-10).compute(F.layer(F.normals(50, 10, seed: 5), "a"), F.layer(F.normals(50, 10, seed: 6), "b")) }
         #expect(text.contains("a has fewer datapoints (10) than neurons (50)") && text.contains("probably transposed"))
+        var detail: EngineError.Detail?
+        do { _ = try SimilarityMeasure.cca(epsilon: 1e-10).compute(F.layer(F.normals(50, 10, seed: 5), "a"), F.layer(F.normals(50, 100, seed: 6), "b")) } catch let e as EngineError { detail = e.detail } catch {}
+        #expect(detail == .probablyTransposed(name: "a", neurons: 50, datapoints: 10, shape: "50×10"))
     }
 
     @Test func emptyAndMisshapenInputsAreRejected() throws {

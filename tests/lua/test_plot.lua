@@ -132,3 +132,13 @@ test("similarity grids draw themselves and label plot.heatmap with their names a
   check(svg:find(">r1<", 1, true) and svg:find(">mine<", 1, true) and not svg:find("cka(linear) similarity", 1, true), "options override")
   check_error(function() plot.heatmap(M, {rows = {"only one"}}) end, "plot.heatmap", "rows")
 end)
+
+test("fig:set takes the title with the size (one option list for all of them)", function()
+  local fig = plot.figure{}
+  check(fig:set{title = "overall", width = 3, dpi = 50} == fig, "returns the figure")
+  check_eq(fig.title, "overall")
+  check_eq(fig.width, 3)
+  check_eq(fig.dpi, 50)
+  check(fig:bytes("svg"):find(">overall<", 1, true), "the title is drawn")
+  check_error(function() fig:set{colour = 1} end, "figure:set", "unknown option 'colour'", "title, width, height, dpi")
+end)

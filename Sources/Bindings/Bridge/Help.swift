@@ -102,19 +102,29 @@ public enum Help {
         defer { lua.pop(1) }
         lua.rawGet(-1, "__doc"); let doc = lua.string(-1) ?? ""; lua.pop(1)
         var out = "\(className): \(doc)"
-        lua.rawGet(-1, "__fields")
-        var fields: [String] = []
-        if lua.type(-1) == .table {
-            for i in stride(from: 1, through: lua.rawLength(-1), by: 1) {
-                lua.rawGet(-1, i); if let f = lua.string(-1) { fields.append(f) }; lua.pop(1)
-            }
+        let fields = strings(lua, field: "__fields"), docs = strings(lua, field: "__fielddocs")
+        if docs.count == fields.count, !fields.isEmpty {
+            let width = min(fields.map(\.count).max() ?? 0, 16)
+            out += "\n\nFields:\n" + zip(fields, docs).map { "  \($0.padding(to: width))  \($1)" }.joined(separator: "\n")
+        } else if !fields.isEmpty {
+            out += "\n\nFields: " + fields.joined(separator: ", ")
         }
-        lua.pop(1)
-        if !fields.isEmpty { out += "\n\nFields: " + fields.joined(separator: ", ") }
         lua.rawGet(-1, "__methods")
         if lua.type(-1) == .table { out += "\n\nMethods:\n" + listing(lua, table: -1) }
         lua.pop(1)
         return out
+    }
+
+    /// The strings of the array `field` of the table on top of the stack.
+    static func strings(_ lua: Lua, field: String) -> [String] {
+        lua.rawGet(-1, field)
+        defer { lua.pop(1) }
+        guard lua.type(-1) == .table else { return [] }
+        return stride(from: 1, through: lua.rawLength(-1), by: 1).compactMap { i in
+            lua.rawGet(-1, i)
+            defer { lua.pop(1) }
+            return lua.string(-1)
+        }
     }
 
     /// Pushes the value named by a dotted path (`tensor.zeros`), or a class method written

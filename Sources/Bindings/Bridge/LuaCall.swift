@@ -7,14 +7,16 @@ public struct LuaCallError: Error, CustomStringConvertible {
     public let message: String
     /// True for a compile error (the REPL uses it to detect incomplete input).
     public var isSyntaxError = false
+    /// True when the user pressed Ctrl-C during the call (the SIGINT handler raises Engine's
+    /// cancel flag along with Lua's "interrupted!"), read from the flag, not from the text.
+    public let isInterrupt: Bool
     public var description: String { message }
 
-    public init(message: String, isSyntaxError: Bool = false) {
+    public init(message: String, isSyntaxError: Bool = false, isInterrupt: Bool = Cancellation.isPending) {
         self.message = message
         self.isSyntaxError = isSyntaxError
+        self.isInterrupt = isInterrupt
     }
-    /// True when the error is the interrupt raised by the SIGINT hook.
-    public var isInterrupt: Bool { message.hasSuffix("interrupted!") }
 
     func push(on lua: Lua) { lua.push(message) }
 }

@@ -38,6 +38,8 @@ public final class LuaClass: @unchecked Sendable {  // immutable after init
     public let newIndex: LuaBody?
     /// Field names to offer in completion and help.
     public let fields: [String]
+    /// One line of doc per field (parallel to `fields`; empty when the class has none).
+    public let fieldDocs: [String]
     /// Short description of an instance for error messages ("tensor (float32, 2×3)").
     public let describe: (@Sendable (AnyObject) -> String)?
 
@@ -50,13 +52,14 @@ public final class LuaClass: @unchecked Sendable {  // immutable after init
     public var metatableName: String { "prunelab.\(name)" }
 
     public init(name: String, doc: String, methods: [LuaFunctionSpec] = [], metamethods: [String: LuaBody] = [:],
-                fields: [String] = [], index: LuaBody? = nil, newIndex: LuaBody? = nil,
+                fields: [String] = [], fieldDocs: [String] = [], index: LuaBody? = nil, newIndex: LuaBody? = nil,
                 describe: (@Sendable (AnyObject) -> String)? = nil) {
         self.name = name
         self.doc = doc
         self.methods = methods
         self.metamethods = metamethods
         self.fields = fields
+        self.fieldDocs = fieldDocs
         self.index = index
         self.newIndex = newIndex
         self.describe = describe
@@ -84,6 +87,7 @@ public final class LuaClass: @unchecked Sendable {  // immutable after init
         lua.push(doc); lua.rawSet(mt, "__doc")
         plua_pushcfunction(lua.state, releaseObject); lua.rawSet(mt, "__gc")
         lua.push(array: fields); lua.rawSet(mt, "__fields")
+        if !fieldDocs.isEmpty { lua.push(array: fieldDocs); lua.rawSet(mt, "__fielddocs") }
 
         // __methods: name → function, also read by help() and the shell's completion.
         lua.newTable(fieldCapacity: methods.count)

@@ -17,10 +17,10 @@ public enum SVCCAReduction: Sendable, Equatable, CustomStringConvertible {
     public func validate() throws {
         switch self {
         case .dims(let k):
-            guard k >= 1 else { throw EngineError.invalid("option 'dims'", expected: "an integer ≥ 1", given: "\(k)") }
+            guard k >= 1 else { throw EngineError(.option(.invalidValue(option: "dims", expected: "an integer ≥ 1", given: "\(k)"))) }
         case .variance(let f), .energy(let f):
             guard f > 0, f <= 1 else {
-                throw EngineError.invalid("option '\(self.optionName)'", expected: "a fraction in (0, 1]", given: "\(f)")
+                throw EngineError(.option(.invalidValue(option: optionName, expected: "a fraction in (0, 1]", given: "\(f)")))
             }
         }
     }

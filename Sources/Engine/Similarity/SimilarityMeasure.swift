@@ -20,12 +20,12 @@ public enum SimilarityMeasure: Sendable, Equatable {
         switch self {
         case .cca(let e), .pwcca(let e), .svcca(_, let e):
             guard e >= 0, e < 1 else {
-                throw EngineError.invalid("option 'epsilon'", expected: "a number in [0, 1)", given: "\(e)")
+                throw EngineError(.option(.invalidValue(option: "epsilon", expected: "a number in [0, 1)", given: "\(e)")))
             }
             if case .svcca(let reduction, _) = self { try reduction.validate() }
         case .cka(.rbf(let sigma), _):
             guard sigma > 0, sigma.isFinite else {
-                throw EngineError.invalid("option 'sigma'", expected: "a positive fraction of the median distance", given: "\(sigma)")
+                throw EngineError(.option(.invalidValue(option: "sigma", expected: "a positive fraction of the median distance", given: "\(sigma)")))
             }
         case .cka(.linear, _):
             break
@@ -100,7 +100,7 @@ public enum SimilarityMeasure: Sendable, Equatable {
     public func compute(_ a: LayerActivations, _ b: LayerActivations) throws -> SimilarityResult {
         try validate()
         for layer in [a, b] where layer.datapoints < layer.neurons {
-            throw EngineError("\(layer.name) has fewer datapoints (\(layer.datapoints)) than neurons (\(layer.neurons)) (shape \(layer.shapeDescription)): it is probably transposed; activations must be neurons × datapoints")
+            throw EngineError(.probablyTransposed(name: layer.name, neurons: layer.neurons, datapoints: layer.datapoints, shape: layer.shapeDescription))
         }
         guard a.datapoints == b.datapoints else {
             throw EngineError("the inputs have different numbers of datapoints: \(a.name) has \(a.datapoints) (shape \(a.shapeDescription)), \(b.name) has \(b.datapoints) (shape \(b.shapeDescription))")

@@ -6,6 +6,10 @@ public struct EngineError: Error, CustomStringConvertible, Sendable, Equatable {
     public let message: String
     /// The kind of failure, for callers that branch on it (the CLI maps kinds to exit codes).
     public let kind: Kind
+    /// What went wrong as data, for faces that word it their own way (the command line names
+    /// options `--dims` where Lua says `option 'dims'`, and adds hints of its own). nil for
+    /// errors that only have their message.
+    public let detail: Detail?
 
     public enum Kind: Sendable, Equatable {
         /// A value of the wrong type, range or shape.
@@ -23,6 +27,33 @@ public struct EngineError: Error, CustomStringConvertible, Sendable, Equatable {
     public init(_ message: String, kind: Kind = .invalidArgument) {
         self.message = message.escapingControlCharacters
         self.kind = kind
+        self.detail = nil
+    }
+
+    /// An error described by `detail`; its message is the detail in Lua's wording
+    /// (``OptionProblem/text(in:)`` with ``OptionWording/lua``).
+    public init(_ detail: Detail, kind: Kind = .invalidArgument) {
+        self.message = detail.text(in: .lua).escapingControlCharacters
+        self.kind = kind
+        self.detail = detail
+    }
+
+    /// Structured causes that a face may word its own way.
+    public enum Detail: Sendable, Equatable {
+        /// A user setting (an option or a command-line flag) that is wrong.
+        case option(OptionProblem)
+        /// Activations with fewer datapoints than neurons: the matrix is probably transposed.
+        case probablyTransposed(name: String, neurons: Int, datapoints: Int, shape: String)
+
+        /// The detail as a message, naming settings as `wording` does.
+        public func text(in wording: OptionWording) -> String {
+            switch self {
+            case .option(let problem):
+                return problem.text(in: wording)
+            case .probablyTransposed(let name, let neurons, let datapoints, let shape):
+                return "\(name) has fewer datapoints (\(datapoints)) than neurons (\(neurons)) (shape \(shape)): it is probably transposed; activations must be neurons × datapoints"
+            }
+        }
     }
 
     public var description: String { message }

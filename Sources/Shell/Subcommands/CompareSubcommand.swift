@@ -65,8 +65,9 @@ enum CompareSubcommand {
             var simRequest = request
             simRequest.values["--probe"] = nil
             simRequest.flags.remove("--json")
-            let measure = try SimSubcommand.measure(simRequest, defaultMeasure: "svcca")
-            let conv = try SimSubcommand.choice(request, "--conv", ConvolutionLayout.allCases.map(\.rawValue)).flatMap(ConvolutionLayout.init(rawValue:)) ?? .flatten
+            let settings = try SimSubcommand.settings(simRequest, defaultMeasure: "svcca")
+            let measure = try settings.measure()
+            let conv = settings.convolution
             let a = try Model.load(request.inputs[0]), b = try Model.load(request.inputs[1])
             let (probe, probeName) = try self.probe(request.values["--probe"] ?? "fashion-mnist:test:1000", normalization: a.provenance.normalization)
             var options = ModelComparisonOptions()
@@ -93,7 +94,7 @@ enum CompareSubcommand {
             }
             return 0
         } catch let error as EngineError {
-            Console.error("\(prefix): \(SimSubcommand.oneLine(error.message))")
+            Console.error("\(prefix): \(SimSubcommand.oneLine(SimSubcommand.text(of: error, datapointsFirst: true, command: "compare")))")
             return error.kind == .interrupted ? 130 : 2
         } catch let error as SimSubcommand.UsageError {
             Console.error("\(prefix): \(SimSubcommand.oneLine(error.message)) (see prunelab compare --help)")

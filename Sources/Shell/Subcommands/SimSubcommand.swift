@@ -8,16 +8,16 @@ enum SimSubcommand {
     static let sim = Subcommand(
         name: "sim",
         summary: "similarity of two activation files (CCA, SVCCA, PWCCA, CKA)",
-        usage: usage("sim", measureLine: "  --measure M          cca, svcca (default), pwcca or cka\n"),
+        usage: usage("sim", measureLine: true),
         run: { run($0, command: "sim", defaultMeasure: "svcca") })
 
     static let svcca = Subcommand(
         name: "svcca",
         summary: "SVCCA of two activation files (prunelab sim --measure svcca)",
-        usage: usage("svcca", measureLine: ""),
+        usage: usage("svcca", measureLine: false),
         run: { run($0, command: "svcca", defaultMeasure: "svcca", measureFixed: true) })
 
-    static func usage(_ command: String, measureLine: String) -> String {
+    static func usage(_ command: String, measureLine: Bool) -> String {
         """
         usage: prunelab \(command) A B [options]
         A and B are activations, neurons × datapoints (or N×C×H×W): file.npy, file.npz:key or
@@ -26,20 +26,33 @@ enum SimSubcommand {
         .npz/.safetensors files holding several arrays are compared key by key over every key
         they share: one table row (or JSON entry) per key.
         options:
-        \(measureLine)  --dims K             SVCCA: keep K principal directions
-          --variance F         SVCCA: keep the directions explaining a fraction F of the variance (default 0.99)
-          --energy F           SVCCA: the same with plain singular values (Google's tutorial convention)
-          --epsilon E          CCA threshold and regulariser, relative to the largest variance (default 1e-10)
-          --kernel K           CKA: linear (default) or rbf
-          --sigma F            CKA: RBF bandwidth as a fraction of the median distance (default 1)
-          --debiased           CKA: the unbiased HSIC estimator
-          --conv M             4-D inputs: flatten (C × N·H·W, default) or mean (C × N)
+        \(optionLines(measure: measureLine))
           --datapoints-first   2-D inputs are datapoints × neurons (PyTorch's layout)
           --json               print one JSON object (value, measure, params, k1, k2, rho, …)
           -h, --help           show this help
         Exit status: 0 on success, 2 for bad arguments, files, keys or shapes (one line on stderr).
         Warnings (e.g. too few datapoints) go to stderr and do not change the exit status.
         """
+    }
+
+    /// The similarity settings' lines of the usage text (from Engine's ``SimilaritySettings/Key``
+    /// docs, so the Lua help and this one say the same).
+    static func optionLines(measure: Bool) -> String {
+        SimilaritySettings.Key.allCases.filter { measure || $0 != .measure }.map { key in
+            let flag = "--\(key.rawValue)" + (placeholder(key).map { " \($0)" } ?? "")
+            return "  " + flag + String(repeating: " ", count: max(1, 21 - flag.count)) + key.doc
+        }.joined(separator: "\n")
+    }
+
+    /// The value's name in the usage text (nil for flags).
+    static func placeholder(_ key: SimilaritySettings.Key) -> String? {
+        switch key {
+        case .measure, .conv: "M"
+        case .dims, .kernel: "K"
+        case .variance, .energy, .sigma: "F"
+        case .epsilon: "E"
+        case .debiased: nil
+        }
     }
 
     /// What the command line asked for.
@@ -49,32 +62,30 @@ enum SimSubcommand {
         var flags: Set<String> = []
     }
 
-    static let valueOptions = ["--measure", "--dims", "--variance", "--energy", "--epsilon", "--kernel", "--sigma", "--conv"]
-    static let flagOptions = ["--datapoints-first", "--json", "--debiased"]
+    static let valueOptions = SimilaritySettings.Key.allCases.filter { placeholder($0) != nil }.map { "--\($0.rawValue)" }
+    static let flagOptions = ["--datapoints-first", "--json"] + SimilaritySettings.Key.allCases.filter { placeholder($0) == nil }.map { "--\($0.rawValue)" }
 
     static func run(_ arguments: [String], command: String, defaultMeasure: String, measureFixed: Bool = false) -> Int32 {
         let prefix = "prunelab \(command)"
+        var datapointsFirst = false
         do {
             let request = try parse(arguments, measureFixed: measureFixed)
-            let measure = try self.measure(request, defaultMeasure: defaultMeasure)
-            let conv = try choice(request, "--conv", ConvolutionLayout.allCases.map(\.rawValue)).flatMap(ConvolutionLayout.init(rawValue:)) ?? .flatten
+            datapointsFirst = request.flags.contains("--datapoints-first")
+            let settings = try self.settings(request, defaultMeasure: defaultMeasure)
+            let measure = try settings.measure()
+            let conv = settings.convolution
             if let keys = try sharedKeys(request.inputs[0], request.inputs[1]) {
                 return try runPerKey(request, keys: keys, measure: measure, conv: conv, prefix: prefix)
             }
             let layers = try request.inputs.map { reference in
                 try layer(reference, conv: conv, datapointsFirst: request.flags.contains("--datapoints-first"))
             }
-            let result: SimilarityResult
-            do {
-                result = try measure.compute(layers[0], layers[1])
-            } catch let error as EngineError where error.message.contains("probably transposed") && !request.flags.contains("--datapoints-first") {
-                throw EngineError(error.message + " (for datapoints × neurons files pass --datapoints-first)")
-            }
+            let result = try measure.compute(layers[0], layers[1])
             for warning in result.warnings { Console.error("\(prefix): warning: \(warning)") }
             print(request.flags.contains("--json") ? result.json.text : result.description)
             return 0
         } catch let error as EngineError {
-            Console.error("\(prefix): \(oneLine(error.message))")
+            Console.error("\(prefix): \(oneLine(text(of: error, datapointsFirst: datapointsFirst, command: command)))")
             return error.kind == .interrupted ? 130 : 2
         } catch let error as UsageError {
             Console.error("\(prefix): \(oneLine(error.message)) (see prunelab \(command) --help)")
@@ -170,44 +181,35 @@ enum SimSubcommand {
         return request
     }
 
-    static func measure(_ r: Request, defaultMeasure: String) throws -> SimilarityMeasure {
-        let family = try choice(r, "--measure", ["cca", "svcca", "pwcca", "cka"]) ?? defaultMeasure
-        let ccaOnly = ["--dims", "--variance", "--energy"], ckaOnly = ["--kernel", "--sigma", "--debiased"]
-        let given = Set(r.values.keys).union(r.flags)
-        let foreign = (family == "svcca" ? ckaOnly : family == "cka" ? ccaOnly + ["--epsilon"] : ccaOnly + ckaOnly).filter(given.contains)
-        if let option = foreign.first { throw UsageError(message: "\(option) does not apply to \(family)") }
-        let epsilon = try number(r, "--epsilon") ?? SimilarityMeasure.defaultEpsilon
-        let measure: SimilarityMeasure
-        switch family {
-        case "cca": measure = .cca(epsilon: epsilon)
-        case "pwcca": measure = .pwcca(epsilon: epsilon)
-        case "svcca":
-            let rules = ccaOnly.filter { r.values[$0] != nil }
-            if rules.count > 1 { throw UsageError(message: "give one of --dims, --variance, --energy, not \(rules.joined(separator: " and "))") }
-            let reduction: SVCCAReduction
-            if let k = r.values["--dims"] {
-                guard let v = Int(k) else { throw UsageError(message: "--dims expects an integer ≥ 1, got '\(k)'") }
-                reduction = .dims(v)
-            } else if let f = try number(r, "--variance") {
-                reduction = .variance(f)
-            } else if let f = try number(r, "--energy") {
-                reduction = .energy(f)
-            } else {
-                reduction = .standard
-            }
-            measure = .svcca(reduction, epsilon: epsilon)
-        default:
-            let kernel = try choice(r, "--kernel", ["linear", "rbf"])
-            let sigma = try number(r, "--sigma")
-            if kernel == "linear", sigma != nil { throw UsageError(message: "--sigma applies to --kernel rbf") }
-            let debiased = r.flags.contains("--debiased")
-            measure = kernel == "rbf" || sigma != nil ? .cka(.rbf(sigma: sigma ?? 1), debiased: debiased) : .cka(.linear, debiased: debiased)
+    /// The similarity settings on the command line (Engine checks their rules).
+    static func settings(_ r: Request, defaultMeasure: String) throws -> SimilaritySettings {
+        let family = try choice(r, "--measure", SimilaritySettings.Family.allCases.map(\.rawValue)) ?? defaultMeasure
+        var s = SimilaritySettings(family: SimilaritySettings.Family(rawValue: family) ?? .svcca)
+        if let k = r.values["--dims"] {
+            guard let v = Int(k) else { throw UsageError(message: "--dims expects an integer ≥ 1, got '\(k)'") }
+            s.dims = v
         }
-        do { try measure.validate() } catch let error as EngineError {
-            // "option 'dims': expected …" → "--dims: expected …"
-            throw UsageError(message: error.message.replacingOption())
+        s.variance = try number(r, "--variance")
+        s.energy = try number(r, "--energy")
+        s.epsilon = try number(r, "--epsilon")
+        s.kernel = try choice(r, "--kernel", ["linear", "rbf"])
+        s.sigma = try number(r, "--sigma")
+        s.debiased = r.flags.contains("--debiased") ? true : nil
+        s.conv = try choice(r, "--conv", ConvolutionLayout.allCases.map(\.rawValue)).flatMap(ConvolutionLayout.init(rawValue:))
+        return s
+    }
+
+    /// An Engine error in the command line's words: settings named as flags, and a hint for
+    /// transposed inputs unless --datapoints-first was given.
+    static func text(of error: EngineError, datapointsFirst: Bool, command: String) -> String {
+        switch error.detail {
+        case .option(let problem)?:
+            return problem.text(in: .commandLine) + " (see prunelab \(command) --help)"
+        case .probablyTransposed?:
+            return error.message + (datapointsFirst ? "" : " (for datapoints × neurons files pass --datapoints-first)")
+        case nil:
+            return error.message
         }
-        return measure
     }
 
     static func number(_ r: Request, _ name: String) throws -> Double? {
@@ -233,13 +235,5 @@ enum SimSubcommand {
 
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isNewline).joined(separator: " ")
-    }
-}
-
-extension String {
-    /// Rewrites Engine's "option 'name'" as the command line's "--name".
-    fileprivate func replacingOption() -> String {
-        guard hasPrefix("option '"), let end = dropFirst(8).firstIndex(of: "'") else { return self }
-        return "--" + self[index(startIndex, offsetBy: 8)..<end] + self[index(after: end)...]
     }
 }

@@ -19,11 +19,10 @@ enum DataModule {
                 pushParts(lua, SampleDataset(store: train), SampleDataset(store: test))
                 return 1
             },
-            LuaFunctionSpec("idx", "data.idx(images, labels [, {classes = k, class_names = {…}, name = s}])",
-                            "A dataset from an MNIST-format pair of IDX files (plain or gzip): images N×H×W (samples 1×H×W) or N×D, labels N bytes. classes defaults to the largest label + 1 (labels are stored 0-based in the file and shown 1-based).") { lua in
+            LuaFunctionSpec("idx", "data.idx(images, labels [, {…}])", options: labelOptions, at: 3,
+                            "A dataset from an MNIST-format pair of IDX files (plain or gzip): images N×H×W (samples 1×H×W) or N×D, labels N bytes. classes defaults to the largest label + 1 (labels are stored 0-based in the file and shown 1-based).") { lua, options in
                 let images = try lua.checkString(1, "images")
                 let labels = try lua.checkString(2, "labels")
-                let options = try lua.options(3, known: ["classes", "class_names", "name"])
                 try lua.checkArgumentCount(max: 3)
                 let classes = try options.integer("classes", in: 1...SampleStore.maxClassCount)
                 let store = try IDXFile.load(images: images, labels: labels, classCount: classes,
@@ -39,21 +38,21 @@ enum DataModule {
                 pushParts(lua, SampleDataset(store: train), SampleDataset(store: test))
                 return 1
             },
-            LuaFunctionSpec("cifar100", "data.cifar100(dir [, {labels = \"fine\" | \"coarse\"}])",
-                            "CIFAR-100 as {train = ds, test = ds} (50,000 and 10,000 colour 3×32×32 images) from the binary version's folder (cifar-100-binary: train.bin, test.bin, fine_label_names.txt, coarse_label_names.txt), labelled by the 100 fine classes (default) or the 20 coarse superclasses.") { lua in
+            LuaFunctionSpec("cifar100", "data.cifar100(dir [, {…}])", options: [
+                LuaOption("labels", .choice(CIFAR.LabelKind.allCases.map(\.rawValue)), default: "\"fine\"", "the 100 fine classes or the 20 coarse superclasses"),
+            ], at: 2,
+                            "CIFAR-100 as {train = ds, test = ds} (50,000 and 10,000 colour 3×32×32 images) from the binary version's folder (cifar-100-binary: train.bin, test.bin, fine_label_names.txt, coarse_label_names.txt), labelled by the 100 fine classes (default) or the 20 coarse superclasses.") { lua, options in
                 let directory = try lua.checkString(1, "dir")
-                let options = try lua.options(2, known: ["labels"])
                 try lua.checkArgumentCount(max: 2)
                 let kind = CIFAR.LabelKind(rawValue: try options.choice("labels", CIFAR.LabelKind.allCases.map(\.rawValue)) ?? "fine") ?? .fine
                 let (train, test) = try CIFAR.load100(directory: directory, labels: kind)
                 pushParts(lua, SampleDataset(store: train), SampleDataset(store: test))
                 return 1
             },
-            LuaFunctionSpec("tensors", "data.tensors(x, y [, {classes = k, class_names = {…}, name = s}])",
-                            "A dataset holding a float32 copy of x (N×…: N samples) labelled by y (a tensor or table of N class numbers 1…classes). classes defaults to the largest label.") { lua in
+            LuaFunctionSpec("tensors", "data.tensors(x, y [, {…}])", options: labelOptions, at: 3,
+                            "A dataset holding a float32 copy of x (N×…: N samples) labelled by y (a tensor or table of N class numbers 1…classes). classes defaults to the largest label.") { lua, options in
                 let x = try lua.check(1, Tensor.self, "x")
                 let labels = try lua.checkClassLabels(2, "y")
-                let options = try lua.options(3, known: ["classes", "class_names", "name"])
                 try lua.checkArgumentCount(max: 3)
                 guard x.rank >= 2 else {
                     throw lua.argumentError(1, "x", expected: "a tensor N×… with at least 2 dimensions (samples first)")
@@ -70,13 +69,17 @@ enum DataModule {
                 lua.push(object: SampleDataset(store: store))
                 return 1
             },
-            LuaFunctionSpec("epoch_order", "data.epoch_order(count, n [, {seed = s, epoch = 1, shuffle = true, drop_last = false}])",
-                            "The batches (tables of sample indices 1…count) in which an epoch visits count samples in batches of n: a seeded permutation per (seed, epoch), or 1…count without shuffle. The trainer and ds:batches use this order, so every model trained with the same data seed sees the same images in the same order.") { lua in
+            LuaFunctionSpec("epoch_order", "data.epoch_order(count, n [, {…}])", options: [
+                LuaOption("seed", .integer, shown: "s", "the seed of the permutation (required with shuffle)"),
+                LuaOption("epoch", .integer, default: "1", "the epoch (each has its own permutation)"),
+                LuaOption("shuffle", .boolean, default: "true", "a seeded permutation; false: 1…count in order"),
+                LuaOption("drop_last", .boolean, default: "false", "leave out a last, smaller batch"),
+            ], at: 3,
+                            "The batches (tables of sample indices 1…count) in which an epoch visits count samples in batches of n: a seeded permutation per (seed, epoch), or 1…count without shuffle. The trainer and ds:batches use this order, so every model trained with the same data seed sees the same images in the same order.") { lua, options in
                 let count = try lua.checkInteger(1, "count")
                 guard count >= 0, count <= 1 << 24 else { throw lua.argumentError(1, "count", expected: "a sample count in 0…\(1 << 24)") }
                 let size = try lua.checkInteger(2, "n")
                 guard size >= 1 else { throw lua.argumentError(2, "n", expected: "a positive batch size") }
-                let options = try lua.options(3, known: ["seed", "epoch", "shuffle", "drop_last"])
                 try lua.checkArgumentCount(max: 3)
                 let shuffle = try options.boolean("shuffle") ?? true
                 let seed = try options.integer("seed")
@@ -91,6 +94,13 @@ enum DataModule {
                 return 1
             },
         ])
+
+    /// The options of datasets made from labelled samples (data.idx, data.tensors).
+    static let labelOptions = [
+        LuaOption("classes", .integer, shown: "k", "the number of classes (default: from the largest label)"),
+        LuaOption("class_names", .described("a table of class names"), shown: "{…}", "the classes' names, in label order"),
+        LuaOption("name", .string, shown: "s", "the dataset's name"),
+    ]
 
     /// Pushes `{train = train, test = test}`.
     static func pushParts(_ lua: Lua, _ train: SampleDataset, _ test: SampleDataset) {

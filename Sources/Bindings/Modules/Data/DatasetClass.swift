@@ -15,8 +15,13 @@ extension SampleDataset: LuaBindable {
             """,
         methods: DatasetMethods.all,
         metamethods: DatasetMethods.metamethods,
-        fields: ["classes", "class_names", "shape", "name"],
-        index: DatasetMethods.index,
+        fields: [
+            field("classes", "the number of classes (labels 1…classes)") { lua, ds in lua.push(ds.classCount) },
+            field("class_names", "the class names, label order") { lua, ds in lua.push(array: ds.classNames) },
+            field("shape", "the shape of one sample") { lua, ds in lua.push(array: ds.sampleShape) },
+            field("name", "the dataset's name") { lua, ds in lua.push(ds.store.name) },
+        ],
+        elements: DatasetMethods.index,
         describe: { object in
             guard let ds = object as? SampleDataset else { return "dataset" }
             return "dataset (\(ds.count) samples of \(Shape.describe(ds.sampleShape)))"

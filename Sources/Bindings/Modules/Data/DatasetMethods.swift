@@ -43,18 +43,23 @@ enum DatasetMethods {
             lua.push(object: b)
             return 2
         },
-        LuaFunctionSpec("batches", "ds:batches(n [, {shuffle = false, seed = s, epoch = 1, augment = false, drop_last = false}])",
+        LuaFunctionSpec("batches", "ds:batches(n [, {…}])", options: [
+            LuaOption("shuffle", .boolean, default: "false", "visit the samples in the seeded order of the epoch"),
+            LuaOption("seed", .integer, shown: "s", "the seed of the order and augmentation (required with shuffle or augment)"),
+            LuaOption("epoch", .integer, default: "1", "the epoch (each has its own order and draws)"),
+            LuaOption("augment", .boolean, default: "false", "apply the dataset's augmentation (ds:augment)"),
+            LuaOption("drop_last", .boolean, default: "false", "leave out a final short batch"),
+        ], at: 3,
                         """
                         An iterator over batches of n samples: `for x, y in ds:batches(128, {shuffle = true, seed = 1}) do … end`. \
                         x is a float32 tensor n×shape (normalised if the dataset is), y a float32 tensor of n labels in 1…classes. \
                         shuffle visits samples in the seeded order of that epoch (data.epoch_order; the same seed and epoch give \
                         the same order, as the trainer uses); augment applies the dataset's augmentation (ds:augment) with draws \
                         seeded by seed, epoch and batch. seed is required with shuffle or augment. drop_last leaves out a final short batch.
-                        """) { lua in
+                        """) { lua, options in
             let ds = try lua.check(1, SampleDataset.self, "self")
             let size = try lua.checkInteger(2, "n")
             guard size >= 1 else { throw lua.argumentError(2, "n", expected: "a positive batch size") }
-            let options = try lua.options(3, known: ["shuffle", "seed", "epoch", "augment", "drop_last"])
             try lua.checkArgumentCount(max: 3)
             let shuffle = try options.boolean("shuffle") ?? false
             let augment = try options.boolean("augment") ?? false
@@ -144,16 +149,7 @@ enum DatasetMethods {
     /// `ds[i]` (a sample as {image, label}) and the fields `classes`, `class_names`, `shape`, `name`.
     static let index: LuaBody = { lua in
         let ds = try lua.check(1, SampleDataset.self, "self")
-        if let key = lua.string(2) {
-            switch key {
-            case "classes": lua.push(ds.classCount)
-            case "class_names": lua.push(array: ds.classNames)
-            case "shape": lua.push(array: ds.sampleShape)
-            case "name": lua.push(ds.store.name)
-            default: return 0
-            }
-            return 1
-        }
+        if lua.string(2) != nil { return 0 }  // not a field (the class's fields come first)
         guard let i = lua.integer(2) else {
             throw LuaError("dataset[i]: expected an integer index in 1…\(ds.count), got \(lua.describe(2))")
         }

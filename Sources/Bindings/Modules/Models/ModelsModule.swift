@@ -13,17 +13,20 @@ enum ModelsModule {
             train.sgd{warmup = 1}).
             """,
         functions: [
-            LuaFunctionSpec("convnet", "models.convnet{input = {1, 28, 28}, classes = 10 [, seed = 1, init = \"pytorch\"|\"he\"]}",
-                            "The paper's ConvNet: conv 5×5×64 (pad 2), ReLU, max-pool 3×3 stride 2 pad 1, twice; then fc 384, ReLU, fc 192, ReLU, fc classes. Layers conv1 relu1 pool1 conv2 relu2 pool2 flatten fc1 relu3 fc2 relu4 fc3.") { lua in
-                let o = try lua.options(1, known: ["input", "classes", "seed", "init"])
+            LuaFunctionSpec("convnet", "models.convnet{…}", options: [image(default: "{1, 28, 28}"), classesOption, seedOption, initOption], at: 1,
+                            "The paper's ConvNet: conv 5×5×64 (pad 2), ReLU, max-pool 3×3 stride 2 pad 1, twice; then fc 384, ReLU, fc 192, ReLU, fc classes. Layers conv1 relu1 pool1 conv2 relu2 pool2 flatten fc1 relu3 fc2 relu4 fc3.") { lua, o in
                 try lua.checkArgumentCount(max: 1)
                 lua.push(object: try Model.convnet(input: try image(lua, o, default: [1, 28, 28]), classes: try classes(o),
                                                    seed: try lua.seedOption(o, default: 1), initializer: try lua.initializerOption(o)))
                 return 1
             },
-            LuaFunctionSpec("vgg", "models.vgg{depth = 16, input = {3, 32, 32}, classes = 10 [, width = 1.0, bn = true, dropout = 0.5, seed = 1, init = …]}",
-                            "CIFAR-style VGG-11/13/16/19: 3×3 convs (+ BatchNorm when bn) + ReLU, five 2×2 max-pools, then flatten, fc1 (512·width), ReLU, dropout, fc2 (classes). width multiplies every channel count. Needs images of at least 32×32.") { lua in
-                let o = try lua.options(1, known: ["depth", "input", "classes", "width", "bn", "dropout", "seed", "init"])
+            LuaFunctionSpec("vgg", "models.vgg{…}", options: [
+                LuaOption("depth", .integer, default: "16", "11, 13, 16 or 19"), image(default: "{3, 32, 32}"), classesOption,
+                LuaOption("width", .number, default: "1.0", "multiplies every channel count"),
+                LuaOption("bn", .boolean, default: "true", "BatchNorm after each convolution"),
+                LuaOption("dropout", .number, default: "0.5", "dropout probability before the classifier"), seedOption, initOption,
+            ], at: 1,
+                            "CIFAR-style VGG-11/13/16/19: 3×3 convs (+ BatchNorm when bn) + ReLU, five 2×2 max-pools, then flatten, fc1 (512·width), ReLU, dropout, fc2 (classes). width multiplies every channel count. Needs images of at least 32×32.") { lua, o in
                 try lua.checkArgumentCount(max: 1)
                 lua.push(object: try Model.vgg(depth: try o.integer("depth") ?? 16, input: try image(lua, o, default: [3, 32, 32]),
                                                classes: try classes(o), width: try o.number("width") ?? 1, batchNorm: try o.boolean("bn") ?? true,
@@ -31,18 +34,23 @@ enum ModelsModule {
                                                initializer: try lua.initializerOption(o)))
                 return 1
             },
-            LuaFunctionSpec("resnet", "models.resnet{depth = 18, input = {3, 32, 32}, classes = 10 [, width = 1.0, seed = 1, init = …]}",
-                            "CIFAR-style ResNet-18/34: 3×3 stem (no pooling), BasicBlocks [2,2,2,2] or [3,4,6,3] with 64, 128, 256, 512 channels × width, global average pool, fc. Layer names follow torchvision (layer2.0.conv1, layer2.0.downsample.0) plus layer2.0.relu1, layer2.0.add and layer2.0.relu2.") { lua in
-                let o = try lua.options(1, known: ["depth", "input", "classes", "width", "seed", "init"])
+            LuaFunctionSpec("resnet", "models.resnet{…}", options: [
+                LuaOption("depth", .integer, default: "18", "18 or 34"), image(default: "{3, 32, 32}"), classesOption,
+                LuaOption("width", .number, default: "1.0", "multiplies every channel count"), seedOption, initOption,
+            ], at: 1,
+                            "CIFAR-style ResNet-18/34: 3×3 stem (no pooling), BasicBlocks [2,2,2,2] or [3,4,6,3] with 64, 128, 256, 512 channels × width, global average pool, fc. Layer names follow torchvision (layer2.0.conv1, layer2.0.downsample.0) plus layer2.0.relu1, layer2.0.add and layer2.0.relu2.") { lua, o in
                 try lua.checkArgumentCount(max: 1)
                 lua.push(object: try Model.resnet(depth: try o.integer("depth") ?? 18, input: try image(lua, o, default: [3, 32, 32]),
                                                   classes: try classes(o), width: try o.number("width") ?? 1,
                                                   seed: try lua.seedOption(o, default: 1), initializer: try lua.initializerOption(o)))
                 return 1
             },
-            LuaFunctionSpec("mlp", "models.mlp{input = 784 | {1, 28, 28}, hidden = {256, 128}, classes = 10 [, seed = 1, init = …]}",
-                            "A multilayer perceptron: flatten (for shaped inputs), fc1 relu1 … for each hidden size, and a final fc to classes.") { lua in
-                let o = try lua.options(1, known: ["input", "hidden", "classes", "seed", "init"])
+            LuaFunctionSpec("mlp", "models.mlp{…}", options: [
+                LuaOption("input", .described("the input size or shape"), shown: "784 | {1, 28, 28}", "the input size (784) or shape ({1, 28, 28}); required"),
+                LuaOption("hidden", .described("a table of layer sizes"), shown: "{256, 128}", "the hidden layers' sizes (default none)"),
+                classesOption, seedOption, initOption,
+            ], at: 1,
+                            "A multilayer perceptron: flatten (for shaped inputs), fc1 relu1 … for each hidden size, and a final fc to classes.") { lua, o in
                 try lua.checkArgumentCount(max: 1)
                 guard let input = try? o.integerArray("input"), !input.isEmpty else {
                     throw lua.error("option 'input': expected the input size (784) or shape ({1, 28, 28})")
@@ -66,6 +74,16 @@ enum ModelsModule {
                 return 1
             },
         ])
+
+    static let classesOption = LuaOption("classes", .integer, default: "10", "the number of classes (outputs)")
+    static let seedOption = LuaOption("seed", .integer, default: "1", "the seed of the initial weights")
+    static let initOption = LuaOption("init", .choice(Initializer.allCases.map(\.rawValue)), default: "\"pytorch\"",
+                                      "pytorch: uniform ±1/√fan_in; he: He-normal")
+
+    /// The `input` option of an image model.
+    static func image(default shape: String) -> LuaOption {
+        LuaOption("input", .described("an image shape {channels, height, width}"), default: shape, "the input image shape {channels, height, width}")
+    }
 
     /// The `input` option as an image shape {c, h, w}.
     static func image(_ lua: Lua, _ o: Options, default fallback: [Int]) throws -> [Int] {

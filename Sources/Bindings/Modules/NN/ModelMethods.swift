@@ -223,25 +223,6 @@ enum ModelMethods {
     ]
 
     /// Fields: `m.training`, `m.input`, `m.title`, `m.parameter_count`, `m.flops`, `m.interrupted`, `m.metadata`, `m.provenance`.
-    static let index: LuaBody = { lua in
-        let m = try lua.checkModel(1, "self")
-        guard let key = lua.string(2) else { throw lua.argumentError(2, "key", expected: "a method or field name") }
-        switch key {
-        case "training": lua.push(m.isTraining)
-        case "input":
-            if let shape = m.shapeForSummary { lua.push(array: shape) } else { lua.pushNil() }
-        case "title": lua.push(m.title)
-        case "parameter_count": lua.push(m.parameterCount)
-        case "flops": lua.push(m.flops)
-        case "interrupted": lua.push(m.provenance.interrupted)
-        case "metadata":
-            if let user = m.provenance.user { try lua.push(json: user) } else { lua.pushNil() }
-        case "provenance": try pushProvenance(lua, m.provenance)
-        default: return 0
-        }
-        return 1
-    }
-
     /// `m.provenance`: {training = {…}, normalization = {mean = {…}, std = {…}}, metrics = {…},
     /// interrupted = bool, metadata = {…}} with what is known.
     static func pushProvenance(_ lua: Lua, _ p: ModelProvenance) throws {

@@ -27,23 +27,20 @@ final class FigureObject: LuaBindable {
                 return 1
             },
         ],
-        fields: ["rows", "cols", "title", "width", "height", "dpi"],
-        index: { lua in
+        fields: [
+            field("rows", "rows of panels") { lua, f in lua.push(f.figure.rows) },
+            field("cols", "columns of panels") { lua, f in lua.push(f.figure.columns) },
+            field("title", "the figure's title, or nil") { lua, f in
+                if let t = f.figure.title { lua.push(t) } else { lua.pushNil() }
+            },
+            field("width", "width in inches") { lua, f in lua.push(f.figure.width) },
+            field("height", "height in inches") { lua, f in lua.push(f.figure.height) },
+            field("dpi", "dots per inch of raster output") { lua, f in lua.push(f.figure.dpi) },
+        ],
+        elements: { lua in
             let f = try lua.check(1, FigureObject.self, "self").figure
-            if let i = lua.integer(2), lua.type(2) == .number {
-                guard i >= 1, i <= f.panels.count else { return 0 }
-                lua.push(object: PanelObject(f.panels[i - 1], figure: f, number: i))
-                return 1
-            }
-            switch lua.string(2) {
-            case "rows": lua.push(f.rows)
-            case "cols": lua.push(f.columns)
-            case "title": if let t = f.title { lua.push(t) } else { lua.pushNil() }
-            case "width": lua.push(f.width)
-            case "height": lua.push(f.height)
-            case "dpi": lua.push(f.dpi)
-            default: return 0
-            }
+            guard let i = lua.integer(2), lua.type(2) == .number, i >= 1, i <= f.panels.count else { return 0 }
+            lua.push(object: PanelObject(f.panels[i - 1], figure: f, number: i))
             return 1
         },
         describe: { object in
@@ -70,9 +67,15 @@ enum FigureMethods {
         return "figure \(f.rows)×\(f.columns) (\(content))" + (f.title.map { ": \($0)" } ?? "")
     }
 
-    /// `{width =, height =, dpi =}` over the figure's own size.
-    static func size(_ lua: Lua, _ figure: Figure, _ index: Int32) throws -> FigureOutput.Size {
-        let options = try lua.options(index, known: ["width", "height", "dpi"])
+    /// `{width =, height =, dpi =}`: an output size over the figure's own.
+    static let sizeOptions = [
+        LuaOption("width", .number, shown: "w", "width in inches, (0, 100] (default the figure's)"),
+        LuaOption("height", .number, shown: "h", "height in inches, (0, 100] (default the figure's)"),
+        LuaOption("dpi", .number, shown: "n", "dots per inch of PNG output, (0, 1200] (default the figure's)"),
+    ]
+
+    /// The size `options` ask for, over the figure's own size.
+    static func size(_ lua: Lua, _ figure: Figure, _ options: Options) throws -> FigureOutput.Size {
         let size = FigureOutput.Size(width: try options.number("width") ?? figure.width, height: try options.number("height") ?? figure.height,
                                      dpi: try options.number("dpi") ?? figure.dpi)
         for (name, v) in [("width", size.width), ("height", size.height)] where !(v > 0 && v <= 100) {
@@ -97,22 +100,22 @@ enum FigureMethods {
             lua.push(object: PanelObject(f.panels[index - 1], figure: f, number: index))
             return 1
         },
-        LuaFunctionSpec("save", "fig:save(path [, {width =, height =, dpi =}]) → fig",
-                        "Writes the figure to path as PNG, SVG or PDF (by extension), atomically; width and height in inches (default 6.4 × 4.8 for one panel), dpi for PNG (default 100). The same figure gives the same bytes every time.") { lua in
+        LuaFunctionSpec("save", "fig:save(path [, {…}]) → fig", options: sizeOptions, at: 3,
+                        "Writes the figure to path as PNG, SVG or PDF (by extension), atomically; width and height in inches (default 6.4 × 4.8 for one panel), dpi for PNG (default 100). The same figure gives the same bytes every time.") { lua, options in
             let f = try lua.check(1, FigureObject.self, "self").figure
             let path = try lua.checkString(2, "path")
-            let size = try size(lua, f, 3)
+            let size = try size(lua, f, options)
             try lua.checkArgumentCount(max: 3)
             try FigureOutput.save(f, to: path, size: size)
             lua.setTop(1)
             return 1
         },
-        LuaFunctionSpec("bytes", "fig:bytes(format [, {width =, height =, dpi =}]) → string",
-                        "The figure's file contents as a Lua string: format \"png\", \"svg\" or \"pdf\" (for a notebook, a web page, or a file of your own).") { lua in
+        LuaFunctionSpec("bytes", "fig:bytes(format [, {…}]) → string", options: sizeOptions, at: 3,
+                        "The figure's file contents as a Lua string: format \"png\", \"svg\" or \"pdf\" (for a notebook, a web page, or a file of your own).") { lua, options in
             let f = try lua.check(1, FigureObject.self, "self").figure
             let name = try lua.checkString(2, "format")
             guard let format = FigureOutput.Format(rawValue: name) else { throw lua.argumentError(2, "format", expected: "\"png\", \"svg\" or \"pdf\"") }
-            let size = try size(lua, f, 3)
+            let size = try size(lua, f, options)
             try lua.checkArgumentCount(max: 3)
             let data = try FigureOutput.bytes(f, format: format, size: size)
             data.withUnsafeBufferPointer { buffer in
@@ -133,12 +136,11 @@ enum FigureMethods {
             lua.setTop(1)
             return 1
         },
-        LuaFunctionSpec("set", "fig:set{title =, width =, height =, dpi =} → fig",
-                        "Sets the overall title and the default size (inches) and dpi.") { lua in
+        LuaFunctionSpec("set", "fig:set{…} → fig", options: [LuaOption("title", .string, shown: "\"…\"", "the overall title")] + sizeOptions, at: 2,
+                        "Sets the overall title and the default size (inches) and dpi.") { lua, options in
             let f = try lua.check(1, FigureObject.self, "self").figure
-            let options = try lua.options(2, known: ["title", "width", "height", "dpi"])
             try lua.checkArgumentCount(max: 2)
-            let size = try size(lua, f, 2)
+            let size = try size(lua, f, options)
             if let t = try options.string("title") { f.title = t }
             f.width = size.width; f.height = size.height; f.dpi = size.dpi
             lua.setTop(1)
@@ -181,13 +183,9 @@ final class PanelObject: LuaBindable {
                 return 1
             },
         ],
-        fields: ["figure"],
-        index: { lua in
-            let p = try lua.check(1, PanelObject.self, "self")
-            guard lua.string(2) == "figure" else { return 0 }
-            lua.push(object: FigureObject(p.figure))
-            return 1
-        },
+        fields: [
+            field("figure", "the figure the panel belongs to") { lua, p in lua.push(object: FigureObject(p.figure)) },
+        ],
         describe: { object in
             guard let p = object as? PanelObject else { return "panel" }
             return "panel \(p.number)"

@@ -16,9 +16,15 @@ enum PlotModule {
             prune.overlap(…):plot(). Colormaps: plot.colormaps.
             """,
         functions: [
-            LuaFunctionSpec("figure", "plot.figure{rows = 1, cols = 1, title =, width =, height =, dpi = 100} → figure",
-                            "An empty figure of rows × cols panels (width and height in inches; default 6.4 × 4.8 for one panel, larger for grids). Fill panels with fig:panel(i):line(…) and friends.") { lua in
-                let options = try lua.options(1, known: ["rows", "cols", "title", "width", "height", "dpi"])
+            LuaFunctionSpec("figure", "plot.figure{…} → figure", options: [
+                LuaOption("rows", .integer, default: "1", "rows of panels (1…16)"),
+                LuaOption("cols", .integer, default: "1", "columns of panels (1…16)"),
+                LuaOption("title", .string, shown: "\"…\"", "the figure's title"),
+                LuaOption("width", .number, shown: "w", "width in inches (default 6.4 for one panel, larger for grids)"),
+                LuaOption("height", .number, shown: "h", "height in inches (default 4.8 for one panel, larger for grids)"),
+                LuaOption("dpi", .number, default: "100", "dots per inch of raster output"),
+            ], at: 1,
+                            "An empty figure of rows × cols panels (width and height in inches; default 6.4 × 4.8 for one panel, larger for grids). Fill panels with fig:panel(i):line(…) and friends.") { lua, options in
                 try lua.checkArgumentCount(max: 1)
                 let figure = try Figure(rows: try options.integer("rows", in: 1...16) ?? 1, columns: try options.integer("cols", in: 1...16) ?? 1,
                                         title: try options.string("title"), width: try options.number("width"), height: try options.number("height"),

@@ -4,8 +4,7 @@ import Engine
 /// `:plot()` on results: each builds a figure with ``ResultFigures`` and returns it.
 enum ResultPlots {
     static func method(_ doc: String, _ build: @escaping @Sendable (Lua) throws -> Figure) -> LuaFunctionSpec {
-        LuaFunctionSpec("plot", "r:plot([{title =}]) → figure", doc) { lua in
-            let options = try lua.options(2, known: ["title"])
+        LuaFunctionSpec("plot", "r:plot([{…}]) → figure", options: [ResultTableMethod.titleOption], at: 2, doc) { lua, options in
             try lua.checkArgumentCount(max: 2)
             let figure = try build(lua)
             if let title = try options.string("title") { figure.panels.first?.title = title }
@@ -26,7 +25,7 @@ enum HistoryPlot {
         lua.newTable(fieldCapacity: 1)
         lua.push(function: "history:plot") { lua in
             try lua.checkTable(1, "self")
-            let options = try lua.options(2, known: ["title"])
+            let options = try lua.options(2, [ResultTableMethod.titleOption])
             try lua.checkArgumentCount(max: 2)
             var columns: [String: [Double]] = [:]
             let keys = ["loss", "accuracy", "val_loss", "val_accuracy"]

@@ -4,7 +4,13 @@ import Engine
 /// `prune.iterative`: prune to each target in turn, retraining after each step.
 enum IterativeBinding {
     static let spec = LuaFunctionSpec("iterative",
-        "prune.iterative(m, targets, trainer, train_ds [, {epochs = trainer.epochs, val = ds, on_step = fn, scope = \"layer\", skip_last = true, layers = {…}, progress = true}]) → steps", """
+        "prune.iterative(m, targets, trainer, train_ds [, {…}]) → steps", options: [
+            LuaOption("epochs", .integer, default: "trainer.epochs", "retraining epochs after each step"),
+            LuaOption("val", .described("a dataset"), shown: "ds", "the dataset whose accuracy each entry reports"),
+            LuaOption("on_step", .described("a function"), shown: "fn", "called with each entry; returning false stops"),
+        ] + PruneOptions.selection + [
+            LuaOption("progress", .boolean, default: "true", "show training progress"),
+        ], at: 5, """
         Iterative magnitude pruning (Han, Pool, Tran & Dally 2015; Blakeney, Yan & Zong 2020, Table 3, use \
         {0.6, 0.7, 0.8, 0.9}): for each target (increasing, each in [0, 1)) prune m by \
         magnitude to it — adding to the previous masks — then retrain it with trainer for \
@@ -14,12 +20,11 @@ enum IterativeBinding {
         accuracy), validation (true when on val), model (a clone of m after the step), history \
         (as t:fit returns)}. on_step(entry) runs after each step; returning false stops. m \
         ends pruned to the last target reached.
-        """) { lua in
+        """) { lua, options in
         let m = try lua.checkModel(1, "m")
         let targets = try readTargets(lua)
         let trainer = try lua.check(3, Trainer.self, "trainer")
         let dataset = try lua.checkDataset(4, "train_ds")
-        let options = try lua.options(5, known: ["epochs", "val", "on_step", "scope", "skip_last", "layers", "progress"])
         try lua.checkArgumentCount(max: 5)
         let epochs = try options.integer("epochs", in: 1...1_000_000)
         var validation: (any Dataset)?

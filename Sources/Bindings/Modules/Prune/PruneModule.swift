@@ -18,7 +18,7 @@ enum PruneModule {
             The final classifier stays dense unless skip_last = false.
             """,
         functions: [
-            LuaFunctionSpec("magnitude", "prune.magnitude(m, sparsity [, {scope = \"layer\" | \"global\", skip_last = true, layers = {…}}]) → m", """
+            LuaFunctionSpec("magnitude", "prune.magnitude(m, sparsity [, {…}]) → m", options: PruneOptions.selection, at: 3, """
                 Magnitude pruning (Han, Pool, Tran & Dally 2015): zeroes the weights of smallest |w|, ties \
                 broken by index. scope = "layer" (default, the paper's rule): each selected \
                 tensor of n weights ends with exactly round(sparsity × n) zeros (half away from \
@@ -30,32 +30,34 @@ enum PruneModule {
                 every prunable tensor inside; parameter names such as "fc1.bias" prune biases or \
                 BatchNorm, which are pruned only when named). Runs selection, \
                 not a sort: a ResNet-34 takes well under a second.
-                """) { lua in
+                """) { lua, options in
                 let m = try lua.checkModel(1, "m")
                 let target = try lua.checkSparsity(2)
-                let options = try lua.options(3, known: ["scope", "skip_last", "layers"])
                 try lua.checkArgumentCount(max: 3)
                 try m.pruneByMagnitude(to: target, scope: try lua.scopeOption(options), selection: try lua.selectionOptions(options))
                 lua.pushCopy(1)
                 return 1
             },
-            LuaFunctionSpec("random", "prune.random(m, sparsity [, {seed = 1, scope = \"layer\" | \"global\", skip_last = true, layers = {…}}]) → m", """
+            LuaFunctionSpec("random", "prune.random(m, sparsity [, {…}]) → m",
+                            options: [LuaOption("seed", .integer, default: "1", "the seed of the draw")] + PruneOptions.selection, at: 3, """
                 Random pruning: the same counts as prune.magnitude (round(sparsity × n) zeros per \
                 tensor, or over all selected weights with scope = "global"), the new zeros drawn \
                 uniformly among the unpruned weights by a generator seeded with seed (default 1): \
                 the same seed gives the same mask. Followed by prune.reinit it is the paper's \
                 random sparse initialisation (§4.3).
-                """) { lua in
+                """) { lua, options in
                 let m = try lua.checkModel(1, "m")
                 let target = try lua.checkSparsity(2)
-                let options = try lua.options(3, known: ["seed", "scope", "skip_last", "layers"])
                 try lua.checkArgumentCount(max: 3)
                 try m.pruneRandomly(to: target, seed: try lua.seedOption(options, default: 1), scope: try lua.scopeOption(options),
                                     selection: try lua.selectionOptions(options))
                 lua.pushCopy(1)
                 return 1
             },
-            LuaFunctionSpec("reinit", "prune.reinit(m [, {seed = 1000003, init = \"pytorch\" | \"he\"}]) → m", """
+            LuaFunctionSpec("reinit", "prune.reinit(m [, {…}]) → m", options: [
+                LuaOption("seed", .integer, default: "1000003", "the seed of the fresh values"),
+                LuaOption("init", .choice(Initializer.allCases.map(\.rawValue)), shown: "\"pytorch\" | \"he\"", "the init scheme (default: the model's own)"),
+            ], at: 2, """
                 Post-pruning re-initialisation (Blakeney, Yan & Zong 2020, §4.2): every parameter gets \
                 a fresh value from the model's own init scheme (or init), drawn with seed; \
                 BatchNorm returns to γ = 1, β = 0 and running statistics 0 and 1; the masks are \
@@ -63,9 +65,8 @@ enum PruneModule {
                 generator, as the model builders do: re-initialising models.convnet{seed = s} \
                 with seed s gives its initial weights back. The default seed (1000003) differs \
                 from the builders' default (1), so by default the weights really are new.
-                """) { lua in
+                """) { lua, options in
                 let m = try lua.checkModel(1, "m")
-                let options = try lua.options(2, known: ["seed", "init"])
                 try lua.checkArgumentCount(max: 2)
                 let initializer: Initializer? = options.has("init") ? try lua.initializerOption(options) : nil
                 try m.reinitialize(seed: try lua.seedOption(options, default: 1_000_003), initializer: initializer)
@@ -140,4 +141,16 @@ enum PruneModule {
             LuaFunctionSpec("decompress", "prune.decompress(m) → m", "The same as m:decompress().", PruneModelMethods.decompress.body),
             LuaFunctionSpec("report", "prune.report(m) → report", "The same as m:sparsity(): sparsity and the compression view (bytes dense vs sparse, FLOPs dense vs effective) per tensor.", PruneModelMethods.sparsity.body),
         ])
+}
+
+/// The options the pruning functions share.
+enum PruneOptions {
+    /// Which weights a pruning step selects, and how it counts them.
+    static let selection = [
+        LuaOption("scope", .choice(PruningScope.allCases.map(\.rawValue)), default: "\"layer\"",
+                  "layer: round(sparsity × n) zeros in each tensor; global: one ranking over all selected weights"),
+        LuaOption("skip_last", .boolean, default: "true", "leave the final classifier unpruned"),
+        LuaOption("layers", .described("a layer name or a non-empty list of layer names"), shown: "{…}",
+                  "the layers (or containers, or parameter names such as \"fc1.bias\") to prune; default every convolution and linear weight"),
+    ]
 }

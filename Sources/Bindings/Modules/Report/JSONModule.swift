@@ -13,7 +13,11 @@ enum JSONModule {
             their kind both ways (3 and 3.0 differ). JSON null is json.null. See ?json.encode.
             """,
         functions: [
-            LuaFunctionSpec("encode", "json.encode(value [, {indent = 0, nan = \"error\" | \"null\", empty = \"array\" | \"object\"}]) → text", """
+            LuaFunctionSpec("encode", "json.encode(value [, {…}]) → text", options: [
+                LuaOption("indent", .integer, default: "0", "spaces per level (0…16; 0: one line)"),
+                LuaOption("nan", .choice(["error", "null"]), default: "\"error\"", "what NaN and ±inf become"),
+                LuaOption("empty", .choice(["array", "object"]), default: "\"array\"", "what an empty table becomes"),
+            ], at: 2, """
                 The JSON text of value: nil, booleans, numbers, strings (UTF-8), tables and \
                 json.null. A table whose keys are exactly 1…n is an array; one whose keys are all \
                 strings is an object, written with its keys sorted (the same table always gives \
@@ -25,10 +29,9 @@ enum JSONModule {
                 as its array of row objects. Errors, each naming the path (value.a[2].b): a table \
                 inside itself (cycle), nesting deeper than 100, keys that are neither 1…n nor \
                 strings, functions and other values JSON cannot hold, strings that are not UTF-8.
-                """) { lua in
+                """) { lua, options in
                 try lua.checkArgumentCount(max: 2)
                 if lua.type(1) == .none { throw lua.argumentError(1, "value", expected: "a value to encode") }
-                let options = try lua.options(2, known: ["indent", "nan", "empty"])
                 let indent = try options.integer("indent", in: 0...16) ?? 0
                 var encoder = LuaJSONEncoder(lua: lua)
                 encoder.nonFinite = try options.choice("nan", ["error", "null"]) == "null" ? .null : .error

@@ -15,7 +15,10 @@ enum ReportModule {
             ?report.table.
             """,
         functions: [
-            LuaFunctionSpec("table", "report.table(data [, {columns = {…}, title = \"…\"}]) → t", """
+            LuaFunctionSpec("table", "report.table(data [, {…}]) → t", options: [
+                LuaOption("columns", .described("a non-empty list of distinct column names"), shown: "{…}", "picks and orders the columns"),
+                LuaOption("title", .string, shown: "\"…\"", "printed above the table; the LaTeX caption"),
+            ], at: 2, """
                 A table of data, which is one of: a list of rows {{layer = "conv1", value = 0.8}, \
                 …} (keys become columns; a key absent from a row is a missing cell) — e.g. a \
                 t:fit history; a list of lists {{"conv1", 0.8}, …} (name the columns with \
@@ -31,9 +34,8 @@ enum ReportModule {
                 becomes the LaTeX caption. Errors: empty data, ragged list rows, columns of \
                 different lengths, a column option naming no column, cells that are tables or \
                 functions.
-                """) { lua in
+                """) { lua, options in
                 try lua.checkArgumentCount(max: 2)
-                let options = try lua.options(2, known: ["columns", "title"])
                 var columns: [String]?
                 if options.has("columns") {
                     options.push("columns")

@@ -33,21 +33,16 @@ final class ReportTableObject: LuaBindable {
                 return 1
             },
         ],
-        fields: ["columns", "title"],
-        index: { lua in
+        fields: [
+            field("columns", "the column names, in order") { lua, t in lua.push(array: t.table.columns) },
+            field("title", "the title (nil when there is none)") { lua, t in
+                if let title = t.table.title { lua.push(title) } else { lua.pushNil() }
+            },
+        ],
+        elements: { lua in
             let t = try lua.check(1, ReportTableObject.self, "self").table
-            if lua.type(2) == .number, let i = lua.integer(2) {
-                guard i >= 1, i <= t.rows.count else { return 0 }
-                pushRow(lua, t, i - 1)
-                return 1
-            }
-            switch lua.string(2) {
-            case "columns": lua.push(array: t.columns)
-            case "title":
-                guard let title = t.title else { return 0 }
-                lua.push(title)
-            default: return 0
-            }
+            guard lua.type(2) == .number, let i = lua.integer(2), i >= 1, i <= t.rows.count else { return 0 }
+            pushRow(lua, t, i - 1)
             return 1
         },
         describe: { object in
@@ -109,15 +104,17 @@ enum ReportTableMethods {
             \\usepackage{booktabs}): numeric columns right-aligned, & % $ # _ { } ~ ^ \\ escaped. \
             With a title, inside a table environment with that \\caption.
             """),
-        LuaFunctionSpec("text", "t:text([{width = n, rows = n}]) → text", """
+        LuaFunctionSpec("text", "t:text([{…}]) → text", options: [
+            LuaOption("width", .integer, shown: "n", "fit lines to n characters (20…100000); columns that do not fit go to further blocks"),
+            LuaOption("rows", .integer, shown: "n", "show the first and last rows around a … line (at least 2)"),
+        ], at: 2, """
             The table as aligned plain text, as print(t) shows it, but by default with every row \
             and no width limit (what t:save("x.txt") writes). width = n fits lines to n \
             characters (columns that do not fit go to further blocks); rows = n shows the first \
             and last rows around a … line.
-            """) { lua in
+            """) { lua, options in
             let t = try lua.check(1, ReportTableObject.self, "self").table
             try lua.checkArgumentCount(max: 2)
-            let options = try lua.options(2, known: ["width", "rows"])
             let width = try options.integer("width", in: 20...100_000)
             let rows = try options.integer("rows", in: 2...1_000_000_000)
             lua.push(t.text(maximumWidth: width, maximumRows: rows))

@@ -29,16 +29,15 @@ final class SimAccumulatorObject: LuaBindable {
                 lua.pushCopy(1)
                 return 1
             },
-            measureMethod("cca", "acc:cca([{epsilon = 1e-10}])", "CCA of everything added (see sim.cca).", keys: ["epsilon"]),
-            measureMethod("svcca", "acc:svcca([{dims = k | variance = f | energy = f, epsilon = 1e-10}])",
-                          "SVCCA of everything added (see sim.svcca).", keys: ["dims", "variance", "energy", "epsilon"]),
-            measureMethod("pwcca", "acc:pwcca([{epsilon = 1e-10}])", """
+            measureMethod(.cca, "acc:cca([{…}])", "CCA of everything added (see sim.cca)."),
+            measureMethod(.svcca, "acc:svcca([{…}])", "SVCCA of everything added (see sim.svcca)."),
+            measureMethod(.pwcca, "acc:pwcca([{…}])", """
                 PWCCA of everything added (see sim.pwcca), from the statistics alone. Same sign \
                 convention as sim.pwcca (r.params.signs = "largest-positive": each canonical \
                 direction's largest-magnitude coefficient positive); Google's compute_pwcca keeps \
                 LAPACK's signs and differs on uncentred data.
-                """, keys: ["epsilon"]),
-            measureMethod("cka", "acc:cka()", "Linear CKA of everything added (RBF and debiased CKA need the full data: use sim.cka).", keys: []),
+                """),
+            measureMethod(.cka, "acc:cka()", "Linear CKA of everything added (RBF and debiased CKA need the full data: use sim.cka).", options: []),
         ],
         metamethods: [
             "__tostring": { lua in
@@ -48,26 +47,20 @@ final class SimAccumulatorObject: LuaBindable {
                 return 1
             },
         ],
-        fields: ["count", "batches", "neurons1", "neurons2"],
-        index: { lua in
-            let a = try lua.check(1, SimAccumulatorObject.self, "self").accumulator
-            switch lua.string(2) {
-            case "count": lua.push(a.count)
-            case "batches": lua.push(a.batches)
-            case "neurons1": lua.push(a.neurons1)
-            case "neurons2": lua.push(a.neurons2)
-            default: return 0
-            }
-            return 1
-        },
+        fields: [
+            field("count", "datapoints added so far") { lua, a in lua.push(a.accumulator.count) },
+            field("batches", "batches added so far") { lua, a in lua.push(a.accumulator.batches) },
+            field("neurons1", "neurons of the first layer (x)") { lua, a in lua.push(a.accumulator.neurons1) },
+            field("neurons2", "neurons of the second layer (y)") { lua, a in lua.push(a.accumulator.neurons2) },
+        ],
         describe: { _ in "accumulator" })
 
-    private static func measureMethod(_ family: String, _ signature: String, _ doc: String, keys: [String]) -> LuaFunctionSpec {
-        LuaFunctionSpec(family, signature, doc) { lua in
+    private static func measureMethod(_ family: SimilaritySettings.Family, _ signature: String, _ doc: String,
+                                      options: [LuaOption]? = nil) -> LuaFunctionSpec {
+        LuaFunctionSpec(family.rawValue, signature, options: options ?? SimOptions.options(for: family, conv: false), at: 2, doc) { lua, options in
             let object = try lua.check(1, SimAccumulatorObject.self, "self")
             try lua.checkArgumentCount(max: 2)
-            let options = try lua.options(2, known: keys)
-            let measure = try SimOptions.measure(family, options, lua: lua)
+            let measure = try SimOptions.settings(options, family: family).measure()
             lua.push(similarity: try measure.compute(from: object.accumulator))
             return 1
         }

@@ -4,43 +4,50 @@ import Engine
 /// `sim.layers`, `sim.pairwise`, `sim.over_time`: comparing models on a probe set
 /// (Engine's ``ModelComparison``).
 enum SimModelFunctions {
-    static let keys = ["measure", "dims", "variance", "energy", "epsilon", "kernel", "sigma", "debiased", "conv", "layers", "max_datapoints", "batch", "seed"]
+    /// The options of sim.layers / pairwise / over_time: the measure's (linear CKA only, since
+    /// the activations are streamed) and how the probe is run; `conv` defaults to `defaultConv`.
+    static func options(defaultConv: ConvolutionLayout) -> [LuaOption] {
+        SimOptions.allOptions.map { option in
+            option.key == "conv" ? LuaOption("conv", option.kind, default: "\"\(defaultConv.rawValue)\"",
+                                             "flatten: each position of a conv output is a datapoint (N·H·W per layer); mean: spatial means (N)")
+                : option
+        } + [
+            LuaOption("layers", .described("a layer name or a non-empty list of layer names"), shown: "{…}",
+                      "the layers to compare (default: every layer m:record records — convolutions, BatchNorm outputs, ReLUs, poolings, residual additions, linear layers)"),
+            LuaOption("max_datapoints", .integer, shown: "n",
+                      "caps the datapoints per layer: the T columns, in order, are cut into n equal runs and one is drawn at random from each (the same subset whatever the batch size)"),
+            LuaOption("batch", .integer, default: "64", "at most this many probe samples per forward pass (equal batches, the last padded)"),
+            LuaOption("seed", .integer, default: "0", "seed of the max_datapoints sampling"),
+        ]
+    }
 
     static let optionsDoc = """
-        Options: measure = "svcca" (default; also "cca", "pwcca", "cka" — linear CKA only, since \
-        the activations are streamed) with its options (dims | variance = 0.99 | energy, \
-        epsilon); conv = "flatten" (each position of a conv output is a datapoint: N·H·W per \
-        layer) or "mean" (spatial means: N); layers = {names} (default: every layer m:record \
-        records — convolutions, BatchNorm outputs, ReLUs, poolings, residual additions, linear \
-        layers); max_datapoints = k caps the datapoints per layer (k of the T are kept by \
-        stratified sampling: the T columns, in order, are cut into k equal runs and one is drawn \
-        at random from each, with seed = 0 by default — the same subset whatever the batch \
-        size); batch = 64: at most this many probe samples per forward pass (equal batches, the last padded). Both models run in evaluation mode \
-        (their modes are restored), the probe (a tensor N×input or a dataset, unaugmented) \
-        passes batch by batch, and each layer's statistics are streamed, so memory does not \
-        grow with the probe. CCA-based measures need at least as many datapoints per layer as \
-        neurons (5× for unbiased values).
+        measure = "cka" is linear CKA only, since the activations are streamed. Both models run \
+        in evaluation mode (their modes are restored), the probe (a tensor N×input or a dataset, \
+        unaugmented) passes batch by batch, and each layer's statistics are streamed, so memory \
+        does not grow with the probe. CCA-based measures need at least as many datapoints per \
+        layer as neurons (5× for unbiased values).
         """
 
     static let all: [LuaFunctionSpec] = [
-        LuaFunctionSpec("layers", "sim.layers(m1, m2, probe [, {measure = \"svcca\", variance = 0.99, conv = \"flatten\" | \"mean\", layers = {…}, max_datapoints = n, batch = 64, seed = 0}]) → s",
+        LuaFunctionSpec("layers", "sim.layers(m1, m2, probe [, {…}]) → s", options: options(defaultConv: .flatten), at: 4,
                         """
                         The similarity of every layer of m1 with the same layer of m2 (same architecture) on the probe \
                         inputs — the paper's per-layer SVCCA (Blakeney, Yan & Zong 2020, §5.1). Returns a result s: s[i] = \
                         {name, value, k1, k2, neurons1, neurons2, datapoints, result}, s.values (a tensor), s.names, \
                         s.measure, s.mean; prints as a table. Mismatched architectures are an error. \(optionsDoc)
-                        """) { lua in
+                        """) { lua, o in
             let a = try lua.checkModel(1, "m1")
             let b = try lua.checkModel(2, "m2")
             let probe = try checkProbe(lua, 3)
             try lua.checkArgumentCount(max: 4)
-            let options = try comparisonOptions(lua, 4, defaultConv: .flatten)
+            let options = try comparisonOptions(lua, o, defaultConv: .flatten)
             let (names, results) = try ModelComparison.layers(a, [b], probe: probe, options: options)
             report(lua, results)
             lua.push(object: LayerSimilarityObject(LayerSimilarities(names: names, results: results[0], measure: options.measure, probeCount: probe.sampleCount)))
             return 1
         },
-        LuaFunctionSpec("pairwise", "sim.pairwise(m1, m2, probe [, {measure = \"svcca\", conv = \"mean\", layers = {…}, max_datapoints = n, batch = 64}]) → M, rows, columns",
+        LuaFunctionSpec("pairwise", "sim.pairwise(m1, m2, probe [, {…}]) → M, rows, columns", options: options(defaultConv: .mean), at: 4,
                         """
                         The layer × layer similarity matrix of m1 (rows) and m2 (columns): a similarity grid M \
                         (M[i][j], M.rows, M.cols, M.measure, M:tensor() a float64 tensor, report.table(M); \
@@ -49,12 +56,12 @@ enum SimModelFunctions {
                         probe sample); conv = "flatten" works for layers of one spatial size. The statistics of all \
                         layers of both models are streamed into one joint covariance (its size grows with the total \
                         neuron count; very wide models need a layers list). \(optionsDoc)
-                        """) { lua in
+                        """) { lua, o in
             let a = try lua.checkModel(1, "m1")
             let b = try lua.checkModel(2, "m2")
             let probe = try checkProbe(lua, 3)
             try lua.checkArgumentCount(max: 4)
-            let options = try comparisonOptions(lua, 4, defaultConv: .mean)
+            let options = try comparisonOptions(lua, o, defaultConv: .mean)
             let (rows, columns, results) = try ModelComparison.pairwise(a, b, probe: probe, options: options)
             report(lua, results)
             lua.push(object: SimilarityGridObject(try LabelledMatrix(
@@ -64,7 +71,7 @@ enum SimModelFunctions {
             lua.push(array: columns)
             return 3
         },
-        LuaFunctionSpec("over_time", "sim.over_time(snapshots, reference, probe [, {measure = \"svcca\", conv = \"flatten\", layers = {…}, max_datapoints = n, batch = 64}]) → M, names",
+        LuaFunctionSpec("over_time", "sim.over_time(snapshots, reference, probe [, {…}]) → M, names", options: options(defaultConv: .flatten), at: 4,
                         """
                         The similarity of every layer of each snapshot with the same layer of reference: a similarity \
                         grid layers × snapshots (columns named 1, 2, …; M[i][j], M.rows, M.cols, M.measure, \
@@ -72,12 +79,12 @@ enum SimModelFunctions {
                         epochs (Blakeney, Yan & Zong 2020, Figure 3). snapshots is a list of models of reference's \
                         architecture, e.g. collected with t:fit(m, ds, {on_epoch = function() snaps[#snaps + 1] = \
                         m:clone() end}). One pass over the probe serves every snapshot. \(optionsDoc)
-                        """) { lua in
+                        """) { lua, o in
             let snapshots = try checkModelList(lua, 1, "snapshots")
             let reference = try lua.checkModel(2, "reference")
             let probe = try checkProbe(lua, 3)
             try lua.checkArgumentCount(max: 4)
-            let options = try comparisonOptions(lua, 4, defaultConv: .flatten)
+            let options = try comparisonOptions(lua, o, defaultConv: .flatten)
             let (names, results) = try ModelComparison.layers(reference, snapshots, probe: probe, options: options)
             report(lua, results)
             var values = [Double](repeating: 0, count: names.count * snapshots.count)
@@ -114,14 +121,12 @@ enum SimModelFunctions {
         return models
     }
 
-    /// The options table at `index`.
-    static func comparisonOptions(_ lua: Lua, _ index: Int32, defaultConv: ConvolutionLayout) throws -> ModelComparisonOptions {
-        let o = try lua.options(index, known: keys)
-        let family = try o.choice("measure", SimOptions.families) ?? "svcca"
-        try SimOptions.checkApplicable(family, o, lua: lua)
+    /// The comparison options from the (checked) options table `o`.
+    static func comparisonOptions(_ lua: Lua, _ o: Options, defaultConv: ConvolutionLayout) throws -> ModelComparisonOptions {
+        let settings = try SimOptions.settings(o)
         var options = ModelComparisonOptions()
-        options.measure = try SimOptions.measure(family, o, lua: lua)
-        options.convolution = o.has("conv") ? try SimOptions.conv(o) : defaultConv
+        options.measure = try settings.measure()
+        options.convolution = settings.conv ?? defaultConv
         if o.has("layers") {
             o.push("layers")
             defer { lua.pop(1) }

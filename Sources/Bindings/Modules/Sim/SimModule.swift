@@ -15,7 +15,7 @@ enum SimModule {
             r.threshold_mean, r.warnings. All math is Float64 on LAPACK.
             """,
         functions: [
-            pairFunction("cca", "sim.cca(a, b [, {epsilon = 1e-10, conv = \"flatten\"}])", """
+            pairFunction(.cca, "sim.cca(a, b [, {…}])", """
                 Mean canonical correlation of layers a and b (neurons × datapoints, same \
                 datapoints), with the semantics of Google's cca_core.get_cca_similarity: neurons \
                 whose variance is below epsilon × the layer's largest are dropped, epsilon·I \
@@ -24,15 +24,15 @@ enum SimModule {
                 coefficients holding 98% of the sum). Errors for different datapoint counts, \
                 NaN/Inf entries, fewer datapoints than neurons (probably transposed) and empty \
                 inputs; warns with fewer than 5 datapoints per neuron.
-                """, keys: SimOptions.ccaKeys),
-            pairFunction("svcca", "sim.svcca(a, b [, {dims = k | variance = f | energy = f, epsilon = 1e-10, conv = \"flatten\"}])", """
+                """),
+            pairFunction(.svcca, "sim.svcca(a, b [, {…}])", """
                 SVCCA of layers a and b: each layer is reduced to its top-k principal directions, \
                 then CCA. r.value is the mean of the min(k1, k2) coefficients. k is chosen by exactly one rule: \
                 dims = k; variance = f (smallest k whose explained variance Σs²ᵢ/Σs² reaches f; \
                 default 0.99, the paper's 99%); energy = f (the same with plain singular values, \
                 as Google's tutorial). r.k1, r.k2 say what was kept.
-                """, keys: SimOptions.svccaKeys),
-            pairFunction("pwcca", "sim.pwcca(a, b [, {epsilon = 1e-10, conv = \"flatten\"}])", """
+                """),
+            pairFunction(.pwcca, "sim.pwcca(a, b [, {…}])", """
                 Projection-weighted CCA of layers a and b (Morcos and others, 2018). The canonical \
                 correlations are weighted by how much of the layer that keeps fewer neurons each direction accounts for. The \
                 same answer in either order (unless both layers keep equally many neurons: then \
@@ -46,14 +46,14 @@ enum SimModule {
                 prunelab's (by 0.001 to 0.05 on the project's test pairs) and can change between \
                 NumPy builds; run with this convention it gives prunelab's value, and on centred \
                 data the two agree as they are.
-                """, keys: SimOptions.ccaKeys),
-            pairFunction("cka", "sim.cka(a, b [, {kernel = \"linear\" | \"rbf\", sigma = 1, debiased = false, conv = \"flatten\"}])", """
+                """),
+            pairFunction(.cka, "sim.cka(a, b [, {…}])", """
                 Centred kernel alignment of layers a and b (Kornblith and others, 2019). Linear by default; \
                 kernel = "rbf" uses exp(-d²/(2σ²)) with σ = sigma × the median distance between \
                 datapoints (at most 10,000 datapoints); debiased = true uses the unbiased HSIC \
                 estimator (at least 4 datapoints).
-                """, keys: SimOptions.ckaKeys),
-            LuaFunctionSpec("matrix", "sim.matrix(layers_a, layers_b [, {measure = \"svcca\", …options}]) → M, rows, cols", """
+                """),
+            LuaFunctionSpec("matrix", "sim.matrix(layers_a, layers_b [, {…}]) → M, rows, cols", options: SimOptions.allOptions, at: 3, """
                 The layer × layer similarity matrix (rows for layers_a, columns for layers_b) of \
                 two Lua lists of tensors (rows and columns named 1, 2, …), or two name → tensor \
                 tables (names sorted). Returns a similarity grid M — M[i][j], M.rows, M.cols, \
@@ -61,13 +61,11 @@ enum SimModule {
                 labelled matrix — then the row names and the column names. measure is one \
                 of "cca", "svcca" (default), "pwcca", "cka"; the other options are those of that \
                 measure. Each distinct warning is printed once.
-                """) { lua in
+                """) { lua, options in
                 try lua.checkArgumentCount(max: 3)
-                let options = try lua.options(3, known: SimOptions.matrixKeys)
-                let family = try options.choice("measure", SimOptions.families) ?? "svcca"
-                try SimOptions.checkApplicable(family, options, lua: lua)
-                let measure = try SimOptions.measure(family, options, lua: lua)
-                let conv = try SimOptions.conv(options)
+                let settings = try SimOptions.settings(options)
+                let measure = try settings.measure()
+                let conv = settings.convolution
                 let rows = try lua.layerList(1, "layers_a")
                 let columns = try lua.layerList(2, "layers_b")
                 let result = try Tensor(shape: [rows.count, columns.count], dtype: .float64, zeroed: true)
@@ -90,26 +88,25 @@ enum SimModule {
                 lua.push(array: columns.map(\.name))
                 return 3
             },
-            LuaFunctionSpec("accumulator", "sim.accumulator([{conv = \"flatten\"}])", """
+            LuaFunctionSpec("accumulator", "sim.accumulator([{…}])", options: [SimOptions.option(.conv)], at: 1, """
                 A streaming accumulator for one pair of layers: acc:add(x, y) per batch, then \
                 acc:cca(), acc:svcca(), acc:pwcca() or acc:cka(). Holds only the means and the \
                 joint covariance, so memory does not grow with the number of datapoints. See \
                 help(sim.accumulator()) for details.
-                """) { lua in
+                """) { lua, options in
                 try lua.checkArgumentCount(max: 1)
-                let options = try lua.options(1, known: ["conv"])
-                lua.push(object: SimAccumulatorObject(conv: try SimOptions.conv(options)))
+                lua.push(object: SimAccumulatorObject(conv: try SimOptions.settings(options).convolution))
                 return 1
             },
         ] + SimModelFunctions.all)
 
     /// sim.cca / svcca / pwcca / cka: two tensors and an options table.
-    private static func pairFunction(_ family: String, _ signature: String, _ doc: String, keys: [String]) -> LuaFunctionSpec {
-        LuaFunctionSpec(family, signature, doc) { lua in
+    private static func pairFunction(_ family: SimilaritySettings.Family, _ signature: String, _ doc: String) -> LuaFunctionSpec {
+        LuaFunctionSpec(family.rawValue, signature, options: SimOptions.options(for: family), at: 3, doc) { lua, options in
             try lua.checkArgumentCount(max: 3)
-            let options = try lua.options(3, known: keys)
-            let measure = try SimOptions.measure(family, options, lua: lua)
-            let conv = try SimOptions.conv(options)
+            let settings = try SimOptions.settings(options, family: family)
+            let measure = try settings.measure()
+            let conv = settings.convolution
             let a = try lua.layerActivations(1, "a", conv: conv)
             let b = try lua.layerActivations(2, "b", conv: conv)
             lua.push(similarity: try measure.compute(a, b))

@@ -1,73 +1,50 @@
 import Engine
 
-/// Reading the options of the `sim` functions into an Engine ``SimilarityMeasure``.
+/// The `sim` functions' options: Engine's ``SimilaritySettings`` keys as Lua options (one spec
+/// per key, so every function's signature, help and checks agree), read into settings whose
+/// rules (which options belong to which measure, exclusions, ranges) Engine owns.
 enum SimOptions {
-    static let ccaKeys = ["epsilon", "conv"]
-    static let svccaKeys = ["dims", "variance", "energy", "epsilon", "conv"]
-    static let ckaKeys = ["kernel", "sigma", "debiased", "conv"]
-    static let matrixKeys = ["measure", "dims", "variance", "energy", "epsilon", "kernel", "sigma", "debiased", "conv"]
-    static let families = ["cca", "svcca", "pwcca", "cka"]
+    typealias Key = SimilaritySettings.Key
 
-    /// The measure of `family` from `options` (keys already checked against the family's list).
-    static func measure(_ family: String, _ options: Options, lua: Lua) throws -> SimilarityMeasure {
-        let measure: SimilarityMeasure
-        switch family {
-        case "cca": measure = .cca(epsilon: try epsilon(options))
-        case "pwcca": measure = .pwcca(epsilon: try epsilon(options))
-        case "svcca": measure = .svcca(try reduction(options, lua: lua), epsilon: try epsilon(options))
-        default: measure = try cka(options, lua: lua)
-        }
-        try measure.validate()
-        return measure
-    }
-
-    /// Rejects options that do not belong to `family` (sim.matrix and the accumulator accept
-    /// the union of keys).
-    static func checkApplicable(_ family: String, _ options: Options, lua: Lua) throws {
-        let own: [String]
-        switch family {
-        case "cca", "pwcca": own = ccaKeys
-        case "svcca": own = svccaKeys
-        default: own = ckaKeys
-        }
-        for key in matrixKeys where key != "measure" && !own.contains(key) && options.has(key) {
-            throw lua.error("option '\(key)' does not apply to \(family)")
+    /// The Lua option for a settings key.
+    static func option(_ key: Key) -> LuaOption {
+        switch key {
+        case .measure: LuaOption("measure", .choice(SimilaritySettings.Family.allCases.map(\.rawValue)), default: "\"svcca\"", "the measure")
+        case .dims: LuaOption("dims", .integer, shown: "k", "SVCCA: keep k principal directions (give one of dims, variance, energy)")
+        case .variance: LuaOption("variance", .number, shown: "f", alternative: true, "SVCCA: keep the directions explaining a fraction f of the variance (default 0.99)")
+        case .energy: LuaOption("energy", .number, shown: "f", alternative: true, "SVCCA: the same with plain singular values (Google's tutorial convention)")
+        case .epsilon: LuaOption("epsilon", .number, default: "1e-10", "CCA threshold and regulariser, relative to the largest variance")
+        case .kernel: LuaOption("kernel", .choice(["linear", "rbf"]), default: "\"linear\"", "CKA's kernel")
+        case .sigma: LuaOption("sigma", .number, default: "1", "CKA: RBF bandwidth as a fraction of the median distance (sigma alone means rbf)")
+        case .debiased: LuaOption("debiased", .boolean, default: "false", "CKA: the unbiased HSIC estimator")
+        case .conv: LuaOption("conv", .choice(ConvolutionLayout.allCases.map(\.rawValue)), default: "\"flatten\"",
+                              "4-D inputs: flatten (C × N·H·W) or mean (C × N)")
         }
     }
 
-    static func epsilon(_ o: Options) throws -> Double {
-        try o.number("epsilon") ?? SimilarityMeasure.defaultEpsilon
+    /// The options of the function for `family` (sim.cca, sim.svcca, …); `conv: false` leaves
+    /// `conv` out (the accumulator's methods).
+    static func options(for family: SimilaritySettings.Family, conv: Bool = true) -> [LuaOption] {
+        SimilaritySettings.keys(for: family).filter { conv || $0 != .conv }.map(option)
     }
 
-    /// Exactly one of dims / variance / energy (none: variance = 0.99).
-    static func reduction(_ o: Options, lua: Lua) throws -> SVCCAReduction {
-        let given = ["dims", "variance", "energy"].filter { o.has($0) }
-        if given.count > 1 {
-            throw lua.error("give one of the options dims, variance, energy, not \(given.joined(separator: " and "))")
-        }
-        if let k = try o.integer("dims") { return .dims(k) }
-        if let f = try o.number("variance") { return .variance(f) }
-        if let f = try o.number("energy") { return .energy(f) }
-        return .standard
-    }
+    /// Every setting, `measure` first (sim.matrix, the model comparisons).
+    static let allOptions: [LuaOption] = Key.allCases.map(option)
 
-    static func cka(_ o: Options, lua: Lua) throws -> SimilarityMeasure {
-        let kernelName = try o.choice("kernel", ["linear", "rbf"])
-        let sigma = try o.number("sigma")
-        let debiased = try o.boolean("debiased") ?? false
-        if kernelName == "linear", sigma != nil {
-            throw lua.error("option 'sigma' applies to kernel = \"rbf\", not \"linear\"")
-        }
-        // sigma alone means the RBF kernel; its default fraction is 1 (Kornblith's gram_rbf).
-        if kernelName == "rbf" || sigma != nil {
-            return .cka(.rbf(sigma: sigma ?? 1), debiased: debiased)
-        }
-        return .cka(.linear, debiased: debiased)
-    }
-
-    static func conv(_ o: Options) throws -> ConvolutionLayout {
-        guard let name = try o.choice("conv", ConvolutionLayout.allCases.map(\.rawValue)) else { return .flatten }
-        return ConvolutionLayout(rawValue: name) ?? .flatten
+    /// The settings in the options table: `family` fixed, or (nil) from the `measure` option
+    /// (default svcca).
+    static func settings(_ o: Options, family: SimilaritySettings.Family? = nil) throws -> SimilaritySettings {
+        var s = SimilaritySettings(family: try family ?? o.choice("measure", SimilaritySettings.Family.allCases.map(\.rawValue))
+            .flatMap(SimilaritySettings.Family.init(rawValue:)) ?? .svcca)
+        s.dims = try o.integer("dims")
+        s.variance = try o.number("variance")
+        s.energy = try o.number("energy")
+        s.epsilon = try o.number("epsilon")
+        s.kernel = try o.choice("kernel", ["linear", "rbf"])
+        s.sigma = try o.number("sigma")
+        s.debiased = try o.boolean("debiased")
+        s.conv = try o.choice("conv", ConvolutionLayout.allCases.map(\.rawValue)).flatMap(ConvolutionLayout.init(rawValue:))
+        return s
     }
 }
 

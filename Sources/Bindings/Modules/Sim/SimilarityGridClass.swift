@@ -40,44 +40,41 @@ final class SimilarityGridObject: LuaBindable {
                 return 1
             },
         ],
-        fields: ["rows", "cols", "measure", "row_title", "col_title", "values"],
-        index: { lua in
-            let g = try lua.check(1, SimilarityGridObject.self, "self")
-            let m = g.matrix
+        fields: [
+            field("rows", "the row names") { lua, g in lua.push(array: g.matrix.rows) },
+            field("cols", "the column names") { lua, g in lua.push(array: g.matrix.columns) },
+            field("measure", "the measure and its parameters") { lua, g in lua.push(g.matrix.measure) },
+            field("row_title", "what the rows are (\"layer\")") { lua, g in lua.push(g.matrix.rowTitle) },
+            field("col_title", "what the columns are (\"layer\", \"snapshot\")") { lua, g in lua.push(g.matrix.columnTitle) },
+            field("values", "the values as a float64 tensor, rows × columns") { lua, g in lua.push(object: try g.matrix.tensor()) },
+        ],
+        elements: { lua in
+            let m = try lua.check(1, SimilarityGridObject.self, "self").matrix
             if lua.type(2) == .number, let i = lua.integer(2) {
                 guard i >= 1, i <= m.rows.count else { return 0 }
                 lua.push(object: try Tensor(shape: [m.columns.count], values: Array(m.values[(i - 1) * m.columns.count ..< i * m.columns.count])))
                 return 1
             }
             guard let key = lua.string(2) else { return 0 }
-            switch key {
-            case "rows": lua.push(array: m.rows)
-            case "cols": lua.push(array: m.columns)
-            case "measure": lua.push(m.measure)
-            case "row_title": lua.push(m.rowTitle)
-            case "col_title": lua.push(m.columnTitle)
-            case "values": lua.push(object: try m.tensor())
-            default:
-                // A tensor method, run on the grid's tensor.
+            // Not a field: a tensor method, run on the grid's tensor.
+            Tensor.luaClass.pushMetatable(lua)
+            lua.rawGet(-1, "__methods")
+            let found = lua.rawGet(-1, key) == .function
+            lua.pop(3)
+            guard found else { return 0 }
+            let name = key
+            lua.push(function: "similarity_grid:\(name)") { lua in
+                let grid = try lua.check(1, SimilarityGridObject.self, "self")
                 Tensor.luaClass.pushMetatable(lua)
                 lua.rawGet(-1, "__methods")
-                let found = lua.rawGet(-1, key) == .function
-                lua.pop(3)
-                guard found else { return 0 }
-                let name = key
-                lua.push(function: "similarity_grid:\(name)") { lua in
-                    let grid = try lua.check(1, SimilarityGridObject.self, "self")
-                    Tensor.luaClass.pushMetatable(lua)
-                    lua.rawGet(-1, "__methods")
-                    lua.rawGet(-1, name)
-                    lua.remove(-2)
-                    lua.remove(-2)
-                    lua.replaceArgument(1, with: try grid.matrix.tensor())
-                    let arguments = lua.top - 1
-                    lua.insert(1)  // the method, below its arguments
-                    try lua.protectedCall(arguments: arguments)
-                    return lua.top
-                }
+                lua.rawGet(-1, name)
+                lua.remove(-2)
+                lua.remove(-2)
+                lua.replaceArgument(1, with: try grid.matrix.tensor())
+                let arguments = lua.top - 1
+                lua.insert(1)  // the method, below its arguments
+                try lua.protectedCall(arguments: arguments)
+                return lua.top
             }
             return 1
         },
@@ -119,14 +116,13 @@ enum SimilarityGridMethods {
             lua.push(2)
             return 1
         },
-        LuaFunctionSpec("table", "M:table([{title = \"…\"}]) → report table", """
+        LuaFunctionSpec("table", "M:table([{…}]) → report table", options: [ResultTableMethod.titleOption], at: 2, """
             The grid as a report table: a first column of row names (headed by M.row_title), then \
             one column per grid column; titled with the measure unless title is given. Same as \
             report.table(M).
-            """) { lua in
+            """) { lua, options in
             let m = try lua.check(1, SimilarityGridObject.self, "self").matrix
             try lua.checkArgumentCount(max: 2)
-            let options = try lua.options(2, known: ["title"])
             lua.push(object: ReportTableObject(try m.table(title: try options.string("title"))))
             return 1
         },

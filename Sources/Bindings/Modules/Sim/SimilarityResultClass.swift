@@ -6,9 +6,6 @@ final class SimilarityResultObject: LuaBindable {
     let result: SimilarityResult
     init(_ result: SimilarityResult) { self.result = result }
 
-    static let fieldNames = ["value", "measure", "conv", "params", "mean", "rho", "k1", "k2", "kept1", "kept2", "weights",
-                             "weighted_side", "threshold_mean", "warnings", "datapoints", "neurons1", "neurons2"]
-
     static let luaClass = LuaClass(
         name: "similarity",
         doc: """
@@ -29,36 +26,31 @@ final class SimilarityResultObject: LuaBindable {
                 return 1
             },
         ],
-        fields: fieldNames,
-        index: { lua in
-            let r = try lua.check(1, SimilarityResultObject.self, "self").result
-            guard let key = lua.string(2) else { return 0 }
-            switch key {
-            case "value": lua.push(r.value)
-            case "measure": lua.push(r.measure.name)
-            case "conv": if let c = r.convolution { lua.push(c.rawValue) } else { lua.pushNil() }
-            case "params": pushParameters(lua, r.measure)
-            case "mean":
-                guard let rho = r.rho else { return 0 }
-                lua.push(rho.isEmpty ? 0 : rho.reduce(0, +) / Double(rho.count))
-            case "rho": try pushVector(lua, r.rho)
-            case "weights": try pushVector(lua, r.weights)
-            case "k1": pushInteger(lua, r.k1)
-            case "k2": pushInteger(lua, r.k2)
-            case "kept1": pushInteger(lua, r.kept1)
-            case "kept2": pushInteger(lua, r.kept2)
-            case "weighted_side": pushInteger(lua, r.weightedSide)
-            case "threshold_mean":
-                guard let t = r.thresholdMean else { return 0 }
-                lua.push(t)
-            case "warnings": lua.push(array: r.warnings)
-            case "datapoints": lua.push(r.datapoints)
-            case "neurons1": lua.push(r.neurons1)
-            case "neurons2": lua.push(r.neurons2)
-            default: return 0
-            }
-            return 1
-        },
+        fields: [
+            field("value", "the similarity (1 = identical representations)") { lua, o in lua.push(o.result.value) },
+            field("measure", "the measure and its parameters (\"svcca(variance=0.99)\")") { lua, o in lua.push(o.result.measure.name) },
+            field("conv", "how 4-D inputs were arranged (\"flatten\", \"mean\"), or nil") { lua, o in
+                if let c = o.result.convolution { lua.push(c.rawValue) } else { lua.pushNil() }
+            },
+            field("params", "the measure's parameters as a table") { lua, o in pushParameters(lua, o.result.measure) },
+            field("mean", "the plain mean of rho") { lua, o in
+                if let rho = o.result.rho { lua.push(rho.isEmpty ? 0 : rho.reduce(0, +) / Double(rho.count)) } else { lua.pushNil() }
+            },
+            field("rho", "the canonical correlations, a float64 tensor, descending") { lua, o in try pushVector(lua, o.result.rho) },
+            field("k1", "dimensions of the first layer entering CCA") { lua, o in pushInteger(lua, o.result.k1) },
+            field("k2", "dimensions of the second layer entering CCA") { lua, o in pushInteger(lua, o.result.k2) },
+            field("kept1", "neurons of the first layer passing the epsilon threshold") { lua, o in pushInteger(lua, o.result.kept1) },
+            field("kept2", "neurons of the second layer passing the epsilon threshold") { lua, o in pushInteger(lua, o.result.kept2) },
+            field("weights", "PWCCA's weights (summing to 1)") { lua, o in try pushVector(lua, o.result.weights) },
+            field("weighted_side", "PWCCA: the layer whose directions weigh the correlations") { lua, o in pushInteger(lua, o.result.weightedSide) },
+            field("threshold_mean", "CCA: the mean of the leading coefficients holding 98% of their sum") { lua, o in
+                if let t = o.result.thresholdMean { lua.push(t) } else { lua.pushNil() }
+            },
+            field("warnings", "warnings (e.g. too few datapoints)") { lua, o in lua.push(array: o.result.warnings) },
+            field("datapoints", "the number of datapoints") { lua, o in lua.push(o.result.datapoints) },
+            field("neurons1", "neurons of the first layer") { lua, o in lua.push(o.result.neurons1) },
+            field("neurons2", "neurons of the second layer") { lua, o in lua.push(o.result.neurons2) },
+        ],
         describe: { object in
             guard let r = object as? SimilarityResultObject else { return "similarity" }
             return "similarity (\(r.result.measure.name))"

@@ -32,20 +32,14 @@ extension SGD: LuaBindable {
             lua.push("optimizer: SGD over \(o.parameters.count) tensors, lr = \(o.learningRate), momentum = \(o.momentum)\(o.nesterov ? " (Nesterov)" : ""), weight_decay = \(o.weightDecay), \(o.steps) steps taken")
             return 1
         }],
-        fields: ["lr", "momentum", "nesterov", "weight_decay", "steps"],
-        index: { lua in
-            let o = try lua.check(1, SGD.self, "self")
-            guard let key = lua.string(2) else { throw lua.argumentError(2, "key", expected: "a method or field name") }
-            switch key {
-            case "lr": lua.push(o.learningRate)
-            case "momentum": lua.push(o.momentum)
-            case "nesterov": lua.push(o.nesterov)
-            case "weight_decay": lua.push(o.weightDecay)
-            case "steps": lua.push(o.steps)
-            default: return 0
-            }
-            return 1
-        },
+        fields: [
+            field("lr", "the learning rate (may be assigned between steps)") { lua, o in lua.push(o.learningRate) },
+            field("momentum", "the momentum") { lua, o in lua.push(o.momentum) },
+            field("nesterov", "whether the momentum is Nesterov's") { lua, o in lua.push(o.nesterov) },
+            field("weight_decay", "the L2 weight decay") { lua, o in lua.push(o.weightDecay) },
+            field("steps", "updates taken so far") { lua, o in lua.push(o.steps) },
+        ],
+        elements: OptimizerFields.onlyNames,
         newIndex: { lua in
             let o = try lua.check(1, SGD.self, "self")
             guard lua.string(2) == "lr" else {
@@ -91,20 +85,14 @@ extension Adam: LuaBindable {
             lua.push("optimizer: \(o.decoupled ? "AdamW" : "Adam") over \(o.parameters.count) tensors, lr = \(o.learningRate), betas = {\(o.beta1), \(o.beta2)}, eps = \(o.epsilon), weight_decay = \(o.weightDecay), \(o.steps) steps taken")
             return 1
         }],
-        fields: ["lr", "betas", "eps", "weight_decay", "steps"],
-        index: { lua in
-            let o = try lua.check(1, Adam.self, "self")
-            guard let key = lua.string(2) else { throw lua.argumentError(2, "key", expected: "a method or field name") }
-            switch key {
-            case "lr": lua.push(o.learningRate)
-            case "betas": lua.push(array: [o.beta1, o.beta2])
-            case "eps": lua.push(o.epsilon)
-            case "weight_decay": lua.push(o.weightDecay)
-            case "steps": lua.push(o.steps)
-            default: return 0
-            }
-            return 1
-        },
+        fields: [
+            field("lr", "the learning rate (may be assigned between steps)") { lua, o in lua.push(o.learningRate) },
+            field("betas", "{β1, β2}, the decay rates of the moment estimates") { lua, o in lua.push(array: [o.beta1, o.beta2]) },
+            field("eps", "the denominator's ε") { lua, o in lua.push(o.epsilon) },
+            field("weight_decay", "the weight decay (decoupled for AdamW)") { lua, o in lua.push(o.weightDecay) },
+            field("steps", "updates taken so far") { lua, o in lua.push(o.steps) },
+        ],
+        elements: OptimizerFields.onlyNames,
         newIndex: { lua in
             let o = try lua.check(1, Adam.self, "self")
             guard lua.string(2) == "lr" else {
@@ -118,4 +106,13 @@ extension Adam: LuaBindable {
             guard let o = object as? Adam else { return "optimizer" }
             return "optimizer (\(o.decoupled ? "adamw" : "adam"), lr \(o.learningRate))"
         })
+}
+
+/// What the optimizers' classes answer for keys that are neither methods nor fields.
+enum OptimizerFields {
+    /// Other string keys are nil; anything else is an error.
+    static let onlyNames: LuaBody = { lua in
+        guard lua.string(2) != nil else { throw lua.argumentError(2, "key", expected: "a method or field name") }
+        return 0
+    }
 }

@@ -11,41 +11,41 @@ enum TrainModule {
             train.optimizer(m, {…}) an optimizer for hand-written loops.
             """,
         functions: [
-            LuaFunctionSpec("sgd", "train.sgd{lr = 0.05, momentum = 0.9, nesterov = false, weight_decay = 5e-4, batch = 128, epochs = 1, schedule = \"constant\"|\"step\"|\"cosine\", milestones = {…}, gamma = 0.1, warmup = 0, seed = 1, augment = true}",
+            LuaFunctionSpec("sgd", "train.sgd{…}", options: trainingOptions(.sgd), at: 1,
                             """
                             A trainer for minibatch SGD with PyTorch's update rule. schedule "step" multiplies lr by gamma after \
                             each milestone epoch; "cosine" anneals lr to 0 over the epochs; warmup ramps lr linearly over that \
                             many epochs (per batch). seed fixes the data order and augmentation draws (separately from any model \
                             seed); augment applies the dataset's augmentation (ds:augment{…}) while training.
-                            """) { lua in
+                            """) { lua, o in
                 try lua.checkArgumentCount(max: 1)
-                lua.push(object: try Trainer(options: try readTrainingOptions(lua, 1, kind: .sgd)))
+                lua.push(object: try Trainer(options: try readTrainingOptions(lua, o, kind: .sgd)))
                 return 1
             },
-            LuaFunctionSpec("adam", "train.adam{lr = 1e-3, betas = {0.9, 0.999}, eps = 1e-8, weight_decay = 0, batch = 128, epochs = 1, schedule = …, warmup = 0, seed = 1, augment = true}",
+            LuaFunctionSpec("adam", "train.adam{…}", options: trainingOptions(.adam), at: 1,
                             """
                             A trainer for minibatch Adam (Kingma & Ba 2015) with PyTorch's update rule (torch.optim.Adam): \
                             weight_decay adds λ·w to the gradient (L2). Pruning masks are honoured: pruned weights and their \
                             moments stay exactly zero. Other options as train.sgd.
-                            """) { lua in
+                            """) { lua, o in
                 try lua.checkArgumentCount(max: 1)
-                lua.push(object: try Trainer(options: try readTrainingOptions(lua, 1, kind: .adam)))
+                lua.push(object: try Trainer(options: try readTrainingOptions(lua, o, kind: .adam)))
                 return 1
             },
-            LuaFunctionSpec("adamw", "train.adamw{lr = 1e-3, betas = {0.9, 0.999}, eps = 1e-8, weight_decay = 1e-2, batch = 128, epochs = 1, …}",
+            LuaFunctionSpec("adamw", "train.adamw{…}", options: trainingOptions(.adamw), at: 1,
                             """
                             A trainer for minibatch AdamW (Loshchilov & Hutter 2019) with PyTorch's update rule \
                             (torch.optim.AdamW): the weight decay is decoupled, w ← w·(1 − lr·weight_decay) before the Adam \
                             step. Masks honoured as in train.adam; other options as train.sgd.
-                            """) { lua in
+                            """) { lua, o in
                 try lua.checkArgumentCount(max: 1)
-                lua.push(object: try Trainer(options: try readTrainingOptions(lua, 1, kind: .adamw)))
+                lua.push(object: try Trainer(options: try readTrainingOptions(lua, o, kind: .adamw)))
                 return 1
             },
-            LuaFunctionSpec("optimizer", "train.optimizer(m [, {lr = 0.05, momentum = 0.9, nesterov = false, weight_decay = 5e-4}])",
-                            "An SGD optimizer over model m's parameters, for hand-written loops (see t:optimizer).") { lua in
+            LuaFunctionSpec("optimizer", "train.optimizer(m [, {…}])",
+                            options: trainingOptions(.sgd).filter { ["lr", "momentum", "nesterov", "weight_decay"].contains($0.key) }, at: 2,
+                            "An SGD optimizer over model m's parameters, for hand-written loops (see t:optimizer).") { lua, o in
                 let model = try lua.checkModel(1, "m")
-                let o = try lua.options(2, known: ["lr", "momentum", "nesterov", "weight_decay"])
                 try lua.checkArgumentCount(max: 2)
                 lua.push(object: try SGD(model: model, learningRate: try o.number("lr") ?? 0.05, momentum: try o.number("momentum") ?? 0.9,
                                          nesterov: try o.boolean("nesterov") ?? false, weightDecay: try o.number("weight_decay") ?? 5e-4))
@@ -53,17 +53,38 @@ enum TrainModule {
             },
         ])
 
-    /// The option names a trainer of `kind` accepts.
-    static func knownOptions(_ kind: OptimizerKind) -> [String] {
-        ["lr"] + (kind == .sgd ? ["momentum", "nesterov"] : ["betas", "eps"])
-            + ["weight_decay", "batch", "epochs", "schedule", "milestones", "gamma", "warmup", "seed", "augment"]
+    /// The options a trainer of `kind` accepts, with PyTorch's defaults for it.
+    static func trainingOptions(_ kind: OptimizerKind) -> [LuaOption] {
+        let d = TrainingOptions(kind)
+        let optimizer = kind == .sgd ? [
+            LuaOption("momentum", .number, default: number(d.momentum), "SGD's momentum"),
+            LuaOption("nesterov", .boolean, default: "\(d.nesterov)", "Nesterov momentum"),
+        ] : [
+            LuaOption("betas", .described("a table of two numbers {beta1, beta2}"), default: "{\(number(d.beta1)), \(number(d.beta2))}", "decay rates of the moment estimates"),
+            LuaOption("eps", .number, default: number(d.epsilon), "added to the denominator"),
+        ]
+        return [LuaOption("lr", .number, default: number(d.learningRate), "the learning rate")] + optimizer + [
+            LuaOption("weight_decay", .number, default: number(d.weightDecay), kind == .adamw ? "decoupled weight decay" : "L2 weight decay"),
+            LuaOption("batch", .integer, default: "\(d.batchSize)", "the batch size"),
+            LuaOption("epochs", .integer, default: "\(d.epochs)", "epochs t:fit runs"),
+            LuaOption("schedule", .choice(["constant", "step", "cosine"]), default: "\"constant\"",
+                      "step: lr × gamma after each milestone epoch; cosine: anneal lr to 0 over the epochs"),
+            LuaOption("milestones", .described("a table of epochs"), shown: "{…}", "the step schedule's epochs (milestones alone mean schedule = \"step\")"),
+            LuaOption("gamma", .number, default: "0.1", "the step schedule's factor"),
+            LuaOption("warmup", .number, default: number(d.warmup), "epochs of linear learning-rate warm-up (per batch)"),
+            LuaOption("seed", .integer, default: "\(d.seed)", "the data order and augmentation draws"),
+            LuaOption("augment", .boolean, default: "\(d.augment)", "apply the dataset's augmentation while training"),
+        ]
     }
 
-    /// Training settings from the options table at `index` (PyTorch's defaults for `kind`), or,
+    /// A default as Lua would print it: 0 rather than 0.0.
+    private static func number(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)"
+    }
+
+    /// Training settings from the (checked) options `o` (PyTorch's defaults for `kind`), or,
     /// with `base`, that trainer's settings with the given ones changed (t:fit's overrides).
-    static func readTrainingOptions(_ lua: Lua, _ index: Int32, kind: OptimizerKind, base: TrainingOptions? = nil,
-                                    extra: [String] = []) throws -> TrainingOptions {
-        let o = try lua.options(index, known: knownOptions(kind) + extra)
+    static func readTrainingOptions(_ lua: Lua, _ o: Options, kind: OptimizerKind, base: TrainingOptions? = nil) throws -> TrainingOptions {
         var t = base ?? TrainingOptions(kind)
         t.learningRate = try o.number("lr") ?? t.learningRate
         t.momentum = try o.number("momentum") ?? t.momentum

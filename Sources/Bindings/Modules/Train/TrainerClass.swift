@@ -16,8 +16,42 @@ extension Trainer: LuaBindable {
             lua.push(TrainerMethods.describe(try lua.check(1, Trainer.self, "self").options))
             return 1
         }],
-        fields: ["kind", "lr", "momentum", "nesterov", "betas", "eps", "weight_decay", "batch", "epochs", "schedule", "milestones", "gamma", "warmup", "seed", "augment"],
-        index: TrainerMethods.index,
+        fields: [
+            field("kind", "\"sgd\", \"adam\" or \"adamw\"") { lua, t in lua.push(t.options.optimizer.rawValue) },
+            field("lr", "the base learning rate") { lua, t in lua.push(t.options.learningRate) },
+            field("momentum", "SGD's momentum (nil for Adam)") { lua, t in
+                if t.options.optimizer == .sgd { lua.push(t.options.momentum) } else { lua.pushNil() }
+            },
+            field("nesterov", "whether SGD's momentum is Nesterov's (nil for Adam)") { lua, t in
+                if t.options.optimizer == .sgd { lua.push(t.options.nesterov) } else { lua.pushNil() }
+            },
+            field("betas", "Adam's {β1, β2} (nil for SGD)") { lua, t in
+                if t.options.optimizer == .sgd { lua.pushNil() } else { lua.push(array: [t.options.beta1, t.options.beta2]) }
+            },
+            field("eps", "Adam's ε (nil for SGD)") { lua, t in
+                if t.options.optimizer == .sgd { lua.pushNil() } else { lua.push(t.options.epsilon) }
+            },
+            field("weight_decay", "the weight decay") { lua, t in lua.push(t.options.weightDecay) },
+            field("batch", "the batch size") { lua, t in lua.push(t.options.batchSize) },
+            field("epochs", "the number of epochs t:fit runs") { lua, t in lua.push(t.options.epochs) },
+            field("schedule", "\"constant\", \"step\" or \"cosine\"") { lua, t in
+                switch t.options.schedule {
+                case .constant: lua.push("constant")
+                case .step: lua.push("step")
+                case .cosine: lua.push("cosine")
+                }
+            },
+            field("milestones", "the step schedule's epochs (nil for other schedules)") { lua, t in
+                if case .step(let m, _) = t.options.schedule { lua.push(array: m) } else { lua.pushNil() }
+            },
+            field("gamma", "the step schedule's factor (nil for other schedules)") { lua, t in
+                if case .step(_, let g) = t.options.schedule { lua.push(g) } else { lua.pushNil() }
+            },
+            field("warmup", "epochs of linear learning-rate warm-up") { lua, t in lua.push(t.options.warmup) },
+            field("seed", "the seed of the batch order and augmentation") { lua, t in lua.push(Int(Int64(bitPattern: t.options.seed))) },
+            field("augment", "whether training batches are augmented") { lua, t in lua.push(t.options.augment) },
+        ],
+        elements: OptimizerFields.onlyNames,
         describe: { object in
             guard let t = object as? Trainer else { return "trainer" }
             return "trainer (\(t.options.optimizer.rawValue), lr \(t.options.learningRate), \(t.options.epochs) epochs)"
@@ -25,8 +59,16 @@ extension Trainer: LuaBindable {
 }
 
 enum TrainerMethods {
+    /// t:fit's own options (besides the trainer's settings, which it may override for one call).
+    static let fitOptions = [
+        LuaOption("val", .described("a dataset"), shown: "ds", "a validation set: each epoch reports val_loss and val_accuracy"),
+        LuaOption("on_epoch", .described("a function"), shown: "fn", "called with hist[e] after each epoch; returning false stops"),
+        LuaOption("on_batch", .described("a function"), shown: "fn", "called with {epoch, batch, batches, loss, mean_loss, accuracy, lr}; returning false stops"),
+        LuaOption("progress", .boolean, default: "true", "a progress bar on stderr (one line per epoch off a terminal)"),
+    ]
+
     static let all: [LuaFunctionSpec] = [
-        LuaFunctionSpec("fit", "t:fit(m, ds [, {val = ds, on_epoch = fn, on_batch = fn, progress = true, epochs = n, lr = x, …}]) → history",
+        LuaFunctionSpec("fit", "t:fit(m, ds [, \(fitOptions.signatureText.dropLast()), epochs = n, lr = x, …}]) → history",
                         """
                         Trains model m on dataset ds for t.epochs epochs and returns the history: hist[e].loss, .accuracy \
                         (training, as the batches went by), .val_loss and .val_accuracy (when val is given), .seconds, \
@@ -37,14 +79,15 @@ enum TrainerMethods {
                         progress bar goes to stderr on a terminal, one line per epoch otherwise (progress = false silences it). \
                         Ctrl-C stops between batches and returns the finished epochs' history with hist.interrupted = true \
                         (m keeps the weights of its last completed step, and m.interrupted is true until it is trained again).
+
+                        \(fitOptions.helpText)
                         """) { lua in
             let base = try lua.check(1, Trainer.self, "self")
             let model = try lua.checkModel(2, "m")
             let dataset = try lua.checkDataset(3, "ds")
-            let callOptions = ["val", "on_epoch", "on_batch", "progress"]
-            let settings = try TrainModule.readTrainingOptions(lua, 4, kind: base.options.optimizer, base: base.options, extra: callOptions)
+            let options = try lua.options(4, fitOptions + TrainModule.trainingOptions(base.options.optimizer))
+            let settings = try TrainModule.readTrainingOptions(lua, options, kind: base.options.optimizer, base: base.options)
             let trainer = settings == base.options ? base : try Trainer(options: settings)
-            let options = try lua.options(4, known: callOptions + TrainModule.knownOptions(base.options.optimizer))
             try lua.checkArgumentCount(max: 4)
             var validation: (any Dataset)?
             if options.has("val") {
@@ -178,37 +221,5 @@ enum TrainerMethods {
         s += ", seed = \(Int64(bitPattern: o.seed))"
         if !o.augment { s += ", augment = false" }
         return s + "}"
-    }
-
-    /// Fields: the settings, by their `train.sgd` names.
-    static let index: LuaBody = { lua in
-        let o = try lua.check(1, Trainer.self, "self").options
-        guard let key = lua.string(2) else { throw lua.argumentError(2, "key", expected: "a method or field name") }
-        switch key {
-        case "lr": lua.push(o.learningRate)
-        case "kind": lua.push(o.optimizer.rawValue)
-        case "momentum": if o.optimizer == .sgd { lua.push(o.momentum) } else { lua.pushNil() }
-        case "nesterov": if o.optimizer == .sgd { lua.push(o.nesterov) } else { lua.pushNil() }
-        case "betas": if o.optimizer == .sgd { lua.pushNil() } else { lua.push(array: [o.beta1, o.beta2]) }
-        case "eps": if o.optimizer == .sgd { lua.pushNil() } else { lua.push(o.epsilon) }
-        case "weight_decay": lua.push(o.weightDecay)
-        case "batch": lua.push(o.batchSize)
-        case "epochs": lua.push(o.epochs)
-        case "warmup": lua.push(o.warmup)
-        case "seed": lua.push(Int(Int64(bitPattern: o.seed)))
-        case "augment": lua.push(o.augment)
-        case "schedule":
-            switch o.schedule {
-            case .constant: lua.push("constant")
-            case .step: lua.push("step")
-            case .cosine: lua.push("cosine")
-            }
-        case "milestones":
-            if case .step(let m, _) = o.schedule { lua.push(array: m) } else { lua.pushNil() }
-        case "gamma":
-            if case .step(_, let g) = o.schedule { lua.push(g) } else { lua.pushNil() }
-        default: return 0
-        }
-        return 1
     }
 }
