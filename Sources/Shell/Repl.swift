@@ -21,7 +21,7 @@ struct Repl {
                     perform(command, evaluator)
                     continue
                 }
-                show(evaluator.submit(line))
+                show(evaluator.submit(line), evaluator)
             }
             print()
             return 0
@@ -37,7 +37,7 @@ struct Repl {
             }
             let outcome = evaluator.submit(line)
             if outcome != .needsMore { history.add(evaluator.lastChunk) }
-            show(outcome)
+            show(outcome, evaluator)
             return prompt(evaluator)
         } onInterrupt: {
             evaluator.discardPending()
@@ -68,7 +68,7 @@ struct Repl {
             }
             for cell in cells {
                 let outcome = evaluator.evaluate(cell)
-                show(outcome)
+                show(outcome, evaluator)
                 if case .failed = outcome { break }
             }
         }
@@ -78,7 +78,7 @@ struct Repl {
         evaluator.isContinuing ? ">> " : "> "
     }
 
-    private func show(_ outcome: ReplEvaluator.Outcome) {
+    private func show(_ outcome: ReplEvaluator.Outcome, _ evaluator: ReplEvaluator) {
         switch outcome {
         case .needsMore:
             break
@@ -87,7 +87,7 @@ struct Repl {
             if !values.isEmpty { print(values.joined(separator: values.contains { $0.contains("\n") } ? "\n" : "\t")) }
         case .failed(let message):
             // After Ctrl-C the terminal has echoed "^C": start the message on a line of its own.
-            Console.error((ReplEvaluator.isInterruption(message) ? "\n" : "") + message)
+            Console.error((evaluator.lastFailureWasInterrupt ? "\n" : "") + message)
         }
     }
 }

@@ -69,7 +69,7 @@ public final class CellEvaluator {
             try session.call(arguments: 0, results: nil)
         } catch let error as LuaCallError {
             let message = ReplEvaluator.trimmingReplFrames(error.message)
-            let kind = ReplEvaluator.isInterruption(message) ? "Interrupted" : (error.isSyntaxError ? "SyntaxError" : "LuaError")
+            let kind = error.isInterrupt ? "Interrupted" : (error.isSyntaxError ? "SyntaxError" : "LuaError")
             return fail(name: kind, message: message)
         } catch {
             return fail(name: "LuaError", message: "\(error)")

@@ -35,6 +35,10 @@ public final class ReplEvaluator {
     /// The whole chunk the last complete input formed (for history), set when a chunk finishes.
     public private(set) var lastChunk = ""
 
+    /// Whether the last chunk that failed was stopped by Ctrl-C (read from Engine's cancel flag,
+    /// ``LuaCallError/isInterrupt``, not from the message's text).
+    public private(set) var lastFailureWasInterrupt = false
+
     /// Drops an incomplete chunk (Ctrl-C at the continuation prompt).
     public func discardPending() { pending.removeAll() }
 
@@ -90,6 +94,7 @@ public final class ReplEvaluator {
 
     private func finish(_ chunk: String) {
         lastChunk = chunk
+        lastFailureWasInterrupt = false
         pending.removeAll()
     }
 
@@ -101,6 +106,7 @@ public final class ReplEvaluator {
             try session.call(arguments: 0, results: nil)
         } catch let error as LuaCallError {
             lua.setTop(base)
+            lastFailureWasInterrupt = error.isInterrupt
             return .failed(Self.trimmingReplFrames(error.message))
         } catch {
             lua.setTop(base)
@@ -139,12 +145,6 @@ public final class ReplEvaluator {
     /// A syntax error at the end of input: the chunk may still be completed.
     public static func isIncomplete(_ message: String) -> Bool {
         message.hasSuffix("<eof>")
-    }
-
-    /// Whether `message` reports a Ctrl-C: Lua's "interrupted!" or an Engine loop's "interrupted".
-    public static func isInterruption(_ message: String) -> Bool {
-        let first = message.split(separator: "\n", maxSplits: 1).first ?? ""
-        return first.hasSuffix("interrupted!") || first.hasSuffix(": interrupted")
     }
 
     /// Removes the traceback lines that belong to the shell rather than to the user's code (the

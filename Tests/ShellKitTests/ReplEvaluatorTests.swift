@@ -58,9 +58,6 @@ import ShellKit
         #expect(ReplEvaluator.trimmingReplFrames("stdin:1: interrupted!\nstack traceback:\n\t[C]: in ?") == "stdin:1: interrupted!")
         #expect(ReplEvaluator.trimmingReplFrames("m\nstack traceback:\n\tstdin:1: in main chunk\n\t[C]: in ?")
                 == "m\nstack traceback:\n\tstdin:1: in main chunk")
-        #expect(ReplEvaluator.isInterruption("interrupted!\nstack traceback:"))
-        #expect(ReplEvaluator.isInterruption("stdin:1: data.fashion_mnist: interrupted"))
-        #expect(!ReplEvaluator.isInterruption("stdin:1: not interrupted here"))
         #expect(ReplEvaluator.isIncomplete("stdin:1: 'end' expected near <eof>"))
         #expect(!ReplEvaluator.isIncomplete("stdin:1: unfinished string near '\"abc'"))
     }

@@ -6,7 +6,7 @@ Reads commands on stdin, answers each with one JSON line:
   core                    {"core": OpenBLAS's kernel set in this process}
   load A.npy B.npy        load the float32 layer pair and keep float64 copies (not timed)
   run OP                  time one run of OP: covariance, cca, svcca, pwcca, cka (the reference
-                          route of tests/interop/sim_reference.py) or floor (the BLAS floor of the
+                          route of suites/interop/sim_reference.py) or floor (the BLAS floor of the
                           covariance: dsyrk, dsyrk, dgemm on the float64 data, one call each)
   quit
 """
@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "interop"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "suites", "interop"))
 import sim_reference as R  # noqa: E402
 
 _blas = ctypes.CDLL("libopenblas.so.0")   # the OpenBLAS that prunelab links, and Debian's NumPy uses

@@ -12,7 +12,7 @@ import CBLAS
 /// depend on that sign (Google's code inherits whatever sign LAPACK returns, so its PWCCA of
 /// uncentred activations, every ReLU layer, depends on the NumPy/LAPACK build: it is 0.0117
 /// below this convention's on issue 16's reproducer and 0.001 to 0.049 away on the uncentred
-/// pairs of `tests/interop/google_reference`, where flipping every sign moves it by up to 0.10).
+/// pairs of `suites/interop/google_reference`, where flipping every sign moves it by up to 0.10).
 /// prunelab fixes it (``signConvention``): each direction is oriented so that its
 /// largest-magnitude coefficient is positive (the convention of scikit-learn's `svd_flip`), and
 /// the value equals Google's `compute_pwcca` run with the same signs (to 1e-9 in that test).

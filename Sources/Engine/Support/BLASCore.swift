@@ -32,7 +32,7 @@ import Synchronization
 /// The switch goes through OpenBLAS's own initialisation (`gotoblas_dynamic_quit`, then
 /// `gotoblas_dynamic_init` with `OPENBLAS_CORETYPE` set for the call and restored after it), so
 /// the process computes exactly what one started with that `OPENBLAS_CORETYPE` computes
-/// (tests/shell/blas_core.sh compares the bits). It must run before the first BLAS call.
+/// (suites/shell/blas_core.sh compares the bits). It must run before the first BLAS call.
 public enum BLASCore {
     /// The outcome of ``chooseForThisMachine()``.
     /// (The core in use afterwards is ``current``.)
