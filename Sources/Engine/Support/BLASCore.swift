@@ -131,7 +131,7 @@ public enum BLASCore {
                 return .kept(loaded, "OpenBLAS already uses AVX-512 kernels")
             }
             guard allowAVX512, let best = bestAVX512Core(flags: flags) else {
-let settings = Settings.current
+                let settings = Settings.current
                 let turnedOff = settings.disablesAVX2 ? "PRUNELAB_NO_AVX2=1" : settings.disablesAVX512 ? "PRUNELAB_NO_AVX512=1" : nil
                 return .kept(loaded, allowAVX512 ? "no AVX-512 on this CPU" : turnedOff ?? "no AVX-512 on this CPU")
             }
