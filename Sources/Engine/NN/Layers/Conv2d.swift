@@ -149,7 +149,6 @@ public final class Conv2d: Layer, DeclaredLayer {
     /// `rectified`: all on the outputs' one way out of the kernel.
     func forward(_ input: Tensor, then affine: (scale: [Float], shift: [Float])?, rectified: Bool = false,
                  adding addend: Tensor? = nil) throws -> Tensor {
-        if let csr = try sparseWeights(sparseRoute) { return try sparseForward(input, csr, then: affine, rectified: rectified, adding: addend) }
         guard input.rank == 4, input.shape[1] == inChannels, input.dtype == .float32 else {
             throw inputError("float32 N×\(inChannels)×H×W", input)
         }
@@ -183,7 +182,11 @@ public final class Conv2d: Layer, DeclaredLayer {
         let plan = self.plan(height: g.height, width: g.width, batch: n)
         let io = ConvForwardIO(x: UnsafePointer(x.mutablePointer(as: Float.self)), y: y.mutablePointer(as: Float.self),
                                scale: affine == nil ? nil : scale, shift: shift, addend: ap, rectified: rectified)
-        try plan.forward.implementation.forward(self, plan, io)
+        if let csr = try sparseWeights(sparseRoute) {
+            try sparseForward(csr, plan, io)
+        } else {
+            try plan.forward.implementation.forward(self, plan, io)
+        }
         self.input = x
         output = y
         return y

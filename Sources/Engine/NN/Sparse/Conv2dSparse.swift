@@ -1,40 +1,16 @@
-import CBLAS
-
 /// The sparse inference route of ``Conv2d``: im2col, then the CSR weights times the patch
 /// matrix (``CSRWeights/multiply``), then the same per-channel epilogue as the dense routes
 /// (bias, folded BatchNorm, residual, ReLU).
 extension Conv2d {
-    func sparseForward(_ input: Tensor, _ csr: CSRWeights, then affine: (scale: [Float], shift: [Float])?, rectified: Bool,
-                       adding addend: Tensor?) throws -> Tensor {
-        guard input.rank == 4, input.shape[1] == inChannels, input.dtype == .float32 else {
-            throw inputError("float32 N×\(inChannels)×H×W", input)
-        }
-        let outShape = try outputShape(for: Array(input.shape.dropFirst()))
-        let x = try input.contiguous()
-        let n = x.shape[0]
-        let residual = try addend.map { a -> Tensor in
-            guard a.shape == [n] + outShape, a.dtype == .float32 else {
-                throw EngineError.invalid("\(name) (Conv2d) residual addend", expected: "float32 \(Shape.describe([n] + outShape))",
-                                          given: "\(a.dtype) \(Shape.describe(a.shape))")
-            }
-            return output.map { $0.storage === a.storage } == true ? try a.copy() : try a.contiguous()
-        }
-        let ap = residual.map { UnsafePointer($0.mutablePointer(as: Float.self)) }
-        let g = geometry(height: x.shape[2], width: x.shape[3])
-        let y = try Buffers.reuse(output, shape: [n] + outShape)
-        let k = outChannels
-        var scale = [Float](repeating: 1, count: k)
-        var shift = bias?.value.scalars(as: Float.self) ?? [Float](repeating: 0, count: k)
-        if let affine {
-            for ch in 0..<k {
-                shift[ch] = shift[ch] * affine.scale[ch] + affine.shift[ch]
-                scale[ch] = affine.scale[ch]
-            }
-        }
+    /// Runs the forward pass planned by `plan` with `csr` in place of the dense weights: the
+    /// input checks, output buffer and per-channel transform come from ``forward(_:then:rectified:adding:)``
+    /// (`io`), the chunking from the plan's im2col rule.
+    func sparseForward(_ csr: CSRWeights, _ plan: ConvPlan, _ io: ConvForwardIO) throws {
+        let g = plan.geometry.window, n = plan.geometry.batch, k = outChannels
         let plane = g.outPlane, patch = g.patchSize
-        let chunk = max(1, min(n, Settings.current.convolutionChunk / max(1, patch * plane)))
-        let xp = UnsafePointer(x.mutablePointer(as: Float.self))
-        let yp = y.mutablePointer(as: Float.self)
+        let chunk = plan.im2colSamples
+        let xp = io.x, yp = io.y, ap = io.addend, rectified = io.rectified
+        let scale = io.scale, shift = io.shift
         let workers = min(BLASWorkers.count, max(n, 1))
         try BLASWorkers.run(workers) { w in
             let mine = BLASWorkers.share(n, w, workers)
@@ -50,7 +26,7 @@ extension Conv2d {
                     for ch in 0..<k {
                         for j in 0..<count {
                             let at = ((first + j) * k + ch) * plane
-                            VectorOps.affine(product + ch * columns + j * plane, yp + at, plane, scale: scale[ch], shift: shift[ch])
+                            VectorOps.affine(product + ch * columns + j * plane, yp + at, plane, scale: scale?[ch] ?? 1, shift: shift[ch])
                             if ap != nil || rectified {
                                 VectorOps.finishOutputs(yp + at, yp + at, plane, adding: ap.map { $0 + at }, rectified: rectified)
                             }
@@ -60,8 +36,6 @@ extension Conv2d {
                 }
             }
         }
-        output = y
-        return y
     }
 }
 
