@@ -79,6 +79,75 @@ import ConvKernelsAVX512
         #expect(csr.density == 0.25)
     }
 
+    /// The flat-plane convolution kernel (``SparseFlatKernel``): builds agree bit for bit and
+    /// match a double-precision reference, for lengths covering every block and tail.
+    @Test(arguments: [8, 16, 24, 40, 64, 72, 96, 104, 184, 192, 200, 264, 392])
+    func flatBuildsAgreeAndMatchTheReference(length: Int) throws {
+        let rows = 5, inputs = 3, kh = 3, kw = 2, taps = kh * kw, pitch = 11
+        let w = try Self.weight(rows: rows, columns: inputs * taps, density: 0.4, seed: UInt64(length))
+        let csr = try #require(CSRWeights(weight: w))
+        let rounded = (length + 15) / 16 * 16
+        // Room for every load: the last plane's farthest tap plus a whole vector past `length`.
+        let planeStride = rounded + (kh - 1) * pitch + kw
+        let offsets = try #require(csr.flatOffsets(taps: taps, kernelW: kw, planeStride: planeStride, pitch: pitch))
+        var rng = RandomGenerator(seed: 5)
+        let x: [Float] = (0..<(inputs * planeStride)).map { _ in rng.nextFloat() * 2 - 1 }
+        let scale: Float = 1.5, shift: Float = -0.25
+        var avx2 = [Float](repeating: .nan, count: rows * rounded), avx512 = avx2, plain = avx2
+        x.withUnsafeBufferPointer { xs in
+            offsets.withUnsafeBufferPointer { off in
+                for r in 0..<rows {
+                    avx2.withUnsafeMutableBufferPointer { y in
+                        SparseFlatKernel.row(r, rowStart: csr.rowStart, offsets: off.baseAddress!, values: csr.values, x: xs.baseAddress!,
+                                             length: length, scale: scale, shift: shift, y: y.baseAddress! + r * rounded)
+                    }
+                    if CPUFeatures.flags.contains("avx512f") {
+                        avx512.withUnsafeMutableBufferPointer { y in
+                            SparseFlatKernel512.row(r, rowStart: csr.rowStart, offsets: off.baseAddress!, values: csr.values, x: xs.baseAddress!,
+                                                    length: length, scale: scale, shift: shift, y: y.baseAddress! + r * rounded)
+                        }
+                    }
+                    // The plain-Swift fallback, as CSRWeights.flatRow runs it without AVX2.
+                    for p in 0..<length {
+                        var a: Float = 0
+                        for k in Int(csr.rowStart[r])..<Int(csr.rowStart[r + 1]) { a = a.addingProduct(csr.values[k], xs[Int(off[k]) + p]) }
+                        plain[r * rounded + p] = a * scale + shift
+                    }
+                }
+            }
+        }
+        let wv = w.scalars(as: Float.self)
+        for r in 0..<rows {
+            for p in 0..<length {
+                var reference = 0.0, magnitude = 0.0
+                for c in 0..<(inputs * taps) {
+                    let (i, t) = c.quotientAndRemainder(dividingBy: taps)
+                    let term = Double(wv[r * inputs * taps + c]) * Double(x[i * planeStride + (t / kw) * pitch + t % kw + p])
+                    reference += term
+                    magnitude += abs(term)
+                }
+                reference = reference * Double(scale) + Double(shift)
+                let got = avx2[r * rounded + p]
+                #expect(abs(Double(got) - reference) <= 1e-6 * max(magnitude * Double(scale), 1), "row \(r), position \(p)")
+                #expect(got.bitPattern == plain[r * rounded + p].bitPattern, "AVX2 and plain Swift: row \(r), position \(p)")
+                if CPUFeatures.flags.contains("avx512f") {
+                    #expect(got.bitPattern == avx512[r * rounded + p].bitPattern, "AVX2 and AVX-512: row \(r), position \(p)")
+                }
+                if r == 1 || r == rows - 1 { #expect(got == shift, "an empty row gives the shift alone") }
+            }
+        }
+    }
+
+    @Test func flatOffsetsAddressPlanesRowsAndColumns() throws {
+        // Nonzeros at (c, r, s) = (0, 0, 1), (1, 2, 0), (1, 1, 1) of a 1 × 2 × 3 × 2 weight.
+        var values = [Float](repeating: 0, count: 12)
+        values[0 * 6 + 0 * 2 + 1] = 1; values[1 * 6 + 2 * 2 + 0] = 2; values[1 * 6 + 1 * 2 + 1] = 3
+        let csr = try #require(CSRWeights(weight: try Tensor(shape: [1, 2, 3, 2], values: values)))
+        #expect(csr.flatOffsets(taps: 6, kernelW: 2, planeStride: 100, pitch: 10) == [1, 111, 120])
+        #expect(csr.flatOffsets(taps: 6, kernelW: 2, planeStride: Int(Int32.max) / 2 + 1, pitch: 10) == nil, "offsets beyond 32 bits")
+        #expect(csr.flatOffsets(taps: 5, kernelW: 2, planeStride: 100, pitch: 10) == nil, "columns not whole kernels")
+    }
+
     @Test func sparseCheckpointEncodingRoundTrips() throws {
         let value = try Tensor(shape: [3, 3], values: [Float](arrayLiteral: 0, 2, 0, -0.5, 0, 0, 0, 0, 7))
         let mask = try Tensor(shape: [3, 3], values: [Float](arrayLiteral: 0, 1, 1, 1, 0, 0, 0, 0, 1))

@@ -44,6 +44,8 @@ public struct ConvPlan: Equatable, Sendable {
     public let inputGradient: ConvRoute
     /// The weight gradient's route.
     public let weightGradient: ConvRoute
+    /// The forward pass's route when the layer is compressed for sparse inference (`m:compress()`).
+    public let sparseForward: SparseConvRoute
     /// Samples per im2col chunk (at most ``Settings/convolutionChunk`` floats of columns, at least one sample).
     let im2colSamples: Int
     /// Samples per chunk of the flat kernel's weight gradient (same budget, padded planes).
@@ -73,6 +75,7 @@ public struct ConvPlan: Equatable, Sendable {
         self.forward = forward
         self.inputGradient = inputGradient
         self.weightGradient = weightGradient
+        sparseForward = SparseConvRoute.choose(g)
         let budget = settings.convolutionChunk
         let window = g.window
         im2colSamples = max(1, min(g.batch, budget / max(1, window.patchSize * window.outPlane)))

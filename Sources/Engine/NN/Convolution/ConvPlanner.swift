@@ -9,6 +9,8 @@
 /// always is picked. The weight gradient is planned before the input gradient, whose flat
 /// route needs the weight gradient's (the flat kernel computes both in one pass over the
 /// padded planes). A layer's ``ConvRoutePreference`` can prefer or avoid one route (tests).
+/// A compressed layer's forward pass takes one of the sparse routes instead
+/// (``ConvPlan/sparseForward``, ``SparseConvRoute/choose(_:)``).
 ///
 /// The plan depends only on its inputs, so a layer caches it per geometry (``Conv2d/plan(height:width:batch:)``);
 /// the settings and the CPU are the process's unless a test passes others.

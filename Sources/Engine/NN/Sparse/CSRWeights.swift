@@ -55,6 +55,39 @@ public final class CSRWeights: @unchecked Sendable {
     /// Bytes held: 4 per value, 4 per column index, 4 per row offset.
     public var bytes: Int { 8 * nonzeros + 4 * (rows + 1) }
 
+    /// The flat-plane offsets of the nonzeros of a convolution weight (`out × in × kh × kw`,
+    /// `taps = kh·kw`): entry k is `c·planeStride + r·pitch + s` for column `c·taps + r·kw + s`,
+    /// for ``SparseFlatKernel``; nil when an offset does not fit 32 bits.
+    func flatOffsets(taps: Int, kernelW: Int, planeStride: Int, pitch: Int) -> [Int32]? {
+        guard taps > 0, kernelW > 0, columns % taps == 0 else { return nil }
+        let (reach, overflow) = (columns / taps).multipliedReportingOverflow(by: planeStride)
+        guard !overflow, reach < Int(Int32.max) else { return nil }
+        return (0..<nonzeros).map { k in
+            let column = Int(columnIndex[k])
+            let (c, t) = column.quotientAndRemainder(dividingBy: taps)
+            return Int32(c * planeStride + (t / kernelW) * pitch + t % kernelW)
+        }
+    }
+
+    /// Output channel `row` of a stride-1 convolution on flat padded planes (see
+    /// ``SparseFlatKernel``): `y[p] = scale · Σ_k values[k] · x[offsets[k] + p] + shift` for p
+    /// below `length` rounded up to 16, on the best kernel build of this machine.
+    func flatRow(_ row: Int, offsets: UnsafePointer<Int32>, x: UnsafePointer<Float>, length: Int, scale: Float, shift: Float,
+                 y: UnsafeMutablePointer<Float>) {
+        if CPUFeatures.hasAVX512 {
+            SparseFlatKernel512.row(row, rowStart: rowStart, offsets: offsets, values: values, x: x, length: length, scale: scale, shift: shift, y: y)
+        } else if CPUFeatures.hasAVX2FMA {
+            SparseFlatKernel.row(row, rowStart: rowStart, offsets: offsets, values: values, x: x, length: length, scale: scale, shift: shift, y: y)
+        } else {
+            let begin = Int(rowStart[row]), end = Int(rowStart[row + 1])
+            for p in 0..<length {
+                var a: Float = 0
+                for k in begin..<end { a = a.addingProduct(values[k], x[Int(offsets[k]) + p]) }
+                y[p] = a * scale + shift
+            }
+        }
+    }
+
     /// `destination[r][j] = Σ weight[r][c] · source[c][j]` for rows `rows` and j in 0..<width,
     /// on the best kernel build of this machine (AVX-512, AVX2 + FMA, or plain Swift).
     func multiply(rows: Range<Int>, source: UnsafePointer<Float>, sourceStride: Int, width: Int,
