@@ -119,6 +119,51 @@ test("odd shapes, strides, padding, empty rows and fully pruned layers", functio
   end
 end)
 
+test("measured routes: each timed layer takes the faster route; m:sparsity() shows both times", function()
+  local m = prune.magnitude(models.convnet{seed = 1}, 0.9)
+  local x = tensor.randn{8, 1, 28, 28, seed = 3}
+  m:eval()
+  local dense = m:forward(x):clone()
+  check_eq(m:compress{measure = x, repeats = 3}, m)
+  check_close(dense, m:forward(x):clone(), "measured routes")
+  local s = m:sparsity()
+  local timed = 0
+  for i = 1, #s do
+    local r = s[i]
+    if r.name == "fc3" then
+      check(r.dense_ms == nil and r.sparse_ms == nil, "the unmasked classifier is not timed")
+    else
+      check(type(r.dense_ms) == "number" and r.dense_ms > 0 and type(r.sparse_ms) == "number" and r.sparse_ms > 0,
+            r.name .. ": both times measured")
+      timed = timed + 1
+      -- The route print(m) shows is the faster one (dense on a tie).
+      local line = tostring(m):match("\n%s*" .. r.name .. " [^\n]*")
+      check(line, r.name .. " in print(m)")
+      if r.sparse_ms < r.dense_ms then
+        check(line:find("sparse CSR (density 0.10 ≤ 0.30; sparse ", 1, true), line)
+      else
+        check(line:find("dense (sparse ", 1, true), line)
+      end
+    end
+  end
+  check_eq(timed, 4, "conv1, conv2, fc1, fc2 timed")
+  check(tostring(s):find("dense time", 1, true) and tostring(s):find(" ms", 1, true), tostring(s))
+  -- measure = true: 64 random samples of the declared input shape.
+  check_eq(m:compress{measure = true, repeats = 1}, m)
+  check(type(m:sparsity()[1].dense_ms) == "number", "measure = true times too")
+  -- Without measure the routes are the density rule's and carry no times.
+  m:compress()
+  check(m:sparsity()[1].dense_ms == nil, "no times without measure")
+  check(not tostring(m:sparsity()):find("dense time", 1, true), "no time columns without measure")
+  -- Misuse.
+  check_error(function() m:compress{measure = "x"} end, "option 'measure'", "a tensor", "boolean", "got")
+  check_error(function() m:compress{repeats = 3} end, "option 'repeats'", "only with measure")
+  check_error(function() m:compress{measure = x, repeats = 0} end, "option 'repeats'", "1...1000")
+  check_error(function() m:compress{measure = tensor.randn{2, 3, 28, 28, seed = 1}} end, "model:compress", "expected a batch N×1×28×28")
+  local undeclared = nn.Sequential{nn.Flatten(), nn.Linear(4, 2, {seed = 1})}
+  check_error(function() prune.compress(undeclared, {measure = true}) end, "input shape is not known", "measure = x")
+end)
+
 test("misuse: training a compressed model is an error until decompress; bad max_density", function()
   local m = prune.magnitude(H.tiny(1), 0.9)
   m:compress()

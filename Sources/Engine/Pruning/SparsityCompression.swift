@@ -13,6 +13,10 @@
 ///   kernel that skips zeros does (Han et al., "Learning both Weights and Connections", 2015).
 ///
 /// FLOPs need the model's input shape (declared, or the last one seen); without it they are 0.
+///
+/// After `m:compress{measure = x}` (``Model/compress(maxDensity:measuring:repeats:)``) the rows
+/// of the timed layers also carry `denseSeconds` and `sparseSeconds`: the layer's forward pass
+/// on its input from x, median of the timed passes, on each route.
 extension SparsityReport.Row {
     /// dense bytes / sparse bytes (1 when nothing is saved; 0 for an empty tensor).
     public var compressionRatio: Double { sparseBytes == 0 ? 0 : Double(denseBytes) / Double(sparseBytes) }
@@ -24,9 +28,14 @@ extension Model {
         let params = Dictionary(parameters.map { ($0.name, $0.parameter) }, uniquingKeysWith: { a, _ in a })
         var outputs: [String: [Int]] = [:]
         for s in layerSummaries where s.outputShape != nil { outputs[s.name] = s.outputShape }
+        let routes = sparseRoutes
         return rows.map { row in
             var r = row
             guard let p = params[row.parameter] else { return r }
+            if row.parameter.hasSuffix("weight"), let timing = routes[row.name]?.timing {
+                r.denseSeconds = timing.dense
+                r.sparseSeconds = timing.sparse
+            }
             r.denseBytes = p.count.saturatingMultiplied(by: 4)
             r.sparseBytes = r.denseBytes
             if let mask = p.mask {

@@ -19,6 +19,10 @@ public struct SparsityReport: Sendable {
         /// multiply-adds per sample, dense and counting nonzero weights only (see
         /// SparsityCompression.swift; the total sums them).
         public var denseBytes = 0, sparseBytes = 0, denseFLOPs = 0, effectiveFLOPs = 0
+        /// Measured seconds per forward pass of the layer, dense and sparse, when the model was
+        /// compressed with a measurement (``Model/compress(maxDensity:measuring:repeats:)``;
+        /// nil otherwise; the total sums the measured rows).
+        public var denseSeconds: Double?, sparseSeconds: Double?
         /// zeros / weights (0 for an empty tensor).
         public var sparsity: Double { weights == 0 ? 0 : Double(zeros) / Double(weights) }
     }
@@ -29,13 +33,16 @@ public struct SparsityReport: Sendable {
 
     /// A text table: layer, weights, zeros, sparsity, and the mask state.
     public var table: String {
-        var lines = [["layer", "weights", "zeros", "sparsity", "masked", "bytes", "sparse bytes", "FLOPs", "effective"]]
+        let timed = total.denseSeconds != nil
+        var lines = [["layer", "weights", "zeros", "sparsity", "masked", "bytes", "sparse bytes", "FLOPs", "effective"]
+                     + (timed ? ["dense time", "sparse time"] : [])]
         for r in rows + [total] {
             lines.append([r.name, Format.count(r.weights), Format.count(r.zeros), Format.fixed(r.sparsity * 100, 2) + "%",
                           r.hasMask ? Format.count(r.masked) : "-", Format.count(r.denseBytes), Format.count(r.sparseBytes),
-                          Format.metric(Double(r.denseFLOPs)), Format.metric(Double(r.effectiveFLOPs))])
+                          Format.metric(Double(r.denseFLOPs)), Format.metric(Double(r.effectiveFLOPs))]
+                         + (timed ? [r.denseSeconds.map(Format.milliseconds) ?? "", r.sparseSeconds.map(Format.milliseconds) ?? ""] : []))
         }
-        return TextTable.render(lines, rightAligned: [1, 2, 3, 4, 5, 6, 7, 8], ruleBefore: lines.count - 1)
+        return TextTable.render(lines, rightAligned: Set(1..<lines[0].count), ruleBefore: lines.count - 1)
     }
 }
 
@@ -59,6 +66,11 @@ extension Model {
         total.sparseBytes = rows.reduce(0) { $0.saturatingAdding($1.sparseBytes) }
         total.denseFLOPs = rows.reduce(0) { $0.saturatingAdding($1.denseFLOPs) }
         total.effectiveFLOPs = rows.reduce(0) { $0.saturatingAdding($1.effectiveFLOPs) }
+        let timed = rows.filter { $0.denseSeconds != nil }
+        if !timed.isEmpty {
+            total.denseSeconds = timed.reduce(0) { $0 + ($1.denseSeconds ?? 0) }
+            total.sparseSeconds = timed.reduce(0) { $0 + ($1.sparseSeconds ?? 0) }
+        }
         return SparsityReport(rows: rows, total: total)
     }
 }

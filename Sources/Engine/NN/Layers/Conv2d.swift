@@ -18,6 +18,8 @@ public final class Conv2d: Layer, DeclaredLayer {
     public let weight: Parameter
     public let bias: Parameter?
     private var input: Tensor?
+    /// The input of the last forward pass (what ``Model/compress(maxDensity:measuring:repeats:)`` times the routes on).
+    var lastInput: Tensor? { input }
     /// Steers the route choice (tests and comparisons): ``ConvRoutePreference/measured``
     /// unless a test prefers or avoids a route. Copies keep it.
     public var routePreference: ConvRoutePreference = .measured {

@@ -11,6 +11,8 @@ public final class Linear: Layer, DeclaredLayer {
     public let weight: Parameter
     public let bias: Parameter?
     private var input: Tensor?
+    /// The input of the last forward pass (what ``Model/compress(maxDensity:measuring:repeats:)`` times the routes on).
+    var lastInput: Tensor? { input }
     /// Set by `Model.compress()`: the inference route and its compressed weights (Sparse/).
     public internal(set) var sparseRoute: SparseRoute?
 

@@ -116,6 +116,9 @@ enum Format {
         return fixed(x, 0) + " "
     }
 
+    /// Seconds as milliseconds with three significant decimals: `0.000213` → `0.213 ms`.
+    static func milliseconds(_ seconds: Double) -> String { fixed(seconds * 1000, 3) + " ms" }
+
     /// `0.8734` → `87.3%`.
     static func percent(_ fraction: Double) -> String { fixed(fraction * 100, 1) + "%" }
 

@@ -22,6 +22,17 @@ public struct SparseRoute: Sendable {
     public let density: Double
     /// The compressed weights (sparse route only).
     let weights: CSRWeights?
+    /// Measured seconds per forward pass of the layer, dense and sparse, when the route was
+    /// chosen by measurement (``Model/compress(maxDensity:measuring:repeats:)``), else nil.
+    public internal(set) var timing: RouteTiming?
+
+    init(kind: Kind, reason: String, density: Double, weights: CSRWeights?, timing: RouteTiming? = nil) {
+        self.kind = kind
+        self.reason = reason
+        self.density = density
+        self.weights = weights
+        self.timing = timing
+    }
 
     /// The route for `weight` (with or without a mask) under `maxDensity`.
     static func choose(weight: Parameter, maxDensity: Double) -> SparseRoute {
@@ -42,8 +53,24 @@ public struct SparseRoute: Sendable {
         return SparseRoute(kind: .sparse, reason: "density \(shown) ≤ \(limit)", density: density, weights: csr)
     }
 
+    /// This sparse route, or the dense one, decided by `timing` (the faster; dense on a tie):
+    /// the reason then quotes both times.
+    func decided(by timing: RouteTiming) -> SparseRoute {
+        let times = "sparse \(Format.milliseconds(timing.sparse)) vs dense \(Format.milliseconds(timing.dense))"
+        if timing.sparse < timing.dense {
+            return SparseRoute(kind: .sparse, reason: "\(reason); \(times)", density: density, weights: weights, timing: timing)
+        }
+        return SparseRoute(kind: .dense, reason: "\(times)", density: density, weights: nil, timing: timing)
+    }
+
     /// The route as `print(m)` shows it: `sparse CSR (density 0.10 ≤ 0.30)`.
     public var description: String { kind == .sparse ? "sparse CSR (\(reason))" : "dense (\(reason))" }
+}
+
+/// A layer's forward pass timed on both routes: median seconds over the measured passes.
+public struct RouteTiming: Sendable, Equatable {
+    public let dense: Double
+    public let sparse: Double
 }
 
 extension Layer {
