@@ -37,6 +37,15 @@ public enum SparseRowKernel512 {
                 store(a, out + j)
                 j += 16
             }
+            while j + 8 <= width {
+                var a = SIMD8<Float>()
+                for k in begin..<end {
+                    let p = source + Int(columns[k]) * sourceStride + j
+                    a = a.addingProduct(SIMD8<Float>(repeating: values[k]), UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self))
+                }
+                UnsafeMutableRawPointer(out + j).storeBytes(of: a, as: SIMD8<Float>.self)
+                j += 8
+            }
             while j < width {
                 var s: Float = 0
                 for k in begin..<end { s = s.addingProduct(values[k], source[Int(columns[k]) * sourceStride + j]) }
