@@ -57,12 +57,12 @@ test("routes: sparse at or below max_density, dense above it and without a mask;
   local m = prune.magnitude(models.convnet{seed = 1}, 0.9)
   m:compress()
   local text = tostring(m)
-  check(text:find("sparse CSR (density 0.10 ≤ 0.30)", 1, true), text)
+  check(text:find("sparse CSR (density 0.10 ≤ 0.20)", 1, true), text)
   check(text:find("dense (no mask)", 1, true), "the classifier has no mask: " .. text)
   check(text:find("compressed (4 of 5 layers sparse)", 1, true), text)
   local h = prune.magnitude(models.convnet{seed = 1}, 0.5)
   h:compress()
-  check(tostring(h):find("dense (density 0.50 > 0.30)", 1, true), tostring(h))
+  check(tostring(h):find("dense (density 0.50 > 0.20)", 1, true), tostring(h))
   -- An unpruned model: nothing goes sparse and the logits are the dense ones bit for bit.
   local u = models.convnet{seed = 1}
   local x = tensor.randn{2, 1, 28, 28, seed = 1}
@@ -140,7 +140,7 @@ test("measured routes: each timed layer takes the faster route; m:sparsity() sho
       local line = tostring(m):match("\n%s*" .. r.name .. " [^\n]*")
       check(line, r.name .. " in print(m)")
       if r.sparse_ms < r.dense_ms then
-        check(line:find("sparse CSR (density 0.10 ≤ 0.30; sparse ", 1, true), line)
+        check(line:find("sparse CSR (density 0.10 ≤ 0.20; sparse ", 1, true), line)
       else
         check(line:find("dense (sparse ", 1, true), line)
       end

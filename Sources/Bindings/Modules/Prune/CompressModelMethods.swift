@@ -4,12 +4,14 @@ import Engine
 /// `m:compress()` and `m:decompress()`: sparse inference routes for pruned models (Engine's
 /// `Model.compress`); also `prune.compress(m)` and `prune.decompress(m)`.
 extension PruneModelMethods {
-    static let compress = LuaFunctionSpec("compress", "m:compress([{max_density = 0.3, measure = x | true, repeats = 5}]) → m", """
+    static let compress = LuaFunctionSpec("compress", "m:compress([{max_density = 0.2, measure = x | true, repeats = 5}]) → m", """
         Prepares m for fast inference: every convolution and linear layer whose weight has a mask \
         and at most max_density nonzero weights runs its forward through sparse kernels (its \
-        nonzero weights in compressed sparse rows, times the im2col patches or the batch, \
-        vectorised with AVX2/AVX-512, split over sys.set_threads workers); the others stay dense \
-        (denser layers run faster dense). print(m) shows each layer's route and why. The logits \
+        nonzero weights in compressed sparse rows; stride-1 convolutions read each nonzero's \
+        inputs straight from the padded planes, the others multiply im2col patches or the \
+        batch; vectorised with AVX2/AVX-512, split over sys.set_threads workers); the others \
+        stay dense (denser layers run faster dense: 0.2 is where the sparse kernels start to \
+        win on VGG and ResNet in scripts/bench_sparse). print(m) shows each layer's route and why. The logits \
         equal the dense ones up to rounding. A model without masks stays dense everywhere (the \
         routes say "no mask"). m is put in evaluation mode; training it, or a forward after \
         m:train(), is an error until m:decompress(). The compressed weights are a snapshot: after \

@@ -137,7 +137,7 @@ enum PruneModule {
             },
             LuaFunctionSpec("masks", "prune.masks(m) → {name = tensor, …}", "The same as m:masks().", PruneModelMethods.masks.body),
             LuaFunctionSpec("sparsity", "prune.sparsity(m) → report", "The same as m:sparsity().", PruneModelMethods.sparsity.body),
-            LuaFunctionSpec("compress", "prune.compress(m [, {max_density = 0.3}]) → m", "The same as m:compress(): sparse inference routes for the pruned layers.", PruneModelMethods.compress.body),
+            LuaFunctionSpec("compress", "prune.compress(m [, {max_density = 0.2, measure = x | true, repeats = 5}]) → m", "The same as m:compress(): sparse inference routes for the pruned layers.", PruneModelMethods.compress.body),
             LuaFunctionSpec("decompress", "prune.decompress(m) → m", "The same as m:decompress().", PruneModelMethods.decompress.body),
             LuaFunctionSpec("report", "prune.report(m) → report", "The same as m:sparsity(): sparsity and the compression view (bytes dense vs sparse, FLOPs dense vs effective) per tensor.", PruneModelMethods.sparsity.body),
         ])

@@ -10,13 +10,16 @@ public struct SparseRoute: Sendable {
     /// The two routes.
     public enum Kind: String, Sendable { case sparse, dense }
 
-    /// Density at or below which a layer goes sparse by default: 0.3 (70% sparsity), where
-    /// published CPU sparse kernels start to beat dense ones (Elsen et al. 2020: 1.3–2.4× at
-    /// 80–90%). `scripts/bench_sparse` measures it on a given machine.
-    public static let defaultMaxDensity = 0.3
+    /// Density at or below which a layer goes sparse by default: 0.2 (80% sparsity). Measured
+    /// with `scripts/bench_sparse` (BENCHMARKS.md, Zen 4, 2 threads, batch 64): at density 0.25
+    /// the sparse kernels beat the dense ones on the ConvNet (1.33×) but lose on VGG-16 and
+    /// ResNet-18/34 at width 1/4 (0.87–0.89× as a whole model), whose dense 3×3 layers run on
+    /// Winograd; at 0.10 every model gains (1.3–2.1×). Published CPU kernels gain from 80–90%
+    /// on (Elsen et al. 2020: 1.3–2.4×). `m:compress{measure = x}` decides per layer instead.
+    public static let defaultMaxDensity = 0.2
 
     public let kind: Kind
-    /// Why this route (`density 0.10 ≤ 0.30`, `no mask`, …).
+    /// Why this route (`density 0.10 ≤ 0.20`, `no mask`, …).
     public let reason: String
     /// Nonzero weights / weights.
     public let density: Double
@@ -63,7 +66,7 @@ public struct SparseRoute: Sendable {
         return SparseRoute(kind: .dense, reason: "\(times)", density: density, weights: nil, timing: timing)
     }
 
-    /// The route as `print(m)` shows it: `sparse CSR (density 0.10 ≤ 0.30)`.
+    /// The route as `print(m)` shows it: `sparse CSR (density 0.10 ≤ 0.20)`.
     public var description: String { kind == .sparse ? "sparse CSR (\(reason))" : "dense (\(reason))" }
 }
 
