@@ -167,7 +167,8 @@ import Testing
 
 /// The route rule of `Conv2d.forward`/`backward` before the planner (WinogradConv2d.applies,
 /// DirectConv2d.usesChannelKernel, usesChannelKernelForWeightGradient and applies, as of commit
-/// 8568f31), for layers without test flags, with the environment and CPU as parameters.
+/// 8568f31), for layers without test flags, with the environment and CPU as parameters; since
+/// the AVX2 Winograd kernel, with its measured rule for AVX2 + FMA machines.
 struct LegacyConvRouteRule {
     let environment: [Settings.Key: String]
     let machine: ConvMachine
@@ -195,12 +196,15 @@ struct LegacyConvRouteRule {
     }
 
     func winogradApplies(_ g: ConvGeometry, inputGradient: Bool = false) -> Bool {
-        guard machine.level >= .avx512, g.kernelH == 3, g.kernelW == 3, g.strideH == 1, g.strideW == 1, g.padH == 1, g.padW == 1,
+        guard hasAVX2FMA, g.kernelH == 3, g.kernelW == 3, g.strideH == 1, g.strideW == 1, g.padH == 1, g.padW == 1,
               g.height >= 2, g.width >= 2, g.height % 2 == 0, g.width % 2 == 0 else { return false }
         if let winogradMode { return winogradMode }
         if channelMode != .measured { return false }
         let channels = min(inputGradient ? g.outChannels : g.inChannels, inputGradient ? g.inChannels : g.outChannels)
         let plane = g.height * g.width
+        if machine.level >= .avx512 {
+            return (plane >= 1024 && channels >= 8) || (plane >= 256 && channels >= 16) || (plane >= 64 && channels >= 64)
+        }
         return (plane >= 1024 && channels >= 8) || (plane >= 256 && channels >= 16) || (plane >= 64 && channels >= 64)
     }
 
