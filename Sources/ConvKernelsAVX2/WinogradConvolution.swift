@@ -21,9 +21,8 @@
 /// tiles only.
 ///
 /// Loop order per block of images: split into sub-planes, transform the inputs, then for each
-/// 24-tile column block and 4 outputs the 16 products into an L1 tile (12 accumulators: 16
-/// ymm registers hold them, three vectors of `V` and a broadcast of `U`) and at once the output
-/// transform, then the outputs interleaved into the planes with their epilogue (residual
+/// 32 outputs and 16-tile column block the 16 products of each 4 outputs (8 accumulators, two
+/// vectors of `V` and a broadcast of `U` in ymm registers) and at once the output transform, then the outputs interleaved into the planes with their epilogue (residual
 /// addend, ReLU).
 ///
 /// The 512-bit build (`WinogradConvolution512`) runs the same element-wise operations in the
@@ -168,85 +167,84 @@ public enum WinogradConvolution {
         }
     }
 
-    /// Floats of transformed weights one pass over the tiles keeps hot (a quarter of a 1 MB
-    /// L2, half of Zen 3's).
-    static let weightChunk = 1 << 16
+    /// Outputs per chunk: the products of one chunk and 16-tile column block (16 × 32 × 16
+    /// floats, within ``WinogradGeometry/productTileFloats``) are transformed together.
+    static let outputChunk = 32
 
-    /// For each 24-tile column block and each 4 outputs: the 16 products
-    /// `M[ξ] = Σ_c U[ξ][c][k] · V[ξ][c][tile]` into `tile` (16 × 4 × 24, stays in L1), then
-    /// `Aᵀ M A` plus `shift[k]` into the four output sub-planes `out[a·2 + c][k][tile]`.
-    /// Outputs go in chunks whose transformed weights fit ``weightChunk``.
+    /// For each chunk of 32 outputs and each 16-tile column block: for each ξ, the products
+    /// `M[ξ] = Σ_c U[ξ][c][k] · V[ξ][c][tile]` of the chunk's outputs, 4 at a time, into `tile`
+    /// (`M[ξ][k][tile]`); then `Aᵀ M A` plus `shift[k]` into the four output sub-planes
+    /// `out[a·2 + c][k][tile]`. The 4-output products of one ξ read the same block of `V`
+    /// (`inputs` × 16 floats), which stays in L1 from one to the next.
     static func multiply(u: UnsafePointer<Float>, inputs: Int, outputs: Int, v: UnsafePointer<Float>, g: WinogradGeometry,
                          shift: UnsafePointer<Float>, tile m: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>) {
         let k8 = WinogradGeometry.paddedOutputs(outputs), slots = g.slots, vStride = g.transformedStride(channels: inputs)
         let uStride = inputs &* k8
-        let chunk = max(8, weightChunk / max(16 &* inputs, 1) / 8 * 8)
         let quarter = outputs &* slots
+        let xiStride = outputChunk &* 16
         var c0 = 0
         while c0 < outputs {
-            let c1 = min(outputs, c0 + chunk)
+            let c1 = min(outputs, c0 + outputChunk)
             var t = 0
             while t < slots {
-                var k0 = c0
-                while k0 < c1 {
-                    for xi in 0..<16 {
+                for xi in 0..<16 {
+                    var k0 = c0
+                    while k0 < c1 {
                         product(u: u + xi &* uStride + k0, k8: k8, inputs: inputs, v: v + xi &* vStride + t, slots: slots,
-                                m: m + xi &* 96)
+                                m: m + xi &* xiStride + (k0 &- c0) &* 16)
+                        k0 &+= outputBlock
                     }
-                    for r in 0..<min(outputBlock, outputs &- k0) {
-                        let k = k0 + r
-                        let bias = SIMD8<Float>(repeating: shift[k])
-                        for part in 0..<3 {
-                            let p = UnsafePointer(m + r &* 24 + part &* 8)
-                            func row(_ a: Int) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
-                                let first = p + a &* 384
-                                return (load(first), load(first + 96), load(first + 192), load(first + 288))
-                            }
-                            let m0 = row(0), m1 = row(1), m2 = row(2), m3 = row(3)
-                            // Aᵀ M: two rows.
-                            let t0 = (m0.0 + m1.0 + m2.0, m0.1 + m1.1 + m2.1, m0.2 + m1.2 + m2.2, m0.3 + m1.3 + m2.3)
-                            let t1 = (m1.0 - m2.0 - m3.0, m1.1 - m2.1 - m3.1, m1.2 - m2.2 - m3.2, m1.3 - m2.3 - m3.3)
-                            // (Aᵀ M) A: two columns each.
-                            let o = out + k &* slots + t + part &* 8
-                            store(bias + (t0.0 + t0.1 + t0.2), o)
-                            store(bias + (t0.1 - t0.2 - t0.3), o + quarter)
-                            store(bias + (t1.0 + t1.1 + t1.2), o + 2 &* quarter)
-                            store(bias + (t1.1 - t1.2 - t1.3), o + 3 &* quarter)
-                        }
-                    }
-                    k0 &+= outputBlock
                 }
-                t &+= 24
+                for k in c0..<c1 {
+                    let bias = SIMD8<Float>(repeating: shift[k])
+                    for part in 0..<2 {
+                        let p = UnsafePointer(m + (k &- c0) &* 16 + part &* 8)
+                        func row(_ a: Int) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+                            let first = p + a &* 4 &* xiStride
+                            return (load(first), load(first + xiStride), load(first + 2 &* xiStride), load(first + 3 &* xiStride))
+                        }
+                        let m0 = row(0), m1 = row(1), m2 = row(2), m3 = row(3)
+                        // Aᵀ M: two rows.
+                        let t0 = (m0.0 + m1.0 + m2.0, m0.1 + m1.1 + m2.1, m0.2 + m1.2 + m2.2, m0.3 + m1.3 + m2.3)
+                        let t1 = (m1.0 - m2.0 - m3.0, m1.1 - m2.1 - m3.1, m1.2 - m2.2 - m3.2, m1.3 - m2.3 - m3.3)
+                        // (Aᵀ M) A: two columns each.
+                        let o = out + k &* slots + t + part &* 8
+                        store(bias + (t0.0 + t0.1 + t0.2), o)
+                        store(bias + (t0.1 - t0.2 - t0.3), o + quarter)
+                        store(bias + (t1.0 + t1.1 + t1.2), o + 2 &* quarter)
+                        store(bias + (t1.1 - t1.2 - t1.3), o + 3 &* quarter)
+                    }
+                }
+                t &+= 16
             }
             c0 = c1
         }
     }
 
-    /// `m[r·24 + 0..<24] = Σ_c u[c·k8 + r] · v[c·slots + 0..<24]` for `r < 4`: 12 vector
-    /// accumulators, three vectors of V and 4 broadcasts of U per channel.
+    /// `m[r·16 + 0..<16] = Σ_c u[c·k8 + r] · v[c·slots + 0..<16]` for `r < 4`: 8 vector
+    /// accumulators, two vectors of V and 4 broadcasts of U per channel. Measured against the
+    /// other blockings (one core of a Zen 4 with AVX2 code, data in L1): 4 outputs × 24 tiles
+    /// needs 12 accumulators, 3 vectors of V and 2 broadcasts in flight, one register more than
+    /// the 16 ymm registers, so the compiler keeps an accumulator on the stack and the
+    /// loop-carried store and reload halve the FMA rate (55–75 GFLOP/s against 110 here);
+    /// 6 × 16 runs its loop 6% faster but computes up to 12.5% padding outputs, and whole
+    /// forward passes with it were 0–30% slower than with this kernel.
     @inline(__always)
     static func product(u: UnsafePointer<Float>, k8: Int, inputs: Int, v: UnsafePointer<Float>, slots: Int, m: UnsafeMutablePointer<Float>) {
         var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
         var b0 = SIMD8<Float>(), b1 = SIMD8<Float>(), b2 = SIMD8<Float>(), b3 = SIMD8<Float>()
-        var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>(), c3 = SIMD8<Float>()
         var up = u, vp = v
         for _ in 0..<inputs {
-            let x0 = load(vp), x1 = load(vp + 8), x2 = load(vp + 16)
-            let w0 = SIMD8(repeating: up[0])
-            a0 = a0.addingProduct(w0, x0); b0 = b0.addingProduct(w0, x1); c0 = c0.addingProduct(w0, x2)
-            let w1 = SIMD8(repeating: up[1])
-            a1 = a1.addingProduct(w1, x0); b1 = b1.addingProduct(w1, x1); c1 = c1.addingProduct(w1, x2)
-            let w2 = SIMD8(repeating: up[2])
-            a2 = a2.addingProduct(w2, x0); b2 = b2.addingProduct(w2, x1); c2 = c2.addingProduct(w2, x2)
-            let w3 = SIMD8(repeating: up[3])
-            a3 = a3.addingProduct(w3, x0); b3 = b3.addingProduct(w3, x1); c3 = c3.addingProduct(w3, x2)
+            let x0 = load(vp), x1 = load(vp + 8)
+            let w0 = SIMD8(repeating: up[0]); a0 = a0.addingProduct(w0, x0); b0 = b0.addingProduct(w0, x1)
+            let w1 = SIMD8(repeating: up[1]); a1 = a1.addingProduct(w1, x0); b1 = b1.addingProduct(w1, x1)
+            let w2 = SIMD8(repeating: up[2]); a2 = a2.addingProduct(w2, x0); b2 = b2.addingProduct(w2, x1)
+            let w3 = SIMD8(repeating: up[3]); a3 = a3.addingProduct(w3, x0); b3 = b3.addingProduct(w3, x1)
             up += k8
             vp += slots
         }
-        store(a0, m); store(b0, m + 8); store(c0, m + 16)
-        store(a1, m + 24); store(b1, m + 32); store(c1, m + 40)
-        store(a2, m + 48); store(b2, m + 56); store(c2, m + 64)
-        store(a3, m + 72); store(b3, m + 80); store(c3, m + 88)
+        store(a0, m); store(b0, m + 8); store(a1, m + 16); store(b1, m + 24)
+        store(a2, m + 32); store(b2, m + 40); store(a3, m + 48); store(b3, m + 56)
     }
 
     /// `y[b][k][2i+a][2j+c] = out[a·2 + c][k][tile (b, i, j)]`, plus the addend and through the

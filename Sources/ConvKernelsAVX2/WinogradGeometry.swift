@@ -28,14 +28,13 @@ public struct WinogradGeometry: Sendable {
     /// block's sub-planes plus zeros the vector reads (up to 16 floats wide) run into.
     public var strip: Int { (images * slotsPerImage + pitch + 48 + 15) / 16 * 16 }
     /// Scratch floats: the sub-planes of `channels` inputs; the transformed inputs; the
-    /// transformed outputs of `outputs` outputs followed by the products' L1 tile (16 × 8 × 32
-    /// floats, the larger build's).
+    /// transformed outputs of `outputs` outputs followed by the products' tile.
     public func subPlaneFloats(channels: Int) -> Int { 4 * channels * strip }
     public func transformedFloats(channels: Int) -> Int { 16 * transformedStride(channels: channels) }
     public func outputFloats(outputs: Int) -> Int { 4 * outputs * slots + Self.productTileFloats }
-    /// Floats of the products' tile (the 16 matrices `M[ξ]` of one kernel block of outputs
-    /// and tiles), at the end of the output scratch.
-    public static let productTileFloats = 16 * 8 * 32
+    /// Floats of the products' tile (the 16 matrices `M[ξ]` of one block of outputs and tiles:
+    /// 8 × 32 with AVX-512, 32 × 16 with AVX2), at the end of the output scratch.
+    public static let productTileFloats = 16 * 32 * 16
     /// Floats from one ξ to the next in the transformed inputs (a row's last vector store
     /// may run 15 floats past the matrix).
     public func transformedStride(channels: Int) -> Int { skewed(channels * slots + 16) }
@@ -58,7 +57,7 @@ public struct WinogradGeometry: Sendable {
 /// The two builds of the Winograd kernel. Both compute every output with the same operations
 /// in the same order, so they give the same bits; they differ in vector width and blocking.
 public enum WinogradBuild: Sendable, Equatable {
-    /// ``WinogradConvolution``: 256-bit vectors, products of 4 outputs × 24 tiles (needs AVX2 + FMA).
+    /// ``WinogradConvolution``: 256-bit vectors, products of 4 outputs × 16 tiles (needs AVX2 + FMA).
     case avx2
     /// `WinogradConvolution512`: 512-bit vectors, products of 8 outputs × 32 tiles (needs AVX-512F).
     case avx512
@@ -66,7 +65,7 @@ public enum WinogradBuild: Sendable, Equatable {
     /// Tiles per matrix-product kernel.
     public var tileBlock: Int {
         switch self {
-        case .avx2: return 24
+        case .avx2: return 16
         case .avx512: return 32
         }
     }
