@@ -223,4 +223,30 @@ import ConvKernelsAVX2
         #expect(!applies(3, 16, height: 32, width: 32, preference: .avoid(.winograd)))
         #expect(!applies(16, 16, height: 32, width: 32, preference: .avoid(.winograd)))
     }
+
+    /// The AVX2 + FMA rule: as the AVX-512 one, but 8×8 planes from 32 channels; never
+    /// without FMA or AVX2.
+    @Test func routeChoiceOnAVX2() throws {
+        func applies(_ c: Int, _ k: Int, height: Int, width: Int, machine: ConvMachine = ConvMachine(level: .avx2, hasFMA: true),
+                     settings: Settings = Settings()) -> Bool {
+            let g = ConvGeometry(inChannels: c, outChannels: k, kernel: (3, 3), stride: (1, 1), padding: (1, 1),
+                                 height: height, width: width, batch: 128)
+            let plan = ConvPlanner.plan(g, settings: settings, machine: machine)
+            return plan.forward == .winograd && plan.inputGradient == .winograd
+        }
+        #expect(applies(16, 16, height: 32, width: 32))
+        #expect(applies(8, 8, height: 32, width: 32))
+        #expect(applies(32, 32, height: 16, width: 16))
+        #expect(applies(16, 16, height: 16, width: 16))
+        #expect(applies(64, 64, height: 8, width: 8))
+        #expect(applies(32, 32, height: 8, width: 8))
+        #expect(!applies(32, 32, height: 8, width: 8, machine: ConvMachine(level: .avx512, hasFMA: true)))
+        #expect(!applies(16, 16, height: 8, width: 8))
+        #expect(!applies(128, 128, height: 4, width: 4))
+        #expect(!applies(128, 128, height: 2, width: 2))
+        #expect(!applies(16, 16, height: 32, width: 32, machine: ConvMachine(level: .avx2, hasFMA: false)))
+        #expect(!applies(16, 16, height: 32, width: 32, machine: ConvMachine(level: .baseline, hasFMA: true)))
+        #expect(!applies(16, 16, height: 32, width: 32, settings: Settings(environment: [.winograd: "0"])))
+        #expect(applies(128, 128, height: 4, width: 4, settings: Settings(environment: [.winograd: "1"])))
+    }
 }

@@ -45,8 +45,15 @@ enum WinogradConv2d: ConvRouteImplementation {
             // 4×4 plane has 4 tiles) and re-read their weights for every few tiles.
             return (plane >= 1024 && channels >= 8) || (plane >= 256 && channels >= 16) || (plane >= 64 && channels >= 64)
         }
-        // AVX2 + FMA: PENDING MEASUREMENT.
-        return (plane >= 1024 && channels >= 8) || (plane >= 256 && channels >= 16) || (plane >= 64 && channels >= 64)
+        // AVX2 + FMA (measured with PRUNELAB_NO_AVX512=1 on the AVX-512 machine, 2026-12-07;
+        // `scripts/bench_winograd --build avx2`, forward / backward = input gradient on the
+        // route measured plus the weight gradient on the channel kernel): 32×32 planes 1.1–1.6×
+        // / 1.15–1.25× faster from 16 channels (8 channels: even forward, faster backward, in
+        // noisy runs), 16×16 1.3–1.6× / 1.15–1.2× from 16 channels, 8×8 1.3× / 1.1–1.17× from
+        // 32 channels (the direct kernels' 256-bit FMAs do half the AVX-512 build's work per
+        // instruction, so Winograd pays off on smaller layers than there); 4×4 planes 0.97 /
+        // 1.0 at 128 channels and 0.5 / 0.7 at 512, 2×2 0.6 / 0.7: direct.
+        return (plane >= 1024 && channels >= 8) || (plane >= 256 && channels >= 16) || (plane >= 64 && channels >= 32)
     }
 
     /// `U[ξ][c][k] = (G g Gᵀ)[ξ] · scale[k]` for the kernels `g = w[k][c]` (`flipped`: the
