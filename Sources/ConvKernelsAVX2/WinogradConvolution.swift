@@ -22,8 +22,8 @@
 ///
 /// Loop order per block of images: split into sub-planes, transform the inputs, then for each
 /// 32 outputs and 16-tile column block the 16 products of each 4 outputs (8 accumulators, two
-/// vectors of `V` and a broadcast of `U` in ymm registers) and at once the output transform, then the outputs interleaved into the planes with their epilogue (residual
-/// addend, ReLU).
+/// vectors of `V` and a broadcast of `U` in ymm registers) and at once the output transform,
+/// then the outputs interleaved into the planes with their epilogue (residual addend, ReLU).
 ///
 /// The 512-bit build (`WinogradConvolution512`) runs the same element-wise operations in the
 /// same order on every value — the transforms as the same additions and subtractions, each
