@@ -212,7 +212,8 @@ struct LegacyConvRouteRule {
         if machine.level >= .avx512 {
             return (plane >= 1024 && channels >= 8) || (plane >= 256 && channels >= 16) || (plane >= 64 && channels >= 64)
         }
-        return (plane >= 1024 && channels >= 8) || (plane >= 256 && channels >= 16) || (plane >= 64 && channels >= 32)
+        if plane >= 1024 { return channels >= (inputGradient ? 8 : 16) }
+        return (plane >= 256 && channels >= 16) || (plane >= 64 && channels >= 32)
     }
 
     func fixedChoice(_ g: ConvGeometry) -> Bool? {

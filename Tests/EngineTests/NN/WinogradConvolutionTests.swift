@@ -224,18 +224,24 @@ import ConvKernelsAVX2
         #expect(!applies(16, 16, height: 32, width: 32, preference: .avoid(.winograd)))
     }
 
-    /// The AVX2 + FMA rule: as the AVX-512 one, but 8×8 planes from 32 channels; never
+    /// The AVX2 + FMA rule: as the AVX-512 one, but 8×8 planes from 32 channels and, on
+    /// 32×32 planes, the forward pass from 16 channels (the input gradient from 8); never
     /// without FMA or AVX2.
     @Test func routeChoiceOnAVX2() throws {
-        func applies(_ c: Int, _ k: Int, height: Int, width: Int, machine: ConvMachine = ConvMachine(level: .avx2, hasFMA: true),
-                     settings: Settings = Settings()) -> Bool {
+        func plan(_ c: Int, _ k: Int, height: Int, width: Int, machine: ConvMachine = ConvMachine(level: .avx2, hasFMA: true),
+                  settings: Settings = Settings()) -> ConvPlan {
             let g = ConvGeometry(inChannels: c, outChannels: k, kernel: (3, 3), stride: (1, 1), padding: (1, 1),
                                  height: height, width: width, batch: 128)
-            let plan = ConvPlanner.plan(g, settings: settings, machine: machine)
-            return plan.forward == .winograd && plan.inputGradient == .winograd
+            return ConvPlanner.plan(g, settings: settings, machine: machine)
+        }
+        func applies(_ c: Int, _ k: Int, height: Int, width: Int, machine: ConvMachine = ConvMachine(level: .avx2, hasFMA: true),
+                     settings: Settings = Settings()) -> Bool {
+            let p = plan(c, k, height: height, width: width, machine: machine, settings: settings)
+            return p.forward == .winograd && p.inputGradient == .winograd
         }
         #expect(applies(16, 16, height: 32, width: 32))
-        #expect(applies(8, 8, height: 32, width: 32))
+        #expect(plan(8, 8, height: 32, width: 32).summary == "flat/winograd/channels")
+        #expect(plan(8, 8, height: 32, width: 32, machine: ConvMachine(level: .avx512, hasFMA: true)).summary == "winograd/winograd/channels")
         #expect(applies(32, 32, height: 16, width: 16))
         #expect(applies(16, 16, height: 16, width: 16))
         #expect(applies(64, 64, height: 8, width: 8))

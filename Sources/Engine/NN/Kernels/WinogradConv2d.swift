@@ -47,13 +47,15 @@ enum WinogradConv2d: ConvRouteImplementation {
         }
         // AVX2 + FMA (measured with PRUNELAB_NO_AVX512=1 on the AVX-512 machine, 2026-12-07;
         // `scripts/bench_winograd --build avx2`, forward / backward = input gradient on the
-        // route measured plus the weight gradient on the channel kernel): 32×32 planes 1.1–1.6×
-        // / 1.15–1.25× faster from 16 channels (8 channels: even forward, faster backward, in
-        // noisy runs), 16×16 1.3–1.6× / 1.15–1.2× from 16 channels, 8×8 1.3× / 1.1–1.17× from
-        // 32 channels (the direct kernels' 256-bit FMAs do half the AVX-512 build's work per
-        // instruction, so Winograd pays off on smaller layers than there); 4×4 planes 0.97 /
-        // 1.0 at 128 channels and 0.5 / 0.7 at 512, 2×2 0.6 / 0.7: direct.
-        return (plane >= 1024 && channels >= 8) || (plane >= 256 && channels >= 16) || (plane >= 64 && channels >= 32)
+        // route measured plus the weight gradient on the channel kernel; single layers vary
+        // by ±30% between runs even on a quiet machine, so these are ranges over 2–4 runs):
+        // 32×32 planes 1.0–1.6× / 1.1–1.25× faster from 16 channels, but with 8 channels
+        // 0.82× forward (two quiet runs) and 1.3× backward, so 8 channels take it for the input
+        // gradient only; 16×16 0.9–1.6× / 1.0–1.7× from 16 channels (1.4–1.6× / 1.2–1.4× from
+        // 64); 8×8 1.2–1.5× forward from 32 channels, backward 0.85–1.17×; 4×4 planes 0.74–0.97
+        // / 0.67–1.0 at 128 channels and 0.5 / 0.7 at 512, 2×2 0.5–0.6 / 0.5–0.8: direct.
+        if plane >= 1024 { return channels >= (pass == .forward ? 16 : 8) }
+        return (plane >= 256 && channels >= 16) || (plane >= 64 && channels >= 32)
     }
 
     /// `U[ξ][c][k] = (G g Gᵀ)[ξ] · scale[k]` for the kernels `g = w[k][c]` (`flipped`: the
