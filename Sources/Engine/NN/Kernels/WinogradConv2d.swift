@@ -52,7 +52,7 @@ enum WinogradConv2d: ConvRouteImplementation {
         // 32×32 planes 1.0–1.6× / 1.1–1.25× faster from 16 channels, but with 8 channels
         // 0.82× forward (two quiet runs) and 1.3× backward, so 8 channels take it for the input
         // gradient only; 16×16 0.9–1.6× / 1.0–1.7× from 16 channels (1.4–1.6× / 1.2–1.4× from
-        // 64); 8×8 1.2–1.5× forward from 32 channels, backward 0.85–1.17×; 4×4 planes 0.74–0.97
+        // 64); 8×8 1.1–1.5× forward from 32 channels, backward 0.85–1.17×; 4×4 planes 0.74–0.97
         // / 0.67–1.0 at 128 channels and 0.5 / 0.7 at 512, 2×2 0.5–0.6 / 0.5–0.8: direct.
         if plane >= 1024 { return channels >= (pass == .forward ? 16 : 8) }
         return (plane >= 256 && channels >= 16) || (plane >= 64 && channels >= 32)
