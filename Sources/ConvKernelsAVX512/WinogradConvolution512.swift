@@ -1,3 +1,5 @@
+import ConvKernelsAVX2
+
 /// Winograd's minimal filtering F(2×2, 3×3) for 3×3, stride-1, padding-1 convolutions on
 /// even-sized planes (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks",
 /// CVPR 2016): each 2×2 block of outputs is `Aᵀ [Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B)] A`, where `d_c`
@@ -23,8 +25,13 @@
 /// Loop order per block of images: split into sub-planes, transform the inputs, then for each
 /// 32-tile column block and 8 outputs the 16 products into an L1 tile and at once the output
 /// transform, then the outputs interleaved into the planes with their epilogue (residual
-/// addend, ReLU). Each output's channel sum runs in channel order whatever the blocking, so a
-/// sample's results do not depend on the batch it is in.
+/// addend, ReLU).
+///
+/// The twin of the AVX2 build, `WinogradConvolution` (ConvKernelsAVX2), which holds the shared
+/// sizes (`WinogradGeometry`): the same element-wise operations in the same order on every value
+/// — the transforms as the same additions and subtractions, each output's channel sum in channel
+/// order from zero with one fused multiply-add per term — so the two builds give the same bits,
+/// and a sample's results do not depend on the batch it is in. Change both together.
 public enum WinogradConvolution512 {
     @inline(__always) static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
@@ -33,57 +40,22 @@ public enum WinogradConvolution512 {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
     }
 
-    /// Sizes of one block of `images` planes of `height × width` (both even, at least 2).
-    public struct Geometry: Sendable {
-        public let height: Int, width: Int, images: Int
-        public init(height: Int, width: Int, images: Int) {
-            self.height = height; self.width = width; self.images = images
-        }
-        /// Tile rows and columns of a plane (2×2 outputs each), and tiles of an image.
-        public var tileRows: Int { height / 2 }
-        public var tileColumns: Int { width / 2 }
-        public var tilesPerImage: Int { tileRows * tileColumns }
-        /// Row pitch of a sub-plane, and its entries (one slot each) for one image and the block.
-        public var pitch: Int { width / 2 + 1 }
-        public var slotsPerImage: Int { (height / 2 + 1) * pitch }
-        /// Columns of the matrix products: the block's tiles, rounded up to 32-tile kernels.
-        public var slots: Int { (images * tilesPerImage + 31) / 32 * 32 }
-        /// Floats of one sub-plane strip (a channel's four strips are this far apart): the
-        /// block's sub-planes plus zeros the vector reads run into.
-        var strip: Int { (images * slotsPerImage + pitch + 48 + 15) / 16 * 16 }
-        /// Scratch floats: the sub-planes of `channels` inputs; the transformed inputs; the
-        /// transformed outputs of `outputs` outputs.
-        public func subPlaneFloats(channels: Int) -> Int { 4 * channels * strip }
-        public func transformedFloats(channels: Int) -> Int { 16 * transformedStride(channels: channels) }
-        public func outputFloats(outputs: Int) -> Int { 4 * outputs * slots + 16 * 8 * 32 }
-        /// Floats from one ξ to the next in the transformed inputs (a row's last vector store
-        /// may run 15 floats past the matrix).
-        func transformedStride(channels: Int) -> Int { skewed(channels * slots + 16) }
-        /// `n` rounded up to an odd number of 16-float lines: the 16 streams (one per ξ) that
-        /// the input transform writes then fall in distinct L1 sets. (Matrices of a multiple
-        /// of 4 KB, as a 16-channel 32×32 layer's 20 KB, otherwise share one set and thrash.)
-        func skewed(_ n: Int) -> Int {
-            let lines = (n + 15) / 16
-            return (lines % 2 == 0 ? lines + 1 : lines) * 16
-        }
+    /// The geometry of a block of `images` planes for this build.
+    public static func geometry(height: Int, width: Int, images: Int) -> WinogradGeometry {
+        WinogradGeometry(height: height, width: width, images: images, build: .avx512)
     }
-
-    /// Outputs rounded up to the matrix kernel's 8-row tiles.
-    public static func paddedOutputs(_ outputs: Int) -> Int { (outputs + 7) / 8 * 8 }
-
-    /// Floats of transformed weights `U[ξ][c][k]` for `outputs` × `inputs` kernels.
-    public static func transformedWeightCount(outputs: Int, inputs: Int) -> Int { 16 * inputs * paddedOutputs(outputs) }
 
     /// `y[b][k] = shift[k] + conv(x[b], w)[k]` for the `g.images` planes of `x` (images ×
     /// `inputs` × H × W, contiguous), with `u` from a weight transform (`U[ξ][c][k]`, k padded to
-    /// ``paddedOutputs(_:)``). Then, per output, `+ addend` (laid out as `y`) when given and a
-    /// ReLU when `rectified`. `subPlanes`, `transformed`, `products` are scratch of the sizes
-    /// ``Geometry`` gives.
-    public static func forward(x: UnsafePointer<Float>, inputs: Int, g: Geometry,
+    /// `WinogradGeometry.paddedOutputs(_:)`). Then, per output, `+ addend` (laid out as `y`)
+    /// when given and a ReLU when `rectified`. `subPlanes`, `transformed`, `outputsScratch` are
+    /// scratch of the sizes `g` gives; `g` must be this build's (``geometry(height:width:images:)``).
+    public static func forward(x: UnsafePointer<Float>, inputs: Int, g: WinogradGeometry,
                                u: UnsafePointer<Float>, outputs: Int, shift: UnsafePointer<Float>,
                                y: UnsafeMutablePointer<Float>, addend: UnsafePointer<Float>?, rectified: Bool,
                                subPlanes: UnsafeMutablePointer<Float>, transformed: UnsafeMutablePointer<Float>,
                                outputsScratch: UnsafeMutablePointer<Float>) {
+        assert(g.build == .avx512, "a geometry of another build's blocking")
         if inputs <= 0 || outputs <= 0 || g.images <= 0 || g.height < 2 || g.width < 2 { return }
         split(x: x, inputs: inputs, g: g, into: subPlanes)
         transformInputs(subPlanes, inputs: inputs, g: g, into: transformed)
@@ -93,7 +65,7 @@ public enum WinogradConvolution512 {
     }
 
     /// The zero-padded sub-planes `S[c][pq][b·slotsPerImage + i·pitch + j] = x_pad[b][c][2i+p][2j+q]`.
-    static func split(x: UnsafePointer<Float>, inputs: Int, g: Geometry, into s: UnsafeMutablePointer<Float>) {
+    static func split(x: UnsafePointer<Float>, inputs: Int, g: WinogradGeometry, into s: UnsafeMutablePointer<Float>) {
         let h = g.height, w = g.width, q = g.pitch, per = g.slotsPerImage, strip = g.strip
         let pairs = g.tileColumns, tileRows = g.tileRows
         for c in 0..<inputs {
@@ -156,7 +128,7 @@ public enum WinogradConvolution512 {
     /// `V[ξ][c][tile] = (Bᵀ d B)[ξ]` for every tile of the block, row of tiles by row of
     /// tiles, 16 at a time. A row shorter than 16 tiles stores 16 results anyway; the next
     /// row, or the zeros after the last, overwrite the extra ones.
-    static func transformInputs(_ s: UnsafePointer<Float>, inputs: Int, g: Geometry, into v: UnsafeMutablePointer<Float>) {
+    static func transformInputs(_ s: UnsafePointer<Float>, inputs: Int, g: WinogradGeometry, into v: UnsafeMutablePointer<Float>) {
         let q = g.pitch, strip = g.strip, slots = g.slots
         let step = g.transformedStride(channels: inputs)
         let per = g.slotsPerImage, columns = g.tileColumns, tiles = g.images &* g.tilesPerImage
@@ -207,9 +179,9 @@ public enum WinogradConvolution512 {
     /// `M[ξ] = Σ_c U[ξ][c][k] · V[ξ][c][tile]` into `tile` (16 × 8 × 32, stays in L1), then
     /// `Aᵀ M A` plus `shift[k]` into the four output sub-planes `out[a·2 + c][k][tile]`.
     /// Outputs go in chunks whose transformed weights fit ``weightChunk``.
-    static func multiply(u: UnsafePointer<Float>, inputs: Int, outputs: Int, v: UnsafePointer<Float>, g: Geometry,
+    static func multiply(u: UnsafePointer<Float>, inputs: Int, outputs: Int, v: UnsafePointer<Float>, g: WinogradGeometry,
                          shift: UnsafePointer<Float>, tile m: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>) {
-        let k8 = paddedOutputs(outputs), slots = g.slots, vStride = g.transformedStride(channels: inputs)
+        let k8 = WinogradGeometry.paddedOutputs(outputs), slots = g.slots, vStride = g.transformedStride(channels: inputs)
         let uStride = inputs &* k8
         let chunk = max(8, weightChunk / max(16 &* inputs, 1) / 8 * 8)
         let quarter = outputs &* slots
@@ -285,7 +257,7 @@ public enum WinogradConvolution512 {
 
     /// `y[b][k][2i+a][2j+c] = out[a·2 + c][k][tile (b, i, j)]`, plus the addend and through the
     /// ReLU.
-    static func finish(_ out: UnsafePointer<Float>, outputs: Int, g: Geometry,
+    static func finish(_ out: UnsafePointer<Float>, outputs: Int, g: WinogradGeometry,
                        y: UnsafeMutablePointer<Float>, addend: UnsafePointer<Float>?, rectified: Bool) {
         let slots = g.slots, quarter = outputs &* slots
         let w = g.width, plane = g.height &* g.width, columns = g.tileColumns

@@ -8,6 +8,9 @@
 # - on the emulated Zen 3, every probed result (dgemm, sgemm, CCA, SVCCA, a ConvNet forward)
 #   has the same bits as the host running with PRUNELAB_NO_AVX512=1 PRUNELAB_BLAS_CORE=Zen, the
 #   emulation scripts/test uses for its narrower-build sections;
+# - the Winograd convolution (forced with PRUNELAB_WINOGRAD=1) gives the same bits, forward and
+#   input gradient, on the emulated Zen 3 (its AVX2 kernel), on the host with
+#   PRUNELAB_NO_AVX512=1 and on the host as it is (the AVX-512 kernel where the CPU has it);
 # - issue 16's AVX2 failure (test_sim_layers.lua's batch-size test on a Zen 3) passes there.
 # Usage: PRUNELAB=.build/release/prunelab bash suites/shell/emulated_cpu.sh
 set -uo pipefail
@@ -42,6 +45,26 @@ expect_eq "Zen 3: why" "$(field 4 "$zen3")" "no AVX-512 on this CPU"
 host_as_zen3=$(PRUNELAB_NO_AVX512=1 PRUNELAB_BLAS_CORE=Zen "$P" -e "$probe")
 expect_eq "Zen 3 emulated by qemu vs by PRUNELAB_NO_AVX512=1 PRUNELAB_BLAS_CORE=Zen: same bits" \
   "$(field 1 "$zen3")" "$(field 1 "$host_as_zen3")"
+
+# One 3×3 convolution on the Winograd route (no BLAS involved): every output and input-gradient
+# value in hexadecimal, then the routes taken.
+winograd_probe='
+local m = nn.Sequential{nn.Conv2d(5, 7, 3, {padding = 1, seed = 7})}
+m:train()
+local y = m:forward(tensor.randn(3, 5, 10, 6, {seed = 8}))
+local dx = m:backward(tensor.randn(3, 7, 10, 6, {seed = 9}))
+local parts = {}
+for _, t in ipairs{y, dx} do
+  for _, v in ipairs(t:reshape(t:numel()):totable()) do parts[#parts + 1] = string.format("%a", v) end
+end
+local r = m:conv_routes(3)[1]
+io.write(table.concat(parts, " "), "|", r.forward, "/", r.input_gradient, "|", sys.blas().kernels)'
+wzen3=$(PRUNELAB_WINOGRAD=1 on EPYC-Milan -e "$winograd_probe")
+expect_eq "Zen 3: the probe's routes" "$(field 2 "$wzen3")|$(field 3 "$wzen3")" "winograd/winograd|avx2"
+whost2=$(PRUNELAB_WINOGRAD=1 PRUNELAB_NO_AVX512=1 "$P" -e "$winograd_probe")
+expect_eq "Winograd: emulated Zen 3 vs PRUNELAB_NO_AVX512=1: same bits" "$(field 1 "$wzen3")" "$(field 1 "$whost2")"
+whost=$(PRUNELAB_WINOGRAD=1 "$P" -e "$winograd_probe")
+expect_eq "Winograd: emulated Zen 3 vs this host's $(field 3 "$whost") kernel: same bits" "$(field 1 "$wzen3")" "$(field 1 "$whost")"
 
 sandy=$(on SandyBridge -e "$probe")
 expect_eq "Sandy Bridge: prunelab's kernels" "$(field 2 "$sandy")" "baseline"

@@ -104,8 +104,12 @@ import Testing
         #expect(ConvPlanner.plan(stage1, settings: Settings(environment: [.winogradBudget: "1000000"]), machine: avx512).winogradImages == 3)
         // im2col chunk: 2^20 floats / (576 × 1024) per sample = 1 sample.
         #expect(a.im2colSamples == 1)
-        // Without AVX-512: 32×32 planes are too large for the channel kernel's forward pass.
-        #expect(ConvPlanner.plan(stage1, settings: Settings(), machine: avx2).summary == "flat/channels/channels")
+        // Without AVX-512 the AVX2 Winograd kernel takes the same passes; without Winograd,
+        // 32×32 planes are too large for the channel kernel's forward pass.
+        #expect(ConvPlanner.plan(stage1, settings: Settings(), machine: avx2).summary == "winograd/winograd/channels")
+        #expect(ConvPlanner.plan(stage1, settings: Settings(environment: [.winograd: "0"]), machine: avx2).summary == "flat/channels/channels")
+        #expect(ConvPlanner.plan(stage1, settings: Settings(), machine: ConvMachine(level: .avx2, hasFMA: false)).summary == "im2col",
+                "no FMA: neither Winograd nor the direct kernels")
         let projection = ConvGeometry(inChannels: 64, outChannels: 128, kernel: (1, 1), stride: (2, 2), padding: (0, 0),
                                       height: 32, width: 32, batch: 128)
         #expect(ConvPlanner.plan(projection, settings: Settings(), machine: avx512).summary == "im2col")
@@ -161,13 +165,17 @@ import Testing
         #expect(ConvPlanner.plan(stage, preference: .prefer(.winograd), settings: Settings(environment: [.winograd: "0"]),
                                  machine: machine).forward == .winograd, "a preference wins over the setting")
         #expect(ConvPlanner.plan(stage, preference: .prefer(.channels), settings: Settings(environment: [.convolution: "im2col"]),
-                                 machine: ConvMachine(level: .avx2, hasFMA: true)).summary == "im2col", "PRUNELAB_CONV=im2col switches it off")
+                                 machine: ConvMachine(level: .avx2, hasFMA: true)).summary == "winograd/winograd/im2col",
+                "PRUNELAB_CONV=im2col switches the channel kernel off; Winograd keeps its own rule")
+        #expect(ConvPlanner.plan(stage, preference: .prefer(.channels), settings: Settings(environment: [.convolution: "im2col", .winograd: "0"]),
+                                 machine: ConvMachine(level: .avx2, hasFMA: true)).summary == "im2col")
     }
 }
 
 /// The route rule of `Conv2d.forward`/`backward` before the planner (WinogradConv2d.applies,
 /// DirectConv2d.usesChannelKernel, usesChannelKernelForWeightGradient and applies, as of commit
-/// 8568f31), for layers without test flags, with the environment and CPU as parameters.
+/// 8568f31), for layers without test flags, with the environment and CPU as parameters; since
+/// the AVX2 Winograd kernel, with its measured rule for AVX2 + FMA machines.
 struct LegacyConvRouteRule {
     let environment: [Settings.Key: String]
     let machine: ConvMachine
@@ -195,13 +203,17 @@ struct LegacyConvRouteRule {
     }
 
     func winogradApplies(_ g: ConvGeometry, inputGradient: Bool = false) -> Bool {
-        guard machine.level >= .avx512, g.kernelH == 3, g.kernelW == 3, g.strideH == 1, g.strideW == 1, g.padH == 1, g.padW == 1,
+        guard hasAVX2FMA, g.kernelH == 3, g.kernelW == 3, g.strideH == 1, g.strideW == 1, g.padH == 1, g.padW == 1,
               g.height >= 2, g.width >= 2, g.height % 2 == 0, g.width % 2 == 0 else { return false }
         if let winogradMode { return winogradMode }
         if channelMode != .measured { return false }
         let channels = min(inputGradient ? g.outChannels : g.inChannels, inputGradient ? g.inChannels : g.outChannels)
         let plane = g.height * g.width
-        return (plane >= 1024 && channels >= 8) || (plane >= 256 && channels >= 16) || (plane >= 64 && channels >= 64)
+        if machine.level >= .avx512 {
+            return (plane >= 1024 && channels >= 8) || (plane >= 256 && channels >= 16) || (plane >= 64 && channels >= 64)
+        }
+        if plane >= 1024 { return channels >= (inputGradient ? 8 : 16) }
+        return (plane >= 256 && channels >= 16) || (plane >= 64 && channels >= 32)
     }
 
     func fixedChoice(_ g: ConvGeometry) -> Bool? {

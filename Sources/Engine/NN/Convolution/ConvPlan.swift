@@ -1,4 +1,4 @@
-import ConvKernelsAVX512
+import ConvKernelsAVX2
 
 /// Everything the route choice of a ``Conv2d`` call depends on besides the settings and the
 /// CPU: the layer's shape and the batch's.
@@ -88,7 +88,7 @@ public struct ConvPlan: Equatable, Sendable {
             flatBackwardSamples = 1
         }
         func images(inputs: Int) -> Int {
-            let one = WinogradConvolution512.Geometry(height: g.height, width: g.width, images: 1)
+            let one = WinogradGeometry(height: g.height, width: g.width, images: 1, build: .avx2)
             return max(1, settings.winogradBudget / max(16 * inputs * one.tilesPerImage, 1))
         }
         winogradImages = forward == .winograd ? images(inputs: g.inChannels) : 1

@@ -2,7 +2,7 @@
 ///
 /// | route | type | file | passes |
 /// |---|---|---|---|
-/// | ``winograd`` | ``WinogradConv2d`` | Kernels/WinogradConv2d.swift | forward, input gradient (AVX-512) |
+/// | ``winograd`` | ``WinogradConv2d`` | Kernels/WinogradConv2d.swift | forward, input gradient (AVX2 + FMA or AVX-512) |
 /// | ``channels`` | ``ChannelConv2d`` | Kernels/ChannelConv2d.swift | all three (AVX2 + FMA) |
 /// | ``flat`` | ``DirectConv2d`` | Kernels/DirectConv2d.swift | all three, stride 1 (AVX2 + FMA) |
 /// | ``im2col`` | ``Im2colConv2d`` | Kernels/Im2colConv2d.swift | all three, any layer |

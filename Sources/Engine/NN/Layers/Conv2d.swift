@@ -3,11 +3,12 @@
 ///
 /// Implementation: each pass (forward, input gradient, weight gradient) runs on the route its
 /// ``ConvPlan`` names, chosen by ``ConvPlanner`` once per geometry (``plan(height:width:batch:)``):
-/// with AVX-512, Winograd F(2×2, 3×3) for 3×3 stride-1 padding-1 layers where it wins
-/// (``WinogradConv2d``); on AVX2 + FMA machines, the output-channel kernel on small planes and
-/// strided layers (``ChannelConv2d``) and the flat kernel on large stride-1 planes
-/// (``DirectConv2d``); elsewhere im2col + sgemm with the batch folded into the GEMM's column
-/// dimension (``Im2colConv2d``).
+/// on AVX2 + FMA and AVX-512 machines, Winograd F(2×2, 3×3) for 3×3 stride-1 padding-1 layers
+/// where it wins (``WinogradConv2d``; an AVX2 and an AVX-512 kernel that give the same bits,
+/// each with its own measured rule), the output-channel kernel on small planes and strided
+/// layers (``ChannelConv2d``) and the flat kernel on large stride-1 planes (``DirectConv2d``);
+/// elsewhere im2col + sgemm with the batch folded into the GEMM's column dimension
+/// (``Im2colConv2d``).
 public final class Conv2d: Layer, DeclaredLayer {
     public let inChannels: Int
     public let outChannels: Int
