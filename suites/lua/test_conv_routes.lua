@@ -19,6 +19,13 @@ test("m:conv_routes names each convolution's route per pass", function()
     check_eq(projection.forward, "im2col"); check_eq(projection.weight_gradient, "im2col")
   end
   check_eq(r[1].input, "3×32×32")
+  -- The sparse kernels (m:compress()): flat on the 32×32 … 8×8 stride-1 planes, where more
+  -- than half of the flat positions are outputs (8×8: 64 of 80); batched on 4×4 (16 of 32);
+  -- im2col for strides.
+  local sparse = {}
+  for i = 1, #r do sparse[r[i].layer] = r[i].sparse_forward end
+  check_eq(sparse["conv1"], "flat"); check_eq(sparse["layer3.1.conv2"], "flat")
+  check_eq(sparse["layer4.1.conv2"], "batched"); check_eq(sparse["layer4.0.conv1"], "im2col")
   check_eq(#m:conv_routes(1), 20)
   check_error(function() m:conv_routes(0) end, "conv_routes", "argument 2 (batch)")
 end)

@@ -119,6 +119,54 @@ test("odd shapes, strides, padding, empty rows and fully pruned layers", functio
   end
 end)
 
+test("batched route: small stride-1 planes, 1 to 33 samples, ReLU and shortcut fused (m:predict)", function()
+  -- 5×4×4 → 7×4×4 (3×3, padding 1: batched) → 6×6×2 (3×5, padding {2, 1}: batched) → 4×6×2
+  -- (1×1: flat) → 48 features.
+  local m = nn.Sequential{
+    nn.Conv2d(5, 7, 3, {padding = 1, seed = 1}), nn.BatchNorm2d(7), nn.ReLU(),
+    nn.Conv2d(7, 6, {3, 5}, {padding = {2, 1}, seed = 2}), nn.ReLU(),
+    nn.Conv2d(6, 4, 1, {seed = 3}), nn.Flatten(), nn.Linear(48, 3, {seed = 4}),
+    input = {5, 4, 4}}
+  local routes = m:conv_routes(2)
+  check_eq(routes[1].sparse_forward, "batched"); check_eq(routes[2].sparse_forward, "batched")
+  check_eq(routes[3].sparse_forward, "flat")
+  warmed(m, tensor.randn{8, 5, 4, 4, seed = 1})
+  prune.magnitude(m, 0.6, {skip_last = false})
+  for _, n in ipairs({1, 15, 16, 17, 33}) do
+    local x = tensor.randn{n, 5, 4, 4, seed = n}
+    m:decompress(); m:eval()
+    local dense, fused = m:forward(x):clone(), m:predict(x)
+    check_close(dense, fused, "dense m:predict, batch " .. n)
+    m:compress{max_density = 1}
+    check_close(dense, m:forward(x):clone(), "compressed m:forward, batch " .. n)
+    check_close(dense, m:predict(x), "compressed m:predict, batch " .. n)
+  end
+  -- ResNet-18 w/8: its last stage (4×4 planes, shortcut added on the way out) runs batched.
+  local r = models.resnet{depth = 18, width = 0.125, seed = 3}
+  local x = tensor.randn{17, 3, 32, 32, seed = 5}
+  warmed(r, x)
+  prune.magnitude(r, 0.9)
+  r:eval()
+  local dense = r:forward(x):clone()
+  r:compress{max_density = 1}
+  check_close(dense, r:predict(x), "ResNet-18 w/8, 17 samples")
+  check(r:predict(x):equal(r:predict(x)), "the same logits every call")
+end)
+
+test("m:predict: the fused evaluation path in any mode, the mode restored; bad input named", function()
+  local m = models.convnet{seed = 1}
+  local x = tensor.randn{4, 1, 28, 28, seed = 2}
+  warmed(m, x)
+  m:eval()
+  local y = m:forward(x):clone()
+  m:train()
+  check_close(y, m:predict(x), "m:predict equals evaluation-mode m:forward")
+  check(m.training == true, "training mode restored")
+  check_error(function() m:predict(tensor.randn{4, 3, 28, 28, seed = 1}) end, "predict", "N×1×28×28")
+  check_error(function() m:predict("x") end, "predict", "tensor")
+  check_error(function() m:predict(x, 1) end, "predict")
+end)
+
 test("measured routes: each timed layer takes the faster route; m:sparsity() shows both times", function()
   local m = prune.magnitude(models.convnet{seed = 1}, 0.9)
   local x = tensor.randn{8, 1, 28, 28, seed = 3}

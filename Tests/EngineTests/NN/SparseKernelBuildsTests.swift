@@ -146,6 +146,11 @@ import ConvKernelsAVX512
         #expect(csr.flatOffsets(taps: 6, kernelW: 2, planeStride: 100, pitch: 10) == [1, 111, 120])
         #expect(csr.flatOffsets(taps: 6, kernelW: 2, planeStride: Int(Int32.max) / 2 + 1, pitch: 10) == nil, "offsets beyond 32 bits")
         #expect(csr.flatOffsets(taps: 5, kernelW: 2, planeStride: 100, pitch: 10) == nil, "columns not whole kernels")
+        // The batch-innermost layout: 16 floats per position.
+        #expect(csr.flatOffsets(taps: 6, kernelW: 2, planeStride: 100, pitch: 10, lanes: 16) == [16, 1776, 1920])
+        #expect(csr.flatOffsets(taps: 6, kernelW: 2, planeStride: Int(Int32.max) / 32 + 1, pitch: 10, lanes: 16) == nil,
+                "offsets × 16 beyond 32 bits")
+        #expect(csr.flatOffsets(taps: 6, kernelW: 2, planeStride: 100, pitch: 10) == [1, 111, 120], "remembered per layout")
     }
 
     @Test func sparseCheckpointEncodingRoundTrips() throws {

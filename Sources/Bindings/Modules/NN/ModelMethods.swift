@@ -5,11 +5,19 @@ import Engine
 enum ModelMethods {
     static let all: [LuaFunctionSpec] = [
         LuaFunctionSpec("forward", "m:forward(x) → y",
-                        "The model's output for the batch x (a tensor N×input shape; float64 is converted). In training mode BatchNorm uses batch statistics and Dropout drops; call m:eval() first for inference. Returns a new tensor.") { lua in
+                        "The model's output for the batch x (a tensor N×input shape; float64 is converted). In training mode BatchNorm uses batch statistics and Dropout drops; call m:eval() first for inference (or m:predict(x), the fused inference path). Returns a new tensor.") { lua in
             let m = try lua.checkModel(1, "self")
             let x = try lua.check(2, Tensor.self, "x")
             try lua.checkArgumentCount(max: 2)
             lua.push(object: try m.forward(x).copy())
+            return 1
+        },
+        LuaFunctionSpec("predict", "m:predict(x) → y",
+                        "The model's output for the batch x as m:evaluate computes it, whatever the mode: evaluation mode on the inference plan (m:plan(): each BatchNorm folded into the convolution before it, ReLU and shortcut additions on the convolution's way out), the mode restored afterwards. The fastest inference, dense or compressed (m:compress()); equals m:eval() then m:forward(x) up to rounding, but the layers' own outputs are not kept for recording and no m:backward may follow. Returns a new tensor.") { lua in
+            let m = try lua.checkModel(1, "self")
+            let x = try lua.check(2, Tensor.self, "x")
+            try lua.checkArgumentCount(max: 2)
+            lua.push(object: try m.predict(x).copy())
             return 1
         },
         LuaFunctionSpec("backward", "m:backward(dy) → dx",
@@ -21,7 +29,7 @@ enum ModelMethods {
             return 1
         },
         LuaFunctionSpec("conv_routes", "m:conv_routes([batch]) → report table",
-                        "How each convolution runs for a batch of batch samples (default 128) of the model's input shape: a report table {layer, input, forward, input_gradient, weight_gradient} naming each pass's route: winograd (AVX-512, 3×3 layers), channels (the output-channel kernel), flat (the flat direct kernel) or im2col (im2col + sgemm). The routes depend on the CPU and on PRUNELAB_CONV and PRUNELAB_WINOGRAD (sys.settings()); empty while the input shape is unknown.") { lua in
+                        "How each convolution runs for a batch of batch samples (default 128) of the model's input shape: a report table {layer, input, forward, input_gradient, weight_gradient, sparse_forward} naming each pass's route: winograd (3×3 stride-1 layers, AVX2 and AVX-512), channels (the output-channel kernel), flat (the flat direct kernel) or im2col (im2col + sgemm); sparse_forward is the kernel a layer compressed sparse (m:compress()) runs: flat (stride 1, one sample's padded planes), batched (stride 1 on small planes, 16 samples interleaved) or im2col (strides). The routes depend on the CPU and on PRUNELAB_CONV and PRUNELAB_WINOGRAD (sys.settings()); empty while the input shape is unknown.") { lua in
             let m = try lua.checkModel(1, "self")
             let batch = try lua.isNoneOrNil(2) ? 128 : lua.checkInteger(2, "batch", in: 1...(1 << 30))
             try lua.checkArgumentCount(max: 2)

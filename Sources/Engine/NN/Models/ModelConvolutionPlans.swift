@@ -31,9 +31,10 @@ extension Model {
     public func convolutionPlanTable(batch: Int) throws -> Table {
         let rows: [[TableCell]] = convolutionPlans(batch: batch).map { name, plan in
             [.string(name), .string("\(plan.geometry.inChannels)×\(plan.geometry.height)×\(plan.geometry.width)"),
-             .string(plan.forward.rawValue), .string(plan.inputGradient.rawValue), .string(plan.weightGradient.rawValue)]
+             .string(plan.forward.rawValue), .string(plan.inputGradient.rawValue), .string(plan.weightGradient.rawValue),
+             .string(plan.sparseForward.rawValue)]
         }
-        return try Table(columns: ["layer", "input", "forward", "input_gradient", "weight_gradient"], rows: rows,
+        return try Table(columns: ["layer", "input", "forward", "input_gradient", "weight_gradient", "sparse_forward"], rows: rows,
                          title: "convolution routes, batch \(batch)")
     }
 }

@@ -50,6 +50,24 @@ extension Model {
                           seconds: Trainer.seconds(clock.now - began))
     }
 
+    /// The model's output for the batch `input` as an evaluation computes it: evaluation mode,
+    /// on the ``inferencePlan`` (each BatchNorm folded into the convolution before it, ReLU and
+    /// residual additions on the convolution's way out, in-place steps), then the previous mode
+    /// is restored. The fastest inference; the layers' own outputs are not all kept (use
+    /// ``forward(_:)`` in evaluation mode for that). Equals an evaluation-mode `forward` up to
+    /// rounding (the folded BatchNorm scales the weights instead of the outputs).
+    public func predict(_ input: Tensor) throws -> Tensor {
+        let x = try checkedInput(input)
+        let wasTraining = isTraining
+        setTraining(false)
+        root.setFusesForInference(true)
+        defer {
+            root.setFusesForInference(false)
+            setTraining(wasTraining)
+        }
+        return try root.forward(x)
+    }
+
     /// Fraction of `dataset` classified correctly, in [0, 1].
     public func accuracy(_ dataset: any Dataset, batchSize: Int = 256) throws -> Double {
         try evaluate(dataset, batchSize: batchSize).accuracy

@@ -1,4 +1,5 @@
 import ConvKernelsAVX2
+import Synchronization
 import ConvKernelsAVX512
 
 /// A layer's weight as a compressed sparse row (CSR) matrix, for sparse inference.
@@ -56,18 +57,34 @@ public final class CSRWeights: @unchecked Sendable {
     public var bytes: Int { 8 * nonzeros + 4 * (rows + 1) }
 
     /// The flat-plane offsets of the nonzeros of a convolution weight (`out × in × kh × kw`,
-    /// `taps = kh·kw`): entry k is `c·planeStride + r·pitch + s` for column `c·taps + r·kw + s`,
-    /// for ``SparseFlatKernel``; nil when an offset does not fit 32 bits.
-    func flatOffsets(taps: Int, kernelW: Int, planeStride: Int, pitch: Int) -> [Int32]? {
-        guard taps > 0, kernelW > 0, columns % taps == 0 else { return nil }
-        let (reach, overflow) = (columns / taps).multipliedReportingOverflow(by: planeStride)
-        guard !overflow, reach < Int(Int32.max) else { return nil }
-        return (0..<nonzeros).map { k in
+    /// `taps = kh·kw`): entry k is `(c·planeStride + r·pitch + s)·lanes` for column
+    /// `c·taps + r·kw + s`, for ``SparseFlatKernel`` (`lanes` 1: one sample's planes; 16: the
+    /// batch-innermost layout of ``SparseConvRoute/batched``); nil when an offset does not fit
+    /// 32 bits. Remembered per layout, since every forward of a layer asks for the same one.
+    func flatOffsets(taps: Int, kernelW: Int, planeStride: Int, pitch: Int, lanes: Int = 1) -> [Int32]? {
+        let key = FlatLayout(taps: taps, kernelW: kernelW, planeStride: planeStride, pitch: pitch, lanes: lanes)
+        if let known = flatOffsetCache.withLock({ $0[key] }) { return known }
+        guard taps > 0, kernelW > 0, lanes > 0, columns % taps == 0 else { return nil }
+        let (reach, o1) = (columns / taps).multipliedReportingOverflow(by: planeStride)
+        let (scaled, o2) = reach.multipliedReportingOverflow(by: lanes)
+        guard !o1, !o2, scaled < Int(Int32.max) else { return nil }
+        let offsets = (0..<nonzeros).map { k in
             let column = Int(columnIndex[k])
             let (c, t) = column.quotientAndRemainder(dividingBy: taps)
-            return Int32(c * planeStride + (t / kernelW) * pitch + t % kernelW)
+            return Int32((c * planeStride + (t / kernelW) * pitch + t % kernelW) * lanes)
         }
+        flatOffsetCache.withLock { cache in
+            if cache.count >= 8 { cache.removeAll() }  // a layer sees few layouts (batch sizes do not change them)
+            cache[key] = offsets
+        }
+        return offsets
     }
+
+    /// A flat layout the offsets were computed for.
+    private struct FlatLayout: Hashable {
+        let taps: Int, kernelW: Int, planeStride: Int, pitch: Int, lanes: Int
+    }
+    private let flatOffsetCache = Mutex<[FlatLayout: [Int32]]>([:])
 
     /// Output channel `row` of a stride-1 convolution on flat padded planes (see
     /// ``SparseFlatKernel``): `y[p] = scale · Σ_k values[k] · x[offsets[k] + p] + shift` for p

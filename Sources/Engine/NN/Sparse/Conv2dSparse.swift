@@ -6,20 +6,26 @@ public enum SparseConvRoute: String, Sendable {
     /// output channel computed from its nonzeros alone (``SparseFlatKernel``: one contiguous
     /// vector load per nonzero weight and 16 positions, no im2col matrix).
     case flat
+    /// Stride 1 on small planes: the flat layout with 16 samples interleaved at every position
+    /// (batch innermost), so that each vector of the same kernel holds one position of 16
+    /// samples and no lane is wasted on a plane narrower than a vector (Elsen et al., "Fast
+    /// Sparse ConvNets", CVPR 2020, interleave a spatial block the same way).
+    case batched
     /// im2col with the batch folded into the columns, then the CSR weights times the patch
-    /// matrix (``CSRWeights/multiply``): strides, and planes too small for the flat route.
+    /// matrix (``CSRWeights/multiply``): strides.
     case im2col
 
     /// `flat` for stride 1 where more than half of the flat positions it computes (output
     /// rows × padded width, rounded up to whole 16-float vectors) are real outputs: a 28×28
-    /// plane with a 5×5 kernel keeps 784 of 896 (the ConvNet), 8×8 with 3×3 64 of 80. A 4×4
-    /// plane keeps only 16 of 32 and 2×2 4 of 16, where im2col's batch-wide columns fill every
-    /// vector lane instead.
+    /// plane with a 5×5 kernel keeps 784 of 896 (the ConvNet), 8×8 with 3×3 64 of 80. Smaller
+    /// stride-1 planes take `batched`: a 4×4 plane keeps only 16 of 32 flat positions, 2×2 4 of
+    /// 16, where the batch-innermost layout fills every lane (and needs no im2col matrix, whose
+    /// construction took 45% of the time on 4×4 planes). Other strides take `im2col`.
     static func choose(_ g: ConvGeometry) -> SparseConvRoute {
         guard g.isStrideOne else { return .im2col }
         let window = g.window
         let computed = (window.outHeight * (g.width + 2 * g.padW) + 15) / 16 * 16
-        return 2 * window.outPlane > computed ? .flat : .im2col
+        return 2 * window.outPlane > computed ? .flat : .batched
     }
 }
 
@@ -28,7 +34,11 @@ extension Conv2d {
     /// weights: the input checks, output buffer and per-channel transform come from
     /// ``forward(_:then:rectified:adding:)`` (`io`).
     func sparseForward(_ csr: CSRWeights, _ plan: ConvPlan, _ io: ConvForwardIO) throws {
-        if plan.sparseForward == .flat, try sparseFlatForward(csr, plan, io) { return }
+        switch plan.sparseForward {
+        case .flat: if try sparseFlatForward(csr, plan, io) { return }
+        case .batched: if try sparseBatchedForward(csr, plan, io) { return }
+        case .im2col: break
+        }
         try sparseIm2colForward(csr, plan, io)
     }
 
@@ -54,13 +64,106 @@ extension Conv2d {
                 let mine = BLASWorkers.share(n, w, workers)
                 if mine.isEmpty { return }
                 try Workspace.withBuffers(c * layout.planeStride, rowLength) { padded, row in
+                    padded.update(repeating: 0, count: c * layout.planeStride)  // borders: zero for every sample
                     for j in mine {
-                        layout.pad(xp + j * c * inPlane, planes: c, height: g.height, width: g.width, into: padded)
+                        SparsePlaneCopies.interior(xp + j * c * inPlane, planes: c, height: g.height, width: g.width, into: padded,
+                                                   planeStride: layout.planeStride, pitch: layout.pitch, padTop: ph, padLeft: pw)
                         for ch in 0..<k {
                             csr.flatRow(ch, offsets: off, x: padded, length: layout.length, scale: scale?[ch] ?? 1, shift: shift[ch], y: row)
                             let at = (j * k + ch) * outPlane
-                            layout.unpad(row, planes: 1, outRows: ho, outCols: wo, into: yp + at,
-                                         adding: ap.map { $0 + at }, rectified: rectified)
+                            SparsePlaneCopies.outputs(row, pitch: layout.pitch, rows: ho, cols: wo, into: yp + at,
+                                                      adding: ap.map { $0 + at }, rectified: rectified)
+                        }
+                    }
+                }
+            }
+        }
+        return true
+    }
+
+    /// ``SparseConvRoute/batched``: the samples in groups of 16 (the last group padded with
+    /// zero samples), each group's planes zero-padded into one flat layout with the 16 samples
+    /// innermost (`((c·rows + i)·pitch + j)·16 + b`). Output channel `ch` of a group is then the
+    /// flat kernel's row over `((Ho−1)·pitch + Wo)·16` floats, with every nonzero's offset ×16;
+    /// the columns past `Wo` in each row are computed and dropped. Groups are packed in
+    /// parallel, then the output channels split between the workers. False (nothing done)
+    /// when the layout's offsets do not fit 32 bits.
+    func sparseBatchedForward(_ csr: CSRWeights, _ plan: ConvPlan, _ io: ConvForwardIO) throws -> Bool {
+        let g = plan.geometry
+        let c = inChannels, k = outChannels, (kh, kw) = kernel, (ph, pw) = padding
+        let ho = g.height + 2 * ph - kh + 1, wo = g.width + 2 * pw - kw + 1
+        let pitch = g.width + 2 * pw, rows = g.height + 2 * ph
+        let lanes = 16
+        let (planeStride, o1) = rows.multipliedReportingOverflow(by: pitch)
+        let (groupFloats, o2) = (c * lanes).multipliedReportingOverflow(by: planeStride)
+        guard !o1, !o2, groupFloats < Int(Int32.max),
+              var offsets = csr.flatOffsets(taps: kh * kw, kernelW: kw, planeStride: planeStride, pitch: pitch, lanes: lanes) else { return false }
+        if offsets.isEmpty { offsets = [0] }  // a fully pruned layer: never read, but a valid pointer
+        let n = g.batch, groups = (n + lanes - 1) / lanes
+        let inPlane = g.height * g.width, outPlane = ho * wo
+        let length = ((ho - 1) * pitch + wo) * lanes
+        let (packedFloats, o3) = groups.multipliedReportingOverflow(by: groupFloats)
+        guard !o3 else { return false }
+        let xp = io.x, yp = io.y, ap = io.addend, rectified = io.rectified
+        let scale = io.scale, shift = io.shift
+        try Workspace.withBuffer(count: packedFloats) { packed in
+            let packers = min(BLASWorkers.count, groups)
+            try BLASWorkers.run(packers) { w in
+                // Through a tile of one channel's 16 planes: each sample's plane is read
+                // whole (16 planes 4 KB apart would otherwise share one L1 set), then
+                // every position's 16 samples are written as one contiguous vector.
+                try Workspace.withBuffer(count: lanes * inPlane) { tile in
+                    for group in BLASWorkers.share(groups, w, packers) {
+                        let out = packed + group * groupFloats
+                        out.update(repeating: 0, count: groupFloats)
+                        let samples = min(lanes, n - group * lanes)
+                        // A last group's missing samples: zero lanes, computed and dropped.
+                        (tile + samples * inPlane).update(repeating: 0, count: (lanes - samples) * inPlane)
+                        let first = xp + group * lanes * c * inPlane
+                        for ci in 0..<c {
+                            for b in 0..<samples {
+                                let src = first + (b * c + ci) * inPlane, dst = tile + b * inPlane
+                                for q in 0..<inPlane { dst[q] = src[q] }
+                            }
+                            for i in 0..<g.height {
+                                let dst = out + (ci * planeStride + (i + ph) * pitch + pw) * lanes
+                                for j in 0..<g.width {
+                                    let from = tile + i * g.width + j, to = dst + j * lanes
+                                    for b in 0..<lanes { to[b] = from[b * inPlane] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let workers = min(BLASWorkers.count, k)
+            try offsets.withUnsafeBufferPointer { offsetBuffer in
+                guard let off = offsetBuffer.baseAddress else { return }
+                try BLASWorkers.run(workers) { w in
+                    let mine = BLASWorkers.share(k, w, workers)
+                    if mine.isEmpty { return }
+                    try Workspace.withBuffer(count: (length + 15) / 16 * 16) { row in
+                        for group in 0..<groups {
+                            let samples = min(lanes, n - group * lanes)
+                            for ch in mine {
+                                csr.flatRow(ch, offsets: off, x: packed + group * groupFloats, length: length,
+                                            scale: scale?[ch] ?? 1, shift: shift[ch], y: row)
+                                for b in 0..<samples {
+                                    let at = ((group * lanes + b) * k + ch) * outPlane
+                                    let out = yp + at
+                                    for i in 0..<ho {
+                                        let from = row + i * pitch * lanes + b, to = out + i * wo
+                                        if let ap {
+                                            let add = ap + at + i * wo
+                                            for j in 0..<wo { let v = from[j * lanes] + add[j]; to[j] = rectified && !(v > 0) ? 0 : v }
+                                        } else if rectified {
+                                            for j in 0..<wo { let v = from[j * lanes]; to[j] = v > 0 ? v : 0 }
+                                        } else {
+                                            for j in 0..<wo { to[j] = from[j * lanes] }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
