@@ -138,6 +138,63 @@ import ConvKernelsAVX512
         }
     }
 
+    /// A row cut into runs of its nonzeros (``CSRWeights/columnBlockStarts(blockColumns:)``,
+    /// as the batched route's channel blocks cut it) gives the whole row's outputs bit for bit,
+    /// on every build; empty runs and a single run included.
+    @Test(arguments: [16, 96, 192, 352])
+    func flatSpansGiveTheWholeRowBitForBit(length: Int) throws {
+        let rows = 5, inputs = 7, kh = 3, kw = 3, taps = kh * kw, pitch = 6
+        let w = try Self.weight(rows: rows, columns: inputs * taps, density: 0.3, seed: UInt64(length) + 7)
+        let csr = try #require(CSRWeights(weight: w))
+        let rounded = (length + 15) / 16 * 16
+        let planeStride = rounded + (kh - 1) * pitch + kw
+        let offsets = try #require(csr.flatOffsets(taps: taps, kernelW: kw, planeStride: planeStride, pitch: pitch))
+        var rng = RandomGenerator(seed: 11)
+        let x: [Float] = (0..<(inputs * planeStride)).map { _ in rng.nextFloat() * 2 - 1 }
+        for blockInputs in [1, 2, 3, 7] {
+            let blocks = (inputs + blockInputs - 1) / blockInputs
+            let starts = csr.columnBlockStarts(blockColumns: blockInputs * taps)
+            #expect(starts.count == rows * (blocks + 1))
+            for r in 0..<rows {
+                #expect(Int(starts[r * (blocks + 1)]) == Int(csr.rowStart[r]) && Int(starts[r * (blocks + 1) + blocks]) == Int(csr.rowStart[r + 1]))
+                for b in 0..<blocks {
+                    for k in Int(starts[r * (blocks + 1) + b])..<Int(starts[r * (blocks + 1) + b + 1]) {
+                        #expect(Int(csr.columnIndex[k]) / (blockInputs * taps) == b, "row \(r): nonzero \(k) in block \(b)")
+                    }
+                }
+            }
+            let builds: [(String, Bool)] = [("AVX2", CPUFeatures.hasAVX2FMA), ("AVX-512", CPUFeatures.flags.contains("avx512f"))]
+            for (build, available) in builds where available {
+                x.withUnsafeBufferPointer { xs in
+                    offsets.withUnsafeBufferPointer { off in
+                        for r in 0..<rows {
+                            var whole = [Float](repeating: .nan, count: rounded), cut = whole
+                            let run = { (nonzeros: Range<Int>, partial: Bool, finish: Bool, y: UnsafeMutablePointer<Float>) in
+                                if build == "AVX2" {
+                                    SparseFlatKernel.span(nonzeros, offsets: off.baseAddress!, values: csr.values, x: xs.baseAddress!, length: length,
+                                                          partial: partial, finish: finish, scale: 0.75, shift: 0.5, y: y)
+                                } else {
+                                    SparseFlatKernel512.span(nonzeros, offsets: off.baseAddress!, values: csr.values, x: xs.baseAddress!, length: length,
+                                                             partial: partial, finish: finish, scale: 0.75, shift: 0.5, y: y)
+                                }
+                            }
+                            whole.withUnsafeMutableBufferPointer { y in run(Int(csr.rowStart[r])..<Int(csr.rowStart[r + 1]), false, true, y.baseAddress!) }
+                            cut.withUnsafeMutableBufferPointer { y in
+                                for b in 0..<blocks {
+                                    let at = r * (blocks + 1) + b
+                                    run(Int(starts[at])..<Int(starts[at + 1]), b > 0, b == blocks - 1, y.baseAddress!)
+                                }
+                            }
+                            for p in 0..<length {
+                                #expect(whole[p].bitPattern == cut[p].bitPattern, "\(build), blocks of \(blockInputs) inputs: row \(r), position \(p)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test func flatOffsetsAddressPlanesRowsAndColumns() throws {
         // Nonzeros at (c, r, s) = (0, 0, 1), (1, 2, 0), (1, 1, 1) of a 1 × 2 × 3 × 2 weight.
         var values = [Float](repeating: 0, count: 12)

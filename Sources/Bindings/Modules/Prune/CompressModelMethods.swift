@@ -8,10 +8,14 @@ extension PruneModelMethods {
         Prepares m for fast inference: every convolution and linear layer whose weight has a mask \
         and at most max_density nonzero weights runs its forward through sparse kernels (its \
         nonzero weights in compressed sparse rows; stride-1 convolutions read each nonzero's \
-        inputs straight from the padded planes, the others multiply im2col patches or the \
-        batch; vectorised with AVX2/AVX-512, split over sys.set_threads workers); the others \
+        inputs straight from the padded planes, with 16 samples interleaved on planes of 4×4 \
+        and below, the others multiply im2col patches or the batch; vectorised with \
+        AVX2/AVX-512, split over sys.set_threads workers; m:conv_routes() names each \
+        convolution's sparse kernel); the others \
         stay dense (denser layers run faster dense: 0.2 is where the sparse kernels start to \
-        win on VGG and ResNet in scripts/bench_sparse). print(m) shows each layer's route and why. The logits \
+        win on VGG and ResNet in scripts/bench_sparse). print(m) shows each layer's route and why. \
+        For the fastest inference call m:predict(x) (or m:evaluate(ds)), which also folds each \
+        BatchNorm into its convolution and applies ReLU on the way out. The logits \
         equal the dense ones up to rounding. A model without masks stays dense everywhere (the \
         routes say "no mask"). m is put in evaluation mode; training it, or a forward after \
         m:train(), is an error until m:decompress(). The compressed weights are a snapshot: after \

@@ -105,6 +105,50 @@ public final class CSRWeights: @unchecked Sendable {
         }
     }
 
+    /// ``flatRow(_:offsets:x:length:scale:shift:y:)`` for a run of one row's nonzeros: onto the
+    /// partial sums in `y` when `partial`, scaled and shifted only when `finish` (see
+    /// ``SparseFlatKernel/span(_:offsets:values:x:length:partial:finish:scale:shift:y:)``).
+    func flatSpan(_ nonzeros: Range<Int>, offsets: UnsafePointer<Int32>, x: UnsafePointer<Float>, length: Int,
+                  partial: Bool, finish: Bool, scale: Float, shift: Float, y: UnsafeMutablePointer<Float>) {
+        if CPUFeatures.hasAVX512 {
+            SparseFlatKernel512.span(nonzeros, offsets: offsets, values: values, x: x, length: length, partial: partial, finish: finish,
+                                     scale: scale, shift: shift, y: y)
+        } else if CPUFeatures.hasAVX2FMA {
+            SparseFlatKernel.span(nonzeros, offsets: offsets, values: values, x: x, length: length, partial: partial, finish: finish,
+                                  scale: scale, shift: shift, y: y)
+        } else {
+            for p in 0..<length {
+                var a: Float = partial ? y[p] : 0
+                for k in nonzeros { a = a.addingProduct(values[k], x[Int(offsets[k]) + p]) }
+                y[p] = finish ? a * scale + shift : a
+            }
+        }
+    }
+
+    /// Where each row's nonzeros enter each block of `blockColumns` columns: entry
+    /// `r·(blocks + 1) + b` is the first nonzero of row r at column ≥ b·blockColumns (the row's
+    /// end for b = blocks), blocks = ⌈columns / blockColumns⌉. Remembered per block size.
+    func columnBlockStarts(blockColumns: Int) -> [Int32] {
+        let width = max(1, blockColumns)
+        if let known = blockStartCache.withLock({ $0[width] }) { return known }
+        let blocks = (columns + width - 1) / width
+        var starts = [Int32](repeating: 0, count: rows * (blocks + 1))
+        for r in 0..<rows {
+            var k = Int(rowStart[r])
+            let end = Int(rowStart[r + 1])
+            for b in 0...blocks {
+                while k < end, Int(columnIndex[k]) < b * width { k += 1 }
+                starts[r * (blocks + 1) + b] = Int32(b == blocks ? end : k)
+            }
+        }
+        blockStartCache.withLock { cache in
+            if cache.count >= 8 { cache.removeAll() }
+            cache[width] = starts
+        }
+        return starts
+    }
+    private let blockStartCache = Mutex<[Int: [Int32]]>([:])
+
     /// `destination[r][j] = Σ weight[r][c] · source[c][j]` for rows `rows` and j in 0..<width,
     /// on the best kernel build of this machine (AVX-512, AVX2 + FMA, or plain Swift).
     func multiply(rows: Range<Int>, source: UnsafePointer<Float>, sourceStride: Int, width: Int,

@@ -106,7 +106,9 @@ extension Conv2d {
         guard !o3 else { return false }
         let xp = io.x, yp = io.y, ap = io.addend, rectified = io.rectified
         let scale = io.scale, shift = io.shift
-        try Workspace.withBuffer(count: packedFloats) { packed in
+        // 64-byte aligned: every load of the kernels then falls within one cache line.
+        try Workspace.withBuffer(count: packedFloats + 16) { buffer in
+            let packed = buffer + (16 - (Int(bitPattern: buffer) / 4) % 16) % 16
             let packers = min(BLASWorkers.count, groups)
             try BLASWorkers.run(packers) { w in
                 // Through a tile of one channel's 16 planes: each sample's plane is read
@@ -136,30 +138,51 @@ extension Conv2d {
                     }
                 }
             }
+            // The input channels in blocks of about 32 KB of packed planes (an L1 data cache on
+            // Zen 3 and 4), each block's terms of every output channel of this worker added
+            // onto its partial sums, which stay in L2: far fewer L2 reads than one sweep of all
+            // the planes per output channel, and the same sums bit for bit. Measured on Zen 3
+            // (VGG-16 w/4's 128→128 layers, batch 64): 16–64 KB blocks within 5% of each
+            // other; unblocked, 4×4 planes take 25% longer and 2×2 planes 20%.
+            let blockChannels = max(1, min(c, (32 << 10) / (planeStride * lanes * 4)))
+            let blocks = (c + blockChannels - 1) / blockChannels
+            let starts = csr.columnBlockStarts(blockColumns: blockChannels * kh * kw)
+            let rounded = (length + 15) / 16 * 16
             let workers = min(BLASWorkers.count, k)
             try offsets.withUnsafeBufferPointer { offsetBuffer in
                 guard let off = offsetBuffer.baseAddress else { return }
-                try BLASWorkers.run(workers) { w in
-                    let mine = BLASWorkers.share(k, w, workers)
-                    if mine.isEmpty { return }
-                    try Workspace.withBuffer(count: (length + 15) / 16 * 16) { row in
-                        for group in 0..<groups {
-                            let samples = min(lanes, n - group * lanes)
-                            for ch in mine {
-                                csr.flatRow(ch, offsets: off, x: packed + group * groupFloats, length: length,
-                                            scale: scale?[ch] ?? 1, shift: shift[ch], y: row)
-                                for b in 0..<samples {
-                                    let at = ((group * lanes + b) * k + ch) * outPlane
-                                    let out = yp + at
-                                    for i in 0..<ho {
-                                        let from = row + i * pitch * lanes + b, to = out + i * wo
-                                        if let ap {
-                                            let add = ap + at + i * wo
-                                            for j in 0..<wo { let v = from[j * lanes] + add[j]; to[j] = rectified && !(v > 0) ? 0 : v }
-                                        } else if rectified {
-                                            for j in 0..<wo { let v = from[j * lanes]; to[j] = v > 0 ? v : 0 }
-                                        } else {
-                                            for j in 0..<wo { to[j] = from[j * lanes] }
+                try starts.withUnsafeBufferPointer { startBuffer in
+                    guard let start = startBuffer.baseAddress else { return }
+                    try BLASWorkers.run(workers) { w in
+                        let mine = BLASWorkers.share(k, w, workers)
+                        if mine.isEmpty { return }
+                        try Workspace.withBuffer(count: mine.count * rounded) { sums in
+                            for group in 0..<groups {
+                                let x = packed + group * groupFloats
+                                for block in 0..<blocks {
+                                    for ch in mine {
+                                        let at = ch * (blocks + 1) + block
+                                        csr.flatSpan(Int(start[at])..<Int(start[at + 1]), offsets: off, x: x, length: length,
+                                                     partial: block > 0, finish: block == blocks - 1,
+                                                     scale: scale?[ch] ?? 1, shift: shift[ch], y: sums + (ch - mine.lowerBound) * rounded)
+                                    }
+                                }
+                                let samples = min(lanes, n - group * lanes)
+                                for ch in mine {
+                                    let row = sums + (ch - mine.lowerBound) * rounded
+                                    for b in 0..<samples {
+                                        let at = ((group * lanes + b) * k + ch) * outPlane
+                                        let out = yp + at
+                                        for i in 0..<ho {
+                                            let from = row + i * pitch * lanes + b, to = out + i * wo
+                                            if let ap {
+                                                let add = ap + at + i * wo
+                                                for j in 0..<wo { let v = from[j * lanes] + add[j]; to[j] = rectified && !(v > 0) ? 0 : v }
+                                            } else if rectified {
+                                                for j in 0..<wo { let v = from[j * lanes]; to[j] = v > 0 ? v : 0 }
+                                            } else {
+                                                for j in 0..<wo { to[j] = from[j * lanes] }
+                                            }
                                         }
                                     }
                                 }
