@@ -24,6 +24,14 @@ extension Model {
         try checkCompatible(dataset)
         let clock = ContinuousClock()
         let began = clock.now
+        return try onInferencePlan {
+            try evaluateBatches(dataset, batchSize: batchSize, began: began, clock: clock)
+        }
+    }
+
+    /// Runs `body` in evaluation mode with the containers fusing for inference (the
+    /// ``inferencePlan``), then restores the previous mode.
+    func onInferencePlan<R>(_ body: () throws -> R) rethrows -> R {
         let wasTraining = isTraining
         setTraining(false)
         root.setFusesForInference(true)
@@ -31,6 +39,10 @@ extension Model {
             root.setFusesForInference(false)
             setTraining(wasTraining)
         }
+        return try body()
+    }
+
+    private func evaluateBatches(_ dataset: any Dataset, batchSize: Int, began: ContinuousClock.Instant, clock: ContinuousClock) throws -> Evaluation {
         var totalLoss = 0.0, correct = 0
         var gradient: Tensor?
         var start = 0
@@ -58,14 +70,7 @@ extension Model {
     /// rounding (the folded BatchNorm scales the weights instead of the outputs).
     public func predict(_ input: Tensor) throws -> Tensor {
         let x = try checkedInput(input)
-        let wasTraining = isTraining
-        setTraining(false)
-        root.setFusesForInference(true)
-        defer {
-            root.setFusesForInference(false)
-            setTraining(wasTraining)
-        }
-        return try root.forward(x)
+        return try onInferencePlan { try root.forward(x) }
     }
 
     /// Fraction of `dataset` classified correctly, in [0, 1].
