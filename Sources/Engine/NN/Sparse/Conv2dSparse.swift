@@ -112,8 +112,9 @@ extension Conv2d {
             let packers = min(BLASWorkers.count, groups)
             try BLASWorkers.run(packers) { w in
                 // Through a tile of one channel's 16 planes: each sample's plane is read
-                // whole (16 planes 4 KB apart would otherwise share one L1 set), then
-                // every position's 16 samples are written as one contiguous vector.
+                // whole, then every position's 16 samples are written as one contiguous
+                // vector (read position by position, the 16 planes, a whole sample apart,
+                // thrashed L1 sets: this loop took half the route's copying time).
                 try Workspace.withBuffer(count: lanes * inPlane) { tile in
                     for group in BLASWorkers.share(groups, w, packers) {
                         let out = packed + group * groupFloats
@@ -172,18 +173,8 @@ extension Conv2d {
                                     let row = sums + (ch - mine.lowerBound) * rounded
                                     for b in 0..<samples {
                                         let at = ((group * lanes + b) * k + ch) * outPlane
-                                        let out = yp + at
-                                        for i in 0..<ho {
-                                            let from = row + i * pitch * lanes + b, to = out + i * wo
-                                            if let ap {
-                                                let add = ap + at + i * wo
-                                                for j in 0..<wo { let v = from[j * lanes] + add[j]; to[j] = rectified && !(v > 0) ? 0 : v }
-                                            } else if rectified {
-                                                for j in 0..<wo { let v = from[j * lanes]; to[j] = v > 0 ? v : 0 }
-                                            } else {
-                                                for j in 0..<wo { to[j] = from[j * lanes] }
-                                            }
-                                        }
+                                        SparsePlaneCopies.outputs(row + b, pitch: pitch, stride: lanes, rows: ho, cols: wo, into: yp + at,
+                                                                  adding: ap.map { $0 + at }, rectified: rectified)
                                     }
                                 }
                             }

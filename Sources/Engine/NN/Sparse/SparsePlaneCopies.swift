@@ -18,24 +18,25 @@ enum SparsePlaneCopies {
         }
     }
 
-    /// `out[i][j] = f(flat[i·pitch + j] (+ addend[i][j]))` for the `rows × cols` outputs of
-    /// one plane, f the identity or ReLU (`x > 0 ? x : 0`, as ``VectorOps/relu``).
+    /// `out[i][j] = f(flat[(i·pitch + j)·stride] (+ addend[i][j]))` for the `rows × cols`
+    /// outputs of one plane, f the identity or ReLU (`x > 0 ? x : 0`, as ``VectorOps/relu``);
+    /// `stride` 1 for one sample's flat plane, 16 for one sample of the batch-innermost layout.
     @inline(__always)
-    static func outputs(_ flat: UnsafePointer<Float>, pitch: Int, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>,
-                        adding addend: UnsafePointer<Float>?, rectified: Bool) {
+    static func outputs(_ flat: UnsafePointer<Float>, pitch: Int, stride: Int = 1, rows: Int, cols: Int,
+                        into out: UnsafeMutablePointer<Float>, adding addend: UnsafePointer<Float>?, rectified: Bool) {
         for i in 0..<rows {
-            let s = flat + i * pitch, d = out + i * cols
+            let s = flat + i * pitch * stride, d = out + i * cols
             if let addend {
                 let a = addend + i * cols
                 if rectified {
-                    for j in 0..<cols { let v = s[j] + a[j]; d[j] = v > 0 ? v : 0 }
+                    for j in 0..<cols { let v = s[j * stride] + a[j]; d[j] = v > 0 ? v : 0 }
                 } else {
-                    for j in 0..<cols { d[j] = s[j] + a[j] }
+                    for j in 0..<cols { d[j] = s[j * stride] + a[j] }
                 }
             } else if rectified {
-                for j in 0..<cols { let v = s[j]; d[j] = v > 0 ? v : 0 }
+                for j in 0..<cols { let v = s[j * stride]; d[j] = v > 0 ? v : 0 }
             } else {
-                for j in 0..<cols { d[j] = s[j] }
+                for j in 0..<cols { d[j] = s[j * stride] }
             }
         }
     }
