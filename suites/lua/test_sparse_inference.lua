@@ -165,6 +165,13 @@ test("m:predict: the fused evaluation path in any mode, the mode restored; bad i
   check_error(function() m:predict(tensor.randn{4, 3, 28, 28, seed = 1}) end, "predict", "N×1×28×28")
   check_error(function() m:predict("x") end, "predict", "tensor")
   check_error(function() m:predict(x, 1) end, "predict")
+  -- No backward after the fused path (it keeps no per-layer state); a forward re-arms it.
+  m:predict(x)
+  check_error(function() m:backward(tensor.ones(4, 10)) end, "backward", "m:predict", "m:forward(x)")
+  m:evaluate(data.tensors(x, tensor.ones(4)))
+  check_error(function() m:backward(tensor.ones(4, 10)) end, "backward", "m:evaluate")
+  m:forward(x)
+  check_eq(table.concat(m:backward(tensor.ones(4, 10)):shape(), "x"), "4x1x28x28", "backward after a forward")
 end)
 
 test("measured routes: each timed layer takes the faster route; m:sparsity() shows both times", function()

@@ -130,8 +130,13 @@ public final class Model {
 
     /// The model's output for a batch (a buffer owned by the model: copy it to keep it).
     public func forward(_ input: Tensor) throws -> Tensor {
-        try root.forward(checkedInput(input))
+        lastPassWasFused = false
+        return try root.forward(checkedInput(input))
     }
+
+    /// Whether the last pass ran on the inference plan (``predict(_:)``, ``evaluate(_:batchSize:)``),
+    /// which keeps no per-layer state for a backward pass.
+    var lastPassWasFused = false
 
     /// Backpropagates ∂loss/∂output of the last forward, accumulating parameter gradients,
     /// and returns ∂loss/∂input (a model-owned buffer). Training passes
@@ -139,6 +144,10 @@ public final class Model {
     /// the returned tensor is then unspecified.
     @discardableResult
     public func backward(_ gradOutput: Tensor, inputGradient: Bool = true) throws -> Tensor {
+        guard !lastPassWasFused else {
+            throw EngineError("backward needs a forward pass first: the last pass was an evaluation or a prediction " +
+                              "(m:evaluate, m:predict), whose fused steps keep no per-layer state for it; call m:forward(x)")
+        }
         root.needsInputGradient = inputGradient
         return try root.backward(gradOutput.converted(to: .float32))
     }

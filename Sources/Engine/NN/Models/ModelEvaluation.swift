@@ -38,6 +38,7 @@ extension Model {
         defer {
             root.setFusesForInference(false)
             setTraining(wasTraining)
+            lastPassWasFused = true
         }
         return try body()
     }
