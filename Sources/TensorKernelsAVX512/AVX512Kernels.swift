@@ -14,4 +14,13 @@ public enum AVX512Kernels {
     /// The largest (or smallest) of `x[0..<n]`, n ≥ 1; NaN if any is NaN (`VectorLoops.extreme`).
     public static func extreme(_ x: UnsafePointer<Float>, _ n: Int, smallest: Bool) -> Float { VectorLoops.extreme(x, n, smallest: smallest) }
     public static func extreme(_ x: UnsafePointer<Double>, _ n: Int, smallest: Bool) -> Double { VectorLoops.extreme(x, n, smallest: smallest) }
+    /// One plane of 3×3, stride-2 max pooling (`VectorLoops.maxPool3x3Stride2`).
+    public static func maxPool3x3Stride2(_ src: UnsafePointer<Float>, height: Int, width: Int, padH: Int, padW: Int, outHeight: Int, outWidth: Int,
+                                         into dst: UnsafeMutablePointer<Float>, row: UnsafeMutablePointer<Float>) {
+        VectorLoops.maxPool3x3Stride2(src, height: height, width: width, padH: padH, padW: padW, outHeight: outHeight, outWidth: outWidth, into: dst, row: row)
+    }
+    /// One plane of 2×2, stride-2 max pooling (`VectorLoops.maxPool2x2`).
+    public static func maxPool2x2(_ src: UnsafePointer<Float>, width: Int, outHeight: Int, outWidth: Int, into dst: UnsafeMutablePointer<Float>) {
+        VectorLoops.maxPool2x2(src, width: width, outHeight: outHeight, outWidth: outWidth, into: dst)
+    }
 }

@@ -54,4 +54,24 @@ enum KernelDispatch {
         case .baseline: VectorLoops.extreme(x, n, smallest: smallest)
         }
     }
+
+    static func maxPool3x3Stride2(_ src: UnsafePointer<Float>, height: Int, width: Int, padH: Int, padW: Int, outHeight: Int, outWidth: Int,
+                                  into dst: UnsafeMutablePointer<Float>, row: UnsafeMutablePointer<Float>) {
+        switch CPUFeatures.level {
+        case .avx512:
+            AVX512Kernels.maxPool3x3Stride2(src, height: height, width: width, padH: padH, padW: padW, outHeight: outHeight, outWidth: outWidth, into: dst, row: row)
+        case .avx2:
+            AVX2Kernels.maxPool3x3Stride2(src, height: height, width: width, padH: padH, padW: padW, outHeight: outHeight, outWidth: outWidth, into: dst, row: row)
+        case .baseline:
+            VectorLoops.maxPool3x3Stride2(src, height: height, width: width, padH: padH, padW: padW, outHeight: outHeight, outWidth: outWidth, into: dst, row: row)
+        }
+    }
+
+    static func maxPool2x2(_ src: UnsafePointer<Float>, width: Int, outHeight: Int, outWidth: Int, into dst: UnsafeMutablePointer<Float>) {
+        switch CPUFeatures.level {
+        case .avx512: AVX512Kernels.maxPool2x2(src, width: width, outHeight: outHeight, outWidth: outWidth, into: dst)
+        case .avx2: AVX2Kernels.maxPool2x2(src, width: width, outHeight: outHeight, outWidth: outWidth, into: dst)
+        case .baseline: VectorLoops.maxPool2x2(src, width: width, outHeight: outHeight, outWidth: outWidth, into: dst)
+        }
+    }
 }

@@ -263,28 +263,36 @@ import Testing
 
 /// Max pooling's fast 2×2 path and NaN handling against the general path.
 @Suite struct MaxPoolTests {
+    /// The reference maximum: NaN if either is.
+    static func nanMax(_ a: Float, _ b: Float) -> Float { a.isNaN || b.isNaN ? .nan : max(a, b) }
+
     @Test func fastPathMatchesGeneralWindows() throws {
-        let x = try Tensor.randn([2, 3, 6, 22], seed: 31)
-        x.mutablePointer(as: Float.self)[5] = .nan
-        let fast = try MaxPool2d(kernel: (2, 2))
-        let y = try fast.forward(x)  // compared with the maximum of each window computed here
-        for p in 0..<6 { for oh in 0..<3 { for ow in 0..<11 {
-            var best = -Float.infinity
-            for dh in 0..<2 { for dw in 0..<2 {
-                let v = try Float(x.element([p / 3, p % 3, 2 * oh + dh, 2 * ow + dw]))
-                best = MaxPool2d.nanMax(best, v)
-            } }
-            let got = try Float(y.element([p / 3, p % 3, oh, ow]))
-            #expect(got == best || (got.isNaN && best.isNaN))
-        } } }
-        let failures = try GradientCheck.check(fast, input: try GradientCheck.distinctValues([2, 2, 4, 18], seed: 32))
+        // Widths 22 (one vector of outputs and a scalar tail) and 36 (two vectors); NaNs in
+        // either row of a pair and in either column.
+        for width in [22, 36] {
+            let x = try Tensor.randn([2, 3, 6, width], seed: 31)
+            for at in [5, width + 8, 2 * width + 3] { x.mutablePointer(as: Float.self)[at] = .nan }
+            let fast = try MaxPool2d(kernel: (2, 2))
+            let y = try fast.forward(x)  // compared with the maximum of each window computed here
+            for p in 0..<6 { for oh in 0..<3 { for ow in 0..<(width / 2) {
+                var best = -Float.infinity
+                for dh in 0..<2 { for dw in 0..<2 {
+                    let v = try Float(x.element([p / 3, p % 3, 2 * oh + dh, 2 * ow + dw]))
+                    best = MaxPoolTests.nanMax(best, v)
+                } }
+                let got = try Float(y.element([p / 3, p % 3, oh, ow]))
+                #expect(got == best || (got.isNaN && best.isNaN), "width \(width) at \(oh),\(ow)")
+            } } }
+        }
+        let failures = try GradientCheck.check(try MaxPool2d(kernel: (2, 2)), input: try GradientCheck.distinctValues([2, 2, 4, 18], seed: 32))
         #expect(failures.isEmpty)
     }
 
     @Test func threeByThreeStrideTwoMatchesWindows() throws {
-        for (h, w, pad) in [(28, 28, 1), (14, 14, 1), (7, 7, 1), (9, 40, 0), (5, 3, 1), (3, 3, 0)] {
+        for (h, w, pad) in [(28, 28, 1), (14, 14, 1), (7, 7, 1), (9, 40, 0), (16, 16, 1), (8, 8, 1), (5, 3, 1), (3, 3, 0)] {
             let x = try Tensor.randn([3, 2, h, w], seed: 33)
-            if h * w > 20 { x.mutablePointer(as: Float.self)[17] = .nan }
+            // NaNs in a first row of a window (copied) and in a later one (maximised in).
+            if h * w > 20 { for at in [17, 3 * w + 9] { x.mutablePointer(as: Float.self)[at] = .nan } }
             let pool = try MaxPool2d(kernel: (3, 3), stride: (2, 2), padding: (pad, pad))
             let y = try pool.forward(x)
             let (ho, wo) = (y.shape[2], y.shape[3])
@@ -292,7 +300,7 @@ import Testing
                 var best = -Float.infinity
                 for r in 0..<3 { for s in 0..<3 {
                     let ih = 2 * oh - pad + r, iw = 2 * ow - pad + s
-                    if ih >= 0 && ih < h && iw >= 0 && iw < w { best = MaxPool2d.nanMax(best, try Float(x.element([n, c, ih, iw]))) }
+                    if ih >= 0 && ih < h && iw >= 0 && iw < w { best = MaxPoolTests.nanMax(best, try Float(x.element([n, c, ih, iw]))) }
                 } }
                 let got = try Float(y.element([n, c, oh, ow]))
                 #expect(got == best || (got.isNaN && best.isNaN), "\(h)×\(w) pad \(pad) at \(oh),\(ow)")

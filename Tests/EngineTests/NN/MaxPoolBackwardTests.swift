@@ -31,7 +31,7 @@ import Testing
                         }
                     }
                     var best = -Float.infinity
-                    for i in window { best = MaxPool2d.nanMax(best, xs[i]) }
+                    for i in window { best = best.isNaN || xs[i].isNaN ? .nan : max(best, xs[i]) }
                     let winner = window.first { xs[$0] == best || (best.isNaN && xs[$0].isNaN) } ?? window[0]
                     dx[winner] += gs[p * ho * wo + oh * wo + ow]
                 }
