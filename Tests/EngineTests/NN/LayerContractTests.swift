@@ -71,9 +71,11 @@ import Testing
     /// The plans of the built-in models: which steps fuse and which run in place.
     @Test func builtInModelPlans() throws {
         let convnet = try Model.convnet(input: [1, 28, 28], classes: 10, seed: 1).inferencePlan
-        #expect(convnet.fusions.isEmpty)
-        #expect(convnet.inPlaceSteps.map(\.layers) == [["relu1"], ["relu2"], ["relu3"], ["relu4"]])
-        #expect(convnet.steps.count == 12)
+        // Each convolution with the ReLU after it (no BatchNorm between) as one; the linear
+        // layers' ReLUs in place.
+        #expect(convnet.fusions.map(\.layers) == [["conv1", "relu1"], ["conv2", "relu2"]])
+        #expect(convnet.inPlaceSteps.map(\.layers) == [["relu3"], ["relu4"]])
+        #expect(convnet.steps.count == 10)
         let resnet = try Model.resnet(depth: 18, input: [3, 16, 16], classes: 5, width: 0.125, seed: 1).inferencePlan
         // Stem, 8 blocks × 2 halves, 3 projection shortcuts: 20 fused convolutions.
         #expect(resnet.fusions.count == 20)

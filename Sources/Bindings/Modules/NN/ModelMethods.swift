@@ -87,12 +87,14 @@ enum ModelMethods {
         },
         LuaFunctionSpec("plan", "m:plan() → report table",
                         """
-                        The inference plan: the steps m:evaluate and m:accuracy run, chosen once when the model \
-                        was built from what each layer declares. One row per step (step, layers, runs as): a \
-                        layer alone; in place over the output of the layer before (a ReLU after a convolution, \
-                        linear or BatchNorm layer; also in training); or one convolution with the BatchNorm after \
-                        it folded into its weights and the ReLU (in a residual block, the shortcut sum and ReLU) \
-                        applied on its way out. Fused steps agree with the layers one by one up to rounding. The \
+                        The inference plan: the steps m:evaluate, m:accuracy and m:predict run, chosen once when \
+                        the model was built from what each layer declares. One row per step (step, layers, runs \
+                        as): a layer alone; in place over the output of the layer before (a ReLU after a linear \
+                        or BatchNorm layer, or after a convolution outside evaluations; also in training); or one \
+                        convolution with the BatchNorm after it folded into its weights and the ReLU (in a \
+                        residual block, the shortcut sum and ReLU) applied on its way out, or a convolution with \
+                        the ReLU right after it applied on its way out. Fused steps agree with the layers one by \
+                        one up to rounding (without a BatchNorm, exactly). The \
                         title sums the plan up, as the last line of print(m) does.
                         """) { lua in
             let m = try lua.checkModel(1, "self")

@@ -5,9 +5,9 @@
 /// A ``Sequential`` runs a layer declared ``LayerCapabilities/inPlace`` over the output of an
 /// ``LayerCapabilities/outputOverwritable`` layer before it (in training too), and a
 /// convolution followed by a ``LayerCapabilities/foldsIntoConvolution`` layer (and a
-/// ``LayerCapabilities/convolutionEpilogue`` after that) as one convolution: the BatchNorm
-/// folded into the weights (`W·scale`, `b·scale + shift`) and the ReLU applied on the
-/// convolution's way out. A ``BasicBlock`` does the same for both halves of its branch, the
+/// ``LayerCapabilities/convolutionEpilogue`` after that), or by a convolution epilogue alone,
+/// as one convolution: the BatchNorm folded into the weights (`W·scale`, `b·scale + shift`)
+/// and the ReLU applied on the convolution's way out. A ``BasicBlock`` does the same for both halves of its branch, the
 /// second adding the shortcut on the way out. Fused steps agree with the layers one by one up
 /// to rounding (the BatchNorm's scale multiplies the weights instead of the outputs) and make
 /// one pass over the activations fewer.

@@ -87,15 +87,16 @@ public final class Sequential: Layer, DeclaredLayer {
         /// `layer.forwardInPlace(x)`: an ``LayerCapabilities/inPlace`` layer after an
         /// ``LayerCapabilities/outputOverwritable`` one.
         case inPlace(Layer)
-        /// A convolution and the BatchNorm after it (and the rectifier after that), folded into
-        /// one convolution during evaluations, run one by one otherwise.
-        case convolution(Conv2d, BatchNorm, rectifier: Layer?)
+        /// A convolution and the BatchNorm after it (and the rectifier after that), or a
+        /// convolution and the rectifier right after it: one convolution during evaluations
+        /// (the BatchNorm folded in, the rectifier on its way out), one by one otherwise.
+        case convolution(Conv2d, BatchNorm?, rectifier: Layer?)
     }
 
     /// The steps for `layers`, from their declared capabilities: an in-place layer after an
     /// overwritable output runs over it (in training, it saves one activation-sized buffer per
     /// such pair); a convolution followed by a layer that folds into it (and then a
-    /// convolution epilogue) becomes one fused step.
+    /// convolution epilogue), or by a convolution epilogue alone, becomes one fused step.
     private static func plan(_ layers: [Layer]) -> [Step] {
         var steps: [Step] = []
         var i = 0
@@ -108,6 +109,10 @@ public final class Sequential: Layer, DeclaredLayer {
                 let rectifier = i + 2 < layers.count && layers[i + 2].capabilities.contains(.convolutionEpilogue) ? layers[i + 2] : nil
                 steps.append(.convolution(conv, bn, rectifier: rectifier))
                 i += rectifier == nil ? 1 : 2
+            } else if let conv = layer as? Conv2d, i + 1 < layers.count, layers[i + 1].capabilities.contains(.convolutionEpilogue),
+                      layers[i + 1].capabilities.contains(.inPlace) {
+                steps.append(.convolution(conv, nil, rectifier: layers[i + 1]))
+                i += 1
             } else {
                 steps.append(.forward(layer))
             }
@@ -129,7 +134,8 @@ public final class Sequential: Layer, DeclaredLayer {
                 if let fused = try Sequential.fusedForward(conv, bn, x, then: rectifier) {
                     x = fused
                 } else {
-                    x = try bn.forward(conv.forward(x))
+                    x = try conv.forward(x)
+                    if let bn { x = try bn.forward(x) }
                     if let rectifier { x = try rectifier.forwardInPlace(x) }
                 }
             }
@@ -153,10 +159,24 @@ public final class Sequential: Layer, DeclaredLayer {
                 previous = layer
             case .convolution(let conv, let bn, let rectifier):
                 result.append(InferencePlan.Step(layers: [conv, bn, rectifier].compactMap { $0.map(named) }, action: .fusedConvolution))
-                previous = rectifier ?? bn
+                previous = rectifier ?? bn ?? conv
             }
         }
         return result
+    }
+
+    /// During an evaluation (``Layer/fusesForInference``, evaluation mode, outputs not
+    /// preserved) a convolution with no BatchNorm after it and the ReLU that follows it run as
+    /// one convolution, rectified on its way out (the same values, one pass over the activations
+    /// fewer); with a BatchNorm, see ``fusedForward(_:_:_:then:)``. Returns nil when the fusion
+    /// does not apply (outside evaluations, or when the ReLU may not work in place).
+    static func fusedForward(_ conv: Conv2d, _ bn: BatchNorm?, _ x: Tensor, then relu: Layer?) throws -> Tensor? {
+        if let bn { return try fusedForward(conv, bn, x, then: relu) }
+        guard let relu, conv.fusesForInference, !conv.isTraining, !conv.preservesOutputs, !relu.isTraining,
+              Layer.mayWorkInPlace(relu) else { return nil }
+        let y = try conv.forward(x, then: nil, rectified: true)
+        relu.adoptFusedOutput(y)
+        return y
     }
 
     /// During an evaluation (``Layer/fusesForInference``, evaluation mode, outputs not
