@@ -119,6 +119,30 @@ test("odd shapes, strides, padding, empty rows and fully pruned layers", functio
   end
 end)
 
+test("flat route: input channels in blocks of the L1 cache, uneven, with empty rows", function()
+  -- 70 input channels of 12×12 planes (padded 14×14 and slack: 2 blocks of 35), a 3×3 and
+  -- a 5×5 kernel, one output channel pruned whole; ReLU fused on the way out (m:predict).
+  local m = nn.Sequential{
+    nn.Conv2d(70, 9, 3, {padding = 1, seed = 1}), nn.ReLU(),
+    nn.Conv2d(9, 40, 1, {seed = 2}), nn.ReLU(),
+    nn.Conv2d(40, 6, 5, {padding = 2, seed = 3}), nn.Flatten(), nn.Linear(6 * 144, 3, {seed = 4}),
+    input = {70, 12, 12}}
+  local routes = m:conv_routes(3)
+  check_eq(routes[1].sparse_forward, "flat"); check_eq(routes[3].sparse_forward, "flat")
+  prune.magnitude(m, 0.85, {skip_last = false})
+  local masks = prune.masks(m)
+  masks["conv1.weight"][4]:fill(0)
+  prune.set_masks(m, masks)
+  for _, n in ipairs({1, 3}) do
+    local x = tensor.randn{n, 70, 12, 12, seed = n}
+    m:decompress(); m:eval()
+    local dense = m:forward(x):clone()
+    m:compress{max_density = 1}
+    check_close(dense, m:forward(x):clone(), "compressed m:forward, batch " .. n)
+    check_close(dense, m:predict(x), "compressed m:predict, batch " .. n)
+  end
+end)
+
 test("batched route: small stride-1 planes, 1 to 33 samples, ReLU and shortcut fused (m:predict)", function()
   -- 5×4×4 → 7×4×4 (3×3, padding 1: batched) → 6×6×2 (3×5, padding {2, 1}: batched) → 4×6×2
   -- (1×1: flat) → 48 features.

@@ -58,27 +58,60 @@ extension Conv2d {
         let xp = io.x, yp = io.y, ap = io.addend, rectified = io.rectified
         let scale = io.scale, shift = io.shift
         let workers = min(BLASWorkers.count, max(n, 1))
+        // One sample's padded planes in blocks of input channels that fit the L1 data cache,
+        // each block's terms of every output channel added onto its partial sums (in L2), as
+        // in the batched route: a sample's planes (64 × 18 × 18 floats, 83 KB, for the
+        // ConvNet's conv2) no longer stream from L2 once per output channel.
+        let blockChannels = Conv2d.sparseBlockChannels(c, bytesPerChannel: 4 * layout.planeStride)
+        let blocks = (c + blockChannels - 1) / blockChannels
+        let starts = blocks > 1 ? csr.columnBlockStarts(blockColumns: blockChannels * kh * kw) : []
+        func finishOutputs(_ row: UnsafePointer<Float>, sample j: Int, channel ch: Int) {
+            let at = (j * k + ch) * outPlane
+            SparsePlaneCopies.outputs(row, pitch: layout.pitch, rows: ho, cols: wo, into: yp + at, adding: ap.map { $0 + at }, rectified: rectified)
+        }
         try offsets.withUnsafeBufferPointer { offsetBuffer in
             guard let off = offsetBuffer.baseAddress else { return }
-            try BLASWorkers.run(workers) { w in
-                let mine = BLASWorkers.share(n, w, workers)
-                if mine.isEmpty { return }
-                try Workspace.withBuffers(c * layout.planeStride, rowLength) { padded, row in
-                    padded.update(repeating: 0, count: c * layout.planeStride)  // borders: zero for every sample
-                    for j in mine {
-                        SparsePlaneCopies.interior(xp + j * c * inPlane, planes: c, height: g.height, width: g.width, into: padded,
-                                                   planeStride: layout.planeStride, pitch: layout.pitch, padTop: ph, padLeft: pw)
-                        for ch in 0..<k {
-                            csr.flatRow(ch, offsets: off, x: padded, length: layout.length, scale: scale?[ch] ?? 1, shift: shift[ch], y: row)
-                            let at = (j * k + ch) * outPlane
-                            SparsePlaneCopies.outputs(row, pitch: layout.pitch, rows: ho, cols: wo, into: yp + at,
-                                                      adding: ap.map { $0 + at }, rectified: rectified)
+            try starts.withUnsafeBufferPointer { startBuffer in
+                try BLASWorkers.run(workers) { w in
+                    let mine = BLASWorkers.share(n, w, workers)
+                    if mine.isEmpty { return }
+                    // One row of sums when the planes fit in one block (it stays in L1), else
+                    // a row per output channel.
+                    try Workspace.withBuffers(c * layout.planeStride, (blocks > 1 ? k : 1) * rowLength) { padded, sums in
+                        padded.update(repeating: 0, count: c * layout.planeStride)  // borders: zero for every sample
+                        for j in mine {
+                            SparsePlaneCopies.interior(xp + j * c * inPlane, planes: c, height: g.height, width: g.width, into: padded,
+                                                       planeStride: layout.planeStride, pitch: layout.pitch, padTop: ph, padLeft: pw)
+                            guard blocks > 1, let start = startBuffer.baseAddress else {
+                                for ch in 0..<k {
+                                    csr.flatRow(ch, offsets: off, x: padded, length: layout.length, scale: scale?[ch] ?? 1, shift: shift[ch], y: sums)
+                                    finishOutputs(sums, sample: j, channel: ch)
+                                }
+                                continue
+                            }
+                            for block in 0..<blocks {
+                                for ch in 0..<k {
+                                    let at = ch * (blocks + 1) + block
+                                    csr.flatSpan(Int(start[at])..<Int(start[at + 1]), offsets: off, x: padded, length: layout.length,
+                                                 partial: block > 0, finish: block == blocks - 1,
+                                                 scale: scale?[ch] ?? 1, shift: shift[ch], y: sums + ch * rowLength)
+                                }
+                            }
+                            for ch in 0..<k { finishOutputs(sums + ch * rowLength, sample: j, channel: ch) }
                         }
                     }
                 }
             }
         }
         return true
+    }
+
+    /// Input channels per block of the sparse routes: as many as fit in about 32 KB of padded
+    /// planes (an L1 data cache on Zen 3 and 4), at least one, in blocks of nearly equal size.
+    static func sparseBlockChannels(_ channels: Int, bytesPerChannel: Int) -> Int {
+        let most = max(1, min(channels, (32 << 10) / max(1, bytesPerChannel)))
+        let blocks = (channels + most - 1) / most
+        return (channels + blocks - 1) / blocks
     }
 
     /// ``SparseConvRoute/batched``: the samples in groups of 16 (the last group padded with
@@ -145,7 +178,7 @@ extension Conv2d {
             // the planes per output channel, and the same sums bit for bit. Measured on Zen 3
             // (VGG-16 w/4's 128→128 layers, batch 64): 16–64 KB blocks within 5% of each
             // other; unblocked, 4×4 planes take 25% longer and 2×2 planes 20%.
-            let blockChannels = max(1, min(c, (32 << 10) / (planeStride * lanes * 4)))
+            let blockChannels = Conv2d.sparseBlockChannels(c, bytesPerChannel: 4 * planeStride * lanes)
             let blocks = (c + blockChannels - 1) / blockChannels
             let starts = csr.columnBlockStarts(blockColumns: blockChannels * kh * kw)
             let rounded = (length + 15) / 16 * 16
