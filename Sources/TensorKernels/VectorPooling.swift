@@ -24,8 +24,8 @@ extension VectorLoops {
     /// (`width + 2·padW + 32` floats of scratch, padded with −∞ on both sides), then of three
     /// neighbouring columns, 8 outputs at a time from even/odd lanes. Row ends that are not a
     /// whole vector are covered by one more vector ending at the row's end (the maximum is
-    /// idempotent, so the overlap is harmless), not by a scalar loop: the ConvNet's planes are
-    /// 28 and 14 wide.
+    /// idempotent, so the overlap is harmless), not by a scalar loop, and rows of fewer than 8
+    /// outputs by one vector too: the ConvNet's planes are 28 and 14 wide (14 and 7 outputs).
     @inlinable @inline(__always)
     public static func maxPool3x3Stride2(_ src: UnsafePointer<Float>, height: Int, width w: Int, padH: Int, padW pad: Int,
                                          outHeight: Int, outWidth: Int, into dst: UnsafeMutablePointer<Float>,
@@ -51,7 +51,17 @@ extension VectorLoops {
                     ow = min(ow + 8, outWidth - 8)
                 }
             } else {
-                for ow in 0..<outWidth { out[ow] = nanMax(nanMax(row[2 * ow], row[2 * ow + 1]), row[2 * ow + 2]) }
+                // One vector covers the row (the scratch's −∞ slack fills the lanes past it).
+                // Its extra lanes may land in the next rows of this plane, which are written
+                // after this one; never past the plane (another thread's, or the end).
+                let u = UnsafeRawPointer(row).loadUnaligned(as: SIMD16<Float>.self)
+                let v = UnsafeRawPointer(row + 1).loadUnaligned(as: SIMD16<Float>.self)
+                let m = nanMax(nanMax(u.evenHalf, u.oddHalf), v.oddHalf)
+                if oh * outWidth + 8 <= outHeight * outWidth {
+                    UnsafeMutableRawPointer(out).storeBytes(of: m, as: SIMD8<Float>.self)
+                } else {
+                    for ow in 0..<outWidth { out[ow] = m[ow] }
+                }
             }
         }
     }
