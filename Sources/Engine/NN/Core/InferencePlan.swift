@@ -7,10 +7,10 @@
 /// convolution followed by a ``LayerCapabilities/foldsIntoConvolution`` layer (and a
 /// ``LayerCapabilities/convolutionEpilogue`` after that), or by a convolution epilogue alone,
 /// as one convolution: the BatchNorm folded into the weights (`W·scale`, `b·scale + shift`)
-/// and the ReLU applied on the convolution's way out. A ``BasicBlock`` does the same for both halves of its branch, the
-/// second adding the shortcut on the way out. Fused steps agree with the layers one by one up
-/// to rounding (the BatchNorm's scale multiplies the weights instead of the outputs) and make
-/// one pass over the activations fewer.
+/// and the ReLU applied on the convolution's way out. A ``BasicBlock`` does the same for both
+/// halves of its branch, the second adding the shortcut on the way out. Fused steps agree with
+/// the layers one by one up to rounding (the BatchNorm's scale multiplies the weights instead
+/// of the outputs; exactly without a BatchNorm) and make one pass over the activations fewer.
 ///
 /// The plan is what evaluations run; plain evaluation-mode forwards and recording
 /// (``Layer/preservesOutputs``) run every layer alone so that each output stays readable, and
