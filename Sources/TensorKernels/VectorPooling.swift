@@ -43,10 +43,7 @@ extension VectorLoops {
             if outWidth >= 8 {
                 var ow = 0
                 while true {
-                    let u = UnsafeRawPointer(row + 2 * ow).loadUnaligned(as: SIMD16<Float>.self)
-                    let v = UnsafeRawPointer(row + 2 * ow + 1).loadUnaligned(as: SIMD16<Float>.self)
-                    let m = nanMax(nanMax(u.evenHalf, u.oddHalf), v.oddHalf)
-                    UnsafeMutableRawPointer(out + ow).storeBytes(of: m, as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(out + ow).storeBytes(of: windowMaxima(row + 2 * ow), as: SIMD8<Float>.self)
                     if ow + 8 == outWidth { break }
                     ow = min(ow + 8, outWidth - 8)
                 }
@@ -54,9 +51,7 @@ extension VectorLoops {
                 // One vector covers the row (the scratch's −∞ slack fills the lanes past it).
                 // Its extra lanes may land in the next rows of this plane, which are written
                 // after this one; never past the plane (another thread's, or the end).
-                let u = UnsafeRawPointer(row).loadUnaligned(as: SIMD16<Float>.self)
-                let v = UnsafeRawPointer(row + 1).loadUnaligned(as: SIMD16<Float>.self)
-                let m = nanMax(nanMax(u.evenHalf, u.oddHalf), v.oddHalf)
+                let m = windowMaxima(row)
                 if oh * outWidth + 8 <= outHeight * outWidth {
                     UnsafeMutableRawPointer(out).storeBytes(of: m, as: SIMD8<Float>.self)
                 } else {
@@ -64,6 +59,15 @@ extension VectorLoops {
                 }
             }
         }
+    }
+
+    /// The maxima of 8 windows of three neighbouring columns with stride 2:
+    /// `nanMax(c[2i], c[2i + 1], c[2i + 2])` for i < 8 (reads `c[0...16]`), from even/odd lanes.
+    @inlinable @inline(__always)
+    public static func windowMaxima(_ c: UnsafePointer<Float>) -> SIMD8<Float> {
+        let u = UnsafeRawPointer(c).loadUnaligned(as: SIMD16<Float>.self)
+        let v = UnsafeRawPointer(c + 1).loadUnaligned(as: SIMD16<Float>.self)
+        return nanMax(nanMax(u.evenHalf, u.oddHalf), v.oddHalf)
     }
 
     /// `column[j] = nanMax(column[j], r[j])` for j < count, in whole vectors (the last one

@@ -62,8 +62,7 @@ extension Conv2d {
         // each block's terms of every output channel added onto its partial sums (in L2), as
         // in the batched route: a sample's planes (64 × 18 × 18 floats, 83 KB, for the
         // ConvNet's conv2) no longer stream from L2 once per output channel.
-        let blockChannels = Conv2d.sparseBlockChannels(c, bytesPerChannel: 4 * layout.planeStride)
-        let blocks = (c + blockChannels - 1) / blockChannels
+        let (blockChannels, blocks) = Conv2d.sparseBlocks(c, bytesPerChannel: 4 * layout.planeStride)
         let starts = blocks > 1 ? csr.columnBlockStarts(blockColumns: blockChannels * kh * kw) : []
         func finishOutputs(_ row: UnsafePointer<Float>, sample j: Int, channel ch: Int) {
             let at = (j * k + ch) * outPlane
@@ -106,12 +105,14 @@ extension Conv2d {
         return true
     }
 
-    /// Input channels per block of the sparse routes: as many as fit in about 32 KB of padded
-    /// planes (an L1 data cache on Zen 3 and 4), at least one, in blocks of nearly equal size.
-    static func sparseBlockChannels(_ channels: Int, bytesPerChannel: Int) -> Int {
+    /// The input-channel blocks of the sparse routes: as many channels per block as fit in
+    /// about 32 KB of padded planes (an L1 data cache on Zen 3 and 4), at least one, in blocks
+    /// of nearly equal size; the channels per block and the number of blocks.
+    static func sparseBlocks(_ channels: Int, bytesPerChannel: Int) -> (channels: Int, count: Int) {
         let most = max(1, min(channels, (32 << 10) / max(1, bytesPerChannel)))
         let blocks = (channels + most - 1) / most
-        return (channels + blocks - 1) / blocks
+        let perBlock = (channels + blocks - 1) / blocks
+        return (perBlock, (channels + perBlock - 1) / perBlock)
     }
 
     /// ``SparseConvRoute/batched``: the samples in groups of 16 (the last group padded with
@@ -178,8 +179,7 @@ extension Conv2d {
             // the planes per output channel, and the same sums bit for bit. Measured on Zen 3
             // (VGG-16 w/4's 128→128 layers, batch 64): 16–64 KB blocks within 5% of each
             // other; unblocked, 4×4 planes take 25% longer and 2×2 planes 20%.
-            let blockChannels = Conv2d.sparseBlockChannels(c, bytesPerChannel: 4 * planeStride * lanes)
-            let blocks = (c + blockChannels - 1) / blockChannels
+            let (blockChannels, blocks) = Conv2d.sparseBlocks(c, bytesPerChannel: 4 * planeStride * lanes)
             let starts = csr.columnBlockStarts(blockColumns: blockChannels * kh * kw)
             let rounded = (length + 15) / 16 * 16
             let workers = min(BLASWorkers.count, k)
