@@ -38,7 +38,7 @@ enum SweepSubcommand {
           --threads T          BLAS threads per worker (default: cores / N, or 1)
           --retry-failed       run failed jobs again (finished jobs are always kept; missing ones always run)
           --force              accept a spec that changed since DIR was created (jobs still in the grid are kept)
-          --backend slurm      one sbatch job array per stage, chained with --dependency=afterany
+          --backend slurm      one sbatch job array per stage, after the arrays of the stages it reads (--dependency=afterany)
             --partition P --time T --cpus-per-task C --mem M   passed to sbatch
             --array-max K      at most K tasks of an array at once (--array=0-n%K)
             --no-wait          return after submitting (prunelab sweep status DIR shows progress)

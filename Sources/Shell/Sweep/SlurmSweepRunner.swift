@@ -7,7 +7,8 @@ import ShellKit
 
 /// The Slurm backend, as submitit uses job arrays: one `sbatch --array` per stage (one task per
 /// job still to run; task i runs line i of a task file in `DIR/slurm/`), each stage after the
-/// arrays of earlier stages (`--dependency=afterany:…`), results on the shared file system (the
+/// arrays of the earlier stages it reads (`--dependency=afterany:…`; stages that read only the
+/// same earlier stage run side by side), results on the shared file system (the
 /// sweep directory). Jobs already queued or running (`squeue`) are not submitted again; a job
 /// whose input is missing when it starts (its earlier stage was cancelled or failed) stays
 /// missing, and the next `sweep run` submits it again.
@@ -91,19 +92,21 @@ struct SlurmSweepRunner {
         }
         chmod(script, 0o755)
         var ours = Set(inQueue.values.map(\.array))
-        var earlierArrays: [String] = []   // arrays holding jobs of earlier stages
+        var arraysOf: [String: [String]] = [:]   // each stage's arrays in the queue: submitted before or now
         let stageOf = Dictionary(plan.allJobs.map { ($0.id, $0.stage) }, uniquingKeysWith: { a, _ in a })
-        for stage in plan.stages {
+        for (index, stage) in plan.stages.enumerated() {
             let jobs = toSubmit.filter { $0.stage == stage.name }
-            let queuedHere = Set(inQueue.filter { stageOf[$0.key] == stage.name }.map(\.value.array))
-            defer { earlierArrays += queuedHere.sorted() }
+            arraysOf[stage.name] = Set(inQueue.filter { stageOf[$0.key] == stage.name }.map(\.value.array)).sorted()
             guard !jobs.isEmpty else { continue }
+            // After the arrays of the stages this one reads only, as the local backend waits for a
+            // job's inputs only: a stage that reads just the baseline starts beside its siblings.
+            let read = Set(plan.jobs[index].flatMap { $0.inputs.map(\.stage) })
+            let dependencies = plan.stages[..<index].filter { read.contains($0.name) }.flatMap { arraysOf[$0.name] ?? [] }
             // Slurm refuses arrays larger than MaxArraySize (1001 by default): chunks of 1000.
-            let dependencies = earlierArrays
             for first in stride(from: 0, to: jobs.count, by: SlurmSweepRunner.arrayChunk) {
                 let chunk = Array(jobs[first..<min(jobs.count, first + SlurmSweepRunner.arrayChunk)])
                 guard let arrayID = submit(stage: stage.name, jobs: chunk, after: dependencies, list: &list, directory: slurmDirectory, script: script) else { return 2 }
-                earlierArrays.append(arrayID)
+                arraysOf[stage.name, default: []].append(arrayID)
                 ours.insert(arrayID)
             }
         }
