@@ -136,6 +136,30 @@ SWEEP_DEMO_FAIL="baseline/width=8,seed=1" "$P" sweep run "$spec" --out failbase 
 check "failed baseline: exit 1" [ $status -eq 1 ]
 check "failed baseline: 2 dependants not run" grep -q "2 jobs not run: an input" err.txt
 check "failed baseline: 24 results" [ "$(count_results failbase)" -eq 24 ]
+# A stage that names what it reads: c reads only a, so b's failure does not stop it; d (the default
+# rule) reads a, b and c, so it does not run.
+cat >reads.lua <<'LUA'
+return {
+  grid = {seed = {1, 2}},
+  stages = {
+    {name = "a", keys = {"seed"}, run = function(job) return {v = job.seed} end},
+    {name = "b", keys = {"seed"}, run = function(job) error("b fails") end},
+    {name = "c", keys = {"seed"}, reads = {"a"}, run = function(job)
+      local ok = pcall(job.input, job, "b")
+      local names = {}
+      for k in pairs(job.inputs) do names[#names + 1] = k end
+      return {v = 10 * job.seed, inputs = table.concat(names, ","), reads_b = ok} end},
+    {name = "d", keys = {"seed"}, run = function(job) return {v = 0} end},
+  },
+}
+LUA
+"$P" sweep run reads.lua --out reads --jobs 2 >out.txt 2>err.txt; status=$?
+check "reads: exit 1 (b fails; got $status)" [ $status -eq 1 ]
+check "reads: a and c ran (4 results)" [ "$(find reads/jobs/a reads/jobs/c -name result.json | wc -l)" -eq 4 ]
+check "reads: d did not run" [ "$(find reads/jobs -path '*/d/*' -name result.json | wc -l)" -eq 0 ]
+check "reads: c's inputs are a's only" grep -q '"inputs": *"a"' reads/jobs/c/seed=1-*/result.json
+check "reads: job:input('b') refused in c" grep -q '"reads_b": *false' reads/jobs/c/seed=1-*/result.json
+check "reads: d's 2 jobs not run" grep -q "2 jobs not run: an input" err.txt
 
 # 7. Misuse: exit 2, exactly one line on stderr, nothing written where nothing should be.
 misuse() {
@@ -154,6 +178,12 @@ printf 'return {grid = {seed = {1, 2}}, run = "go"}\n' >notfn.lua
 misuse "run not a function" "run: expected a function" "$P" sweep run notfn.lua --out n
 printf 'return {grid = {seed = {1}}, stages = {{name = "a", keys = {"sed"}, run = function() end}}}\n' >badkeys.lua
 misuse "stage keys not in the grid" "expected names of grid parameters" "$P" sweep run badkeys.lua --out b
+printf 'return {grid = {seed = {1}}, stages = {{name = "a", keys = {"seed"}, run = function() end}, {name = "b", reads = {"z"}, run = function() end}}}\n' >badreads.lua
+misuse "reads: not an earlier stage" "reads: expected names of earlier stages (a), got 'z'" "$P" sweep run badreads.lua --out b
+printf 'return {grid = {x = {1}, seed = {1}}, stages = {{name = "a", run = function() end}, {name = "b", keys = {"seed"}, reads = {"a"}, run = function() end}}}\n' >widereads.lua
+misuse "reads: a stage with more keys" "stage 'a' depends on (x, seed), not all among this stage's keys (seed)" "$P" sweep run widereads.lua --out b
+printf 'return {grid = {seed = {1}}, stages = {{name = "a", run = function() end}, {name = "b", reads = "a", run = function() end}}}\n' >strreads.lua
+misuse "reads: not a list" "reads" "$P" sweep run strreads.lua --out b
 printf 'return 42\n' >notable.lua
 misuse "spec not a table" "expected the file to return a table" "$P" sweep run notable.lua --out n
 misuse "missing spec" "nonexistent.lua" "$P" sweep run nonexistent.lua --out n

@@ -2,7 +2,7 @@
 # `prunelab sweep run --backend slurm` on a one-node Slurm started here (munged, slurmctld, slurmd on
 # loopback, scratch directories, unused ports): the sweep of examples/sweep_demo.lua as job arrays,
 # one array task cancelled with scancel, resume, and `collect` equal to the local backend's; a
-# three-stage sweep whose last stage waits only for the stage it reads. Installs
+# four-stage sweep whose later stages wait only for the stage they read. Installs
 # slurm-wlm and munge if missing (as scripts/setup does); stops every daemon it started, also on failure.
 # Needs root (the daemons run as root without cgroups: proctrack/linuxproc, task/none).
 # Usage: PRUNELAB=.build/release/prunelab bash suites/shell/sweep_slurm.sh
@@ -137,7 +137,8 @@ check "27 results, none twice" [ "$(find slurm/jobs -name result.json | wc -l)" 
 check "nothing left to submit" [ $status -eq 0 ] && check "0 to submit" grep -q "0 to submit" err.txt
 
 # A stage waits for the stages it reads only (as on the local backend): c reads a (its keys are
-# among c's), not b, so c's array depends on a's alone and runs beside b's.
+# among c's), not b, so c's array depends on a's alone and runs beside b's; d would read a, b and
+# c but names only a (reads).
 cat >three.lua <<'LUA'
 return {
   grid = {x = {1, 2}, seed = {1, 2}},
@@ -147,22 +148,26 @@ return {
       return {v = job.seed} end},
     {name = "b", run = function(job) return {v = job.x} end},
     {name = "c", keys = {"seed"}, run = function(job) return {v = 10 * job.seed} end},
+    {name = "d", reads = {"a"}, run = function(job) return {v = 100 * job.seed} end},
   },
 }
 LUA
 "$P" sweep run three.lua --out three --backend slurm --no-wait >out.txt 2>err.txt; status=$?
-check "three stages: submit exits 0 (got $status: $(cat err.txt))" [ $status -eq 0 ]
+check "four stages: submit exits 0 (got $status: $(cat err.txt))" [ $status -eq 0 ]
 a=$(sed -n 's/^submitted stage a: 2 tasks as Slurm array \([0-9]*\)$/\1/p' out.txt)
 b=$(sed -n 's/^submitted stage b: 4 tasks as Slurm array \([0-9]*\)$/\1/p' out.txt)
 c=$(sed -n 's/^submitted stage c: 2 tasks as Slurm array \([0-9]*\)$/\1/p' out.txt)
-check "three arrays submitted ($(cat out.txt))" [ -n "$a" ] && [ -n "$b" ] && [ -n "$c" ]
+d=$(sed -n 's/^submitted stage d: 4 tasks as Slurm array \([0-9]*\)$/\1/p' out.txt)
+check "four arrays submitted ($(cat out.txt))" [ -n "$a" ] && [ -n "$b" ] && [ -n "$c" ] && [ -n "$d" ]
 dep_b=$(scontrol show job "$b" 2>&1 | grep -o 'Dependency=[^ ]*' | head -1)
 dep_c=$(scontrol show job "$c" 2>&1 | grep -o 'Dependency=[^ ]*' | head -1)
+dep_d=$(scontrol show job "$d" 2>&1 | grep -o 'Dependency=[^ ]*' | head -1)
 check "b after a ($dep_b)" grep -q "^Dependency=afterany:${a}_" <<<"$dep_b"
 check "c after a only, not after b ($dep_c)" bash -c '[[ $1 == Dependency=afterany:${2}_* && $1 != *"$3"* ]]' _ "$dep_c" "$a" "$b"
+check "d (reads a) after a only ($dep_d)" bash -c '[[ $1 == Dependency=afterany:${2}_* && $1 != *"$3"* && $1 != *"$4"* ]]' _ "$dep_d" "$a" "$b" "$c"
 for _ in $(seq 450); do [ -z "$(squeue --me -h 2>/dev/null)" ] && break; sleep 0.2; done
 "$P" sweep status three >status.txt
-check "three stages: all 8 done ($(head -1 status.txt))" grep -q "8 jobs: 8 done, 0 failed" status.txt
+check "four stages: all 12 done ($(head -1 status.txt))" grep -q "12 jobs: 12 done, 0 failed" status.txt
 
 echo "sweep_slurm: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -4,15 +4,20 @@
 /// A stage depends on a subset of the grid's parameters (`keys`; all of them by default). A job
 /// of a later stage reads, for each earlier stage whose keys are all among its own, the job of
 /// that stage with the same values of those keys: e.g. `prune` (model, method, seed) reads
-/// the `baseline` (model, seed) of its model and seed.
+/// the `baseline` (model, seed) of its model and seed. A stage that names the stages it reads
+/// (`reads`) reads only those, so it need not wait for the others: two stages with the same
+/// keys can then run side by side instead of one after the other.
 public struct SweepPlan: Sendable {
-    /// A stage: a name and the parameters its jobs depend on.
+    /// A stage: a name, the parameters its jobs depend on, and the earlier stages it reads
+    /// (nil: every earlier stage whose keys are among its own).
     public struct Stage: Sendable, Equatable {
         public let name: String
         public let keys: [String]
-        public init(name: String, keys: [String]) {
+        public let reads: [String]?
+        public init(name: String, keys: [String], reads: [String]? = nil) {
             self.name = name
             self.keys = keys
+            self.reads = reads
         }
     }
 
@@ -34,10 +39,10 @@ public struct SweepPlan: Sendable {
             }
         }
         self.grid = grid
-        self.stages = stages.map { stage in Stage(name: stage.name, keys: grid.names.filter(stage.keys.contains)) }
+        self.stages = stages.map { stage in Stage(name: stage.name, keys: grid.names.filter(stage.keys.contains), reads: stage.reads) }
         var all: [[SweepJob]] = []
         for (s, stage) in self.stages.enumerated() {
-            let readable = self.stages[..<s].filter { Set($0.keys).isSubset(of: stage.keys) }
+            let readable = try SweepPlan.stagesRead(by: stage, earlier: Array(self.stages[..<s]))
             var stageJobs: [SweepJob] = []
             for parameters in try grid.combinations(of: stage.keys) {
                 var job = SweepJob(stage: stage.name, parameters: parameters)
@@ -51,6 +56,26 @@ public struct SweepPlan: Sendable {
         jobs = all
     }
 
+    /// The earlier stages `stage` reads: those it names in `reads`, each of whose keys must be
+    /// among its own (else which of that stage's jobs would a job read?), or by default every
+    /// earlier stage whose keys are.
+    static func stagesRead(by stage: Stage, earlier: [Stage]) throws -> [Stage] {
+        let subsets = earlier.filter { Set($0.keys).isSubset(of: stage.keys) }
+        guard let reads = stage.reads else { return subsets }
+        var seen = Set<String>()
+        for name in reads {
+            guard let read = earlier.first(where: { $0.name == name }) else {
+                let names = earlier.isEmpty ? "none: it is the first stage" : earlier.map(\.name).joined(separator: ", ")
+                throw EngineError("stage '\(stage.name)': reads: expected names of earlier stages (\(names)), got '\(name)'")
+            }
+            guard Set(read.keys).isSubset(of: stage.keys) else {
+                throw EngineError("stage '\(stage.name)': reads: stage '\(name)' depends on (\(read.keys.joined(separator: ", "))), not all among this stage's keys (\(stage.keys.joined(separator: ", "))), so no one job of it is this stage's input")
+            }
+            guard seen.insert(name).inserted else { throw EngineError("stage '\(stage.name)': reads: stage '\(name)' given twice") }
+        }
+        return subsets.filter { seen.contains($0.name) }
+    }
+
     /// Every job, stage by stage.
     public var allJobs: [SweepJob] { jobs.flatMap { $0 } }
 
@@ -60,7 +85,10 @@ public struct SweepPlan: Sendable {
     /// The stages and their keys as JSON (for the manifest).
     public var stagesJSON: JSON {
         .array(zip(stages, jobs).map { stage, jobs in
-            .object([("name", .string(stage.name)), ("keys", .array(stage.keys.map(JSON.string))), ("jobs", .integer(jobs.count))])
+            var fields: [(String, JSON)] = [("name", .string(stage.name)), ("keys", .array(stage.keys.map(JSON.string)))]
+            if let reads = stage.reads { fields.append(("reads", .array(reads.map(JSON.string)))) }
+            fields.append(("jobs", .integer(jobs.count)))
+            return .object(fields)
         })
     }
 }

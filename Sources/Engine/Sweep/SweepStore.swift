@@ -146,7 +146,9 @@ public struct SweepStore: Sendable {
             guard let name = item["name"]?.stringValue, case .array(let keys)? = item["keys"] else {
                 throw EngineError.file(manifestPath, "expected stages with 'name' and 'keys'")
             }
-            return SweepPlan.Stage(name: name, keys: keys.compactMap(\.stringValue))
+            var reads: [String]?
+            if case .array(let names)? = item["reads"] { reads = names.compactMap(\.stringValue) }
+            return SweepPlan.Stage(name: name, keys: keys.compactMap(\.stringValue), reads: reads)
         }
         return try SweepPlan(grid: grid, stages: stages)
     }

@@ -30,7 +30,9 @@ enum SweepSubcommand {
         earlier stage's job with the same values of that stage's keys. It returns a table of
         numbers, strings or booleans (NaN and infinities are stored as "nan", "inf", "-inf" and
         left out of the statistics). Without stages, run is the one stage "main"; with stages, a
-        top-level run is a last stage "main" over the whole grid.
+        top-level run is a last stage "main" over the whole grid. A stage reads (and waits for)
+        every earlier stage whose keys are among its own, or only those it names in
+        reads = {"baseline"}: stages that read the same earlier stage then run side by side.
         run:
           --out DIR            the sweep directory (default sweeps/<spec name>): DIR/jobs/<stage>/<params>-<hash>/
                                holds each job's result.json (written atomically), log.txt and files

@@ -82,6 +82,43 @@ import Testing
         #expect(throws: EngineError.self) { try SweepPlan(grid: demoGrid(), stages: [.init(name: "a", keys: []), .init(name: "a", keys: [])]) }
     }
 
+    @Test func aStageThatNamesWhatItReadsReadsOnlyThat() throws {
+        let keys = ["width", "seed"]
+        let byDefault = try SweepPlan(grid: demoGrid(), stages: [.init(name: "baseline", keys: keys), .init(name: "control", keys: keys), .init(name: "iterative", keys: keys)])
+        #expect(byDefault.jobs[2][0].inputs.map(\.stage) == ["baseline", "control"])
+        let named = try SweepPlan(grid: demoGrid(), stages: [.init(name: "baseline", keys: keys), .init(name: "control", keys: keys, reads: ["baseline"]),
+                                                             .init(name: "iterative", keys: keys, reads: ["baseline"])])
+        let job = named.jobs[2][4]
+        #expect(job.inputs.count == 1 && job.inputs[0].stage == "baseline")
+        #expect(job.inputs[0].id == byDefault.jobs[2][4].inputs[0].id)
+        #expect(named.jobs[1].allSatisfy { $0.inputs.map(\.stage) == ["baseline"] })
+        // An empty list reads nothing; the order given does not matter (stage order is kept).
+        let none = try SweepPlan(grid: demoGrid(), stages: [.init(name: "baseline", keys: keys), .init(name: "other", keys: keys, reads: [])])
+        #expect(none.jobs[1].allSatisfy { $0.inputs.isEmpty })
+        let both = try SweepPlan(grid: demoGrid(), stages: [.init(name: "a", keys: ["seed"]), .init(name: "b", keys: keys), .init(name: "c", keys: keys + ["method"], reads: ["b", "a"])])
+        #expect(both.jobs[2][0].inputs.map(\.stage) == ["a", "b"])
+        // The manifest records it, and the plan read back from a manifest has the same inputs.
+        var template = Array("/tmp/prunelab-sweep-test-XXXXXX".utf8CString)
+        guard mkdtemp(&template) != nil else { Issue.record("mkdtemp failed"); return }
+        let root = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        defer { _ = system("rm -rf '\(root)'") }
+        for plan in [named, byDefault] {
+            let store = SweepStore(directory: root + "/s")
+            try store.create()
+            try store.writeManifest(.object([("spec_hash", .string("x")), ("grid", demoGrid().json), ("stages", plan.stagesJSON)]))
+            let recorded = try store.recordedPlan()
+            #expect(recorded.stages == plan.stages)
+            #expect(recorded.allJobs.map { $0.inputs.map(\.id) } == plan.allJobs.map { $0.inputs.map(\.id) })
+        }
+        func refused(_ stages: [SweepPlan.Stage], _ fragment: String) -> Bool {
+            do { _ = try SweepPlan(grid: demoGrid(), stages: stages); return false } catch let error as EngineError { return error.message.contains(fragment) } catch { return false }
+        }
+        #expect(refused([.init(name: "a", keys: keys, reads: ["nope"])], "reads: expected names of earlier stages (none: it is the first stage), got 'nope'"))
+        #expect(refused([.init(name: "a", keys: keys, reads: ["b"]), .init(name: "b", keys: keys)], "got 'b'"))   // a later stage
+        #expect(refused([.init(name: "a", keys: keys), .init(name: "b", keys: ["seed"], reads: ["a"])], "stage 'a' depends on (width, seed), not all among this stage's keys (seed)"))
+        #expect(refused([.init(name: "a", keys: keys), .init(name: "b", keys: keys, reads: ["a", "a"])], "stage 'a' given twice"))
+    }
+
     @Test func storeStatesResultsAndSummary() throws {
         var template = Array("/tmp/prunelab-sweep-test-XXXXXX".utf8CString)
         guard mkdtemp(&template) != nil else { Issue.record("mkdtemp failed"); return }

@@ -6,8 +6,9 @@ import Engine
 /// Lua state so that its `run` functions can be called job by job.
 ///
 /// Grid axes are ordered by name (Lua tables have no order), with `seed` last. With `stages`,
-/// each stage's jobs cover the grid's `keys` it names (all by default); a top-level `run` is a
-/// final stage `main` over the whole grid. Every problem is a ``SweepSpecError`` with one line.
+/// each stage's jobs cover the grid's `keys` it names (all by default) and read the earlier
+/// stages it names in `reads` (by default every earlier stage whose keys are among its own); a
+/// top-level `run` is a final stage `main` over the whole grid. Every problem is a ``SweepSpecError`` with one line.
 public final class SweepSpecFile {
     /// The spec file's path as given.
     public let path: String
@@ -20,7 +21,7 @@ public final class SweepSpecFile {
     private var runReferences: [String: Int32] = [:]
 
     public static let knownKeys = ["grid", "stages", "run", "name"]
-    public static let stageKeys = ["name", "keys", "run"]
+    public static let stageKeys = ["name", "keys", "reads", "run"]
     /// Job fields that grid parameters may not use.
     public static let reservedFields = ["id", "stage", "dir", "inputs", "input", "params"]
 
@@ -171,20 +172,30 @@ public final class SweepSpecFile {
         lua.rawGet(index, "name")
         guard let name = lua.string(-1) else { let got = lua.describe(-1); lua.pop(1); throw SweepSpecError("\(prefix): name: expected a string, got \(got)") }
         lua.pop(1)
-        var keys = grid.names
-        if lua.rawGet(index, "keys") != .nil {
-            do { keys = try Lua(lua.state, callee: "\(prefix).keys").checkStringArray(-1) } catch let error as LuaError {
-                lua.pop(1)
-                throw SweepSpecError(error.message)
-            }
-        }
-        lua.pop(1)
+        let keys = try names(lua, field: "keys", of: index, what: "grid parameters", prefix: prefix) ?? grid.names
+        let reads = try names(lua, field: "reads", of: index, what: "earlier stages", prefix: prefix)
         guard lua.rawGet(index, "run") == .function else {
             let got = lua.describe(-1)
             lua.pop(1)
             throw SweepSpecError("\(prefix) (\(name)): run: expected a function run(job) returning a table of results, got \(got)")
         }
-        return (SweepPlan.Stage(name: name, keys: keys), luaL_ref(lua.state, plua_registryindex()))
+        return (SweepPlan.Stage(name: name, keys: keys, reads: reads), luaL_ref(lua.state, plua_registryindex()))
+    }
+
+    /// The list of names in `field` of the table at `index` (nil when absent).
+    static func names(_ lua: Lua, field: String, of index: Int32, what: String, prefix: String) throws -> [String]? {
+        defer { lua.pop(1) }
+        guard lua.rawGet(index, field) != .nil else { return nil }
+        let problem = "\(prefix).\(field): expected a list of names of \(what) {\"a\", \"b\", ...}"
+        guard lua.type(-1) == .table else { throw SweepSpecError("\(problem), got \(lua.describe(-1))") }
+        var names: [String] = []
+        for i in stride(from: 1, through: lua.rawLength(-1), by: 1) {
+            lua.rawGet(-1, i)
+            defer { lua.pop(1) }
+            guard lua.type(-1) == .string, let name = lua.string(-1) else { throw SweepSpecError("\(problem), but entry \(i) is \(lua.describe(-1))") }
+            names.append(name)
+        }
+        return names
     }
 
     static func scalar(_ lua: Lua, _ index: Int32) -> JSON? {
