@@ -12,9 +12,11 @@
 --                random     random masks with the same per-layer counts, fresh weights (§4.3)
 --   control    a dense model trained from a fresh init (seed + 1): how low "low similarity" is
 --   iterative  magnitude pruning 60 → 70 → 80 → 90%, retraining after each step (Table 3, Fig. 4)
--- (main, control and iterative each read only their seed's baseline, named in `reads`, so all
+-- (iterative, control and main each read only their seed's baseline, named in `reads`, so all
 -- three start as soon as it is done: on Slurm the longest chain is a baseline then the iterative
--- chain, 10 + 12 epochs in the vgg16/resnet34 presets.)
+-- chain, 10 + 12 epochs in the vgg16/resnet34 presets. They are listed longest job first, the
+-- order in which the local backend starts ready jobs, so that no long job is left to run alone
+-- at the end.)
 -- Every trained model is compared layer by layer with its seed's baseline: SVCCA keeping 99% of
 -- the variance, on a fixed probe set (test images not used for accuracy).
 --
@@ -197,7 +199,34 @@ return {
       write_json(job.dir .. "/settings.json", settings)
       return {accuracy = m:accuracy(test_set), svcca_self = mean}
     end},
-    {name = "main", run = function(job)
+    {name = "iterative", keys = {"preset", "seed"}, reads = {"baseline"}, run = function(job)
+      local train_set, test_set, probe = load_data()
+      local baseline = baseline_of(job)
+      local m = baseline:clone()
+      local steps, result = {}, {}
+      for _, s in ipairs(P.iterative) do
+        prune.magnitude(m, s)
+        local curve = fit(m, trainer(job.seed, P.retrain), train_set, test_set)
+        local layers, mean = layer_similarity(baseline, m, probe)
+        local accuracy = m:accuracy(test_set)
+        steps[#steps + 1] = {sparsity = s, reached = pruned_sparsity(m), accuracy = accuracy, svcca = mean, layers = layers, curve = curve}
+        local pct = math.floor(s * 100 + 0.5)
+        result["accuracy_" .. pct], result["svcca_" .. pct] = accuracy, mean
+      end
+      write_json(job.dir .. "/steps.json", steps)
+      return result
+    end},
+    {name = "control", keys = {"preset", "seed"}, reads = {"baseline"}, run = function(job)
+      local train_set, test_set, probe = load_data()
+      local baseline = baseline_of(job)
+      local m = new_model(job.seed + 1)  -- the re-initialised models' fresh weights, dense
+      local curve = fit(m, trainer(job.seed, P.epochs), train_set, test_set)
+      local layers, mean = layer_similarity(baseline, m, probe)
+      write_json(job.dir .. "/curve.json", curve)
+      write_json(job.dir .. "/layers.json", layers)
+      return {accuracy = m:accuracy(test_set), svcca = mean}
+    end},
+    {name = "main", reads = {"baseline"}, run = function(job)
       local train_set, test_set, probe = load_data()
       local baseline = baseline_of(job)
       local t = trainer(job.seed, P.epochs)
@@ -228,33 +257,6 @@ return {
         write_json(job.dir .. "/over_time.json", rows)
       end
       return {accuracy = m:accuracy(test_set), reached = pruned_sparsity(m), svcca = mean}
-    end},
-    {name = "control", keys = {"preset", "seed"}, reads = {"baseline"}, run = function(job)
-      local train_set, test_set, probe = load_data()
-      local baseline = baseline_of(job)
-      local m = new_model(job.seed + 1)  -- the re-initialised models' fresh weights, dense
-      local curve = fit(m, trainer(job.seed, P.epochs), train_set, test_set)
-      local layers, mean = layer_similarity(baseline, m, probe)
-      write_json(job.dir .. "/curve.json", curve)
-      write_json(job.dir .. "/layers.json", layers)
-      return {accuracy = m:accuracy(test_set), svcca = mean}
-    end},
-    {name = "iterative", keys = {"preset", "seed"}, reads = {"baseline"}, run = function(job)
-      local train_set, test_set, probe = load_data()
-      local baseline = baseline_of(job)
-      local m = baseline:clone()
-      local steps, result = {}, {}
-      for _, s in ipairs(P.iterative) do
-        prune.magnitude(m, s)
-        local curve = fit(m, trainer(job.seed, P.retrain), train_set, test_set)
-        local layers, mean = layer_similarity(baseline, m, probe)
-        local accuracy = m:accuracy(test_set)
-        steps[#steps + 1] = {sparsity = s, reached = pruned_sparsity(m), accuracy = accuracy, svcca = mean, layers = layers, curve = curve}
-        local pct = math.floor(s * 100 + 0.5)
-        result["accuracy_" .. pct], result["svcca_" .. pct] = accuracy, mean
-      end
-      write_json(job.dir .. "/steps.json", steps)
-      return result
     end},
   },
 }
