@@ -83,6 +83,15 @@ public struct SweepStore: Sendable {
         return try JSON.parse(FileIO.read(resultPath(id)))
     }
 
+    /// How long finished job `id` took (its result's `seconds`), or nil.
+    public func seconds(_ id: String) -> Double? {
+        switch (try? result(id))?["seconds"] {
+        case .number(let s)?: return s
+        case .integer(let i)?: return Double(i)
+        default: return nil
+        }
+    }
+
     /// Records the success of `job`: its results (a JSON object) and how long it took. Removes
     /// any earlier failure record.
     public func writeResult(_ job: SweepJob, results: JSON, seconds: Double) throws {

@@ -44,7 +44,8 @@ enum SweepSubcommand {
             --partition P --time T --cpus-per-task C --mem M   passed to sbatch
             --array-max K      at most K tasks of an array at once (--array=0-n%K)
             --no-wait          return after submitting (prunelab sweep status DIR shows progress)
-        status: job counts, failed jobs with the end of their log, Slurm arrays still queued (squeue).
+        status: job counts, failed jobs with the end of their log, Slurm arrays still queued (squeue), and
+          the time in finished jobs and an estimate of the time left (from finished jobs like them).
         collect: one row per combination of the parameters other than the seed (--over KEY) of the last
           stage (--stage NAME, or all: a row per stage and combination), with <result>_mean, _std (n − 1), _ci95 (half-width, Student t) and _n of every numeric result.
         In Lua: sweep.load(DIR) (one row per finished job), sweep.summary(DIR), sweep.status(DIR).
@@ -198,9 +199,27 @@ enum SweepSubcommand {
         }
         let total = plan.allJobs.count
         print("\(store.directory): \(total) jobs: \(counts.done) done, \(counts.failed) failed, \(counts.running) running, \(counts.missing) missing")
-        for (stage, jobs) in zip(plan.stages, plan.jobs) where plan.stages.count > 1 {
+        var estimate = SweepEstimate()
+        for (stage, jobs) in zip(plan.stages, plan.jobs) {
+            let durations = jobs.compactMap { job -> Double? in
+                guard store.state(job.id) == .done, let seconds = store.seconds(job.id) else { return nil }
+                estimate.record(job, seconds: seconds)
+                return seconds
+            }
+            guard plan.stages.count > 1 else { continue }
             let done = jobs.filter { store.state($0.id) == .done }.count
-            print("  stage \(stage.name): \(done)/\(jobs.count) done")
+            let typical = durations.isEmpty ? "" : " (median \(SweepProgress.seconds(durations.sorted()[durations.count / 2])) a job)"
+            print("  stage \(stage.name): \(done)/\(jobs.count) done\(typical)")
+        }
+        let left = plan.allJobs.filter { if case .failed = store.state($0.id) { return false } else { return store.state($0.id) != .done } }
+        if estimate.count > 0 {
+            var text = "time: \(SweepProgress.seconds(estimate.totalSeconds)) in finished jobs"
+            let failed = Set(failures.map(\.0.id))
+            if !left.isEmpty, let longest = estimate.remainingSeconds(pending: left, running: [], workers: left.count, failed: failed) {
+                let work = left.reduce(0.0) { $0 + (estimate.seconds(for: $1) ?? 0) }
+                text += "; left, estimated from finished jobs like them: about \(SweepProgress.seconds(work)) of jobs, at least \(SweepProgress.seconds(longest)) with a worker for every job"
+            }
+            print(text)
         }
         for (job, message) in failures {
             print("failed: \(job.id): \(message)")

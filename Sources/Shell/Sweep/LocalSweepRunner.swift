@@ -19,6 +19,13 @@ struct LocalSweepRunner {
         let store = setup.store
         let total = setup.spec.plan.allJobs.count
         let progress = SweepProgress(total: total, done: setup.doneBefore, failed: setup.failedKept.count)
+        // The ETA: finished jobs' durations (earlier runs' too) and the schedule still ahead.
+        var estimate = SweepEstimate()
+        for job in setup.spec.plan.allJobs where store.state(job.id) == .done {
+            if let seconds = store.seconds(job.id) { estimate.record(job, seconds: seconds) }
+        }
+        var started: [String: Double] = [:]
+        var failedIDs = Set(setup.failedKept.map(\.id))
         Console.error("prunelab sweep: \(setup.toRun.count) of \(total) jobs to run in \(store.directory) (\(setup.doneBefore) done before), \(workers) worker\(workers == 1 ? "" : "s") × \(threads) BLAS thread\(threads == 1 ? "" : "s")")
         setup.reportKeptFailures()
         Cancellation.clear()
@@ -31,6 +38,11 @@ struct LocalSweepRunner {
         var running: [pid_t: SweepJob] = [:]
         var lost: [SweepJob] = []
         var interrupted = false
+        progress.eta = {
+            let now = MonotonicClock.now()
+            return estimate.remainingSeconds(pending: pending, running: running.values.map { ($0, now - (started[$0.id] ?? now)) },
+                                             workers: workers, failed: failedIDs)
+        }
 
         // Jobs known to be done: a job is ready when every job it reads is among them.
         var doneIDs = Set(setup.spec.plan.allJobs.lazy.filter { store.state($0.id) == .done }.map(\.id))
@@ -44,6 +56,7 @@ struct LocalSweepRunner {
                                  "--threads", String(threads), "--log", setup.specPath]
                 do {
                     running[try ChildProcess.spawn(arguments)] = job
+                    started[job.id] = MonotonicClock.now()
                 } catch {
                     progress.say("prunelab sweep: \(error)", running: running.count)
                     lost.append(job)
@@ -59,9 +72,11 @@ struct LocalSweepRunner {
             switch store.state(job.id) {
             case .done:
                 doneIDs.insert(job.id)
+                estimate.record(job, seconds: store.seconds(job.id) ?? MonotonicClock.now() - (started[job.id] ?? MonotonicClock.now()))
                 progress.done += 1
                 progress.finished("done \(job.id)", running: running.count)
             case .failed(let message):
+                failedIDs.insert(job.id)
                 progress.failed += 1
                 progress.say("prunelab sweep: job \(job.id) failed: \(message)\n" + tail(job), running: running.count)
                 progress.finished("failed \(job.id)", running: running.count)

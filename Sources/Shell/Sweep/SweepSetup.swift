@@ -96,6 +96,9 @@ final class SweepProgress {
     var finishedThisRun = 0
     private var lastDraw = 0.0
     private let doneAtStart: Int
+    /// The estimated seconds left (the local backend's ``SweepEstimate``); without it, the
+    /// elapsed time per job finished in this run times the jobs left.
+    var eta: (() -> Double?)?
 
     init(total: Int, done: Int, failed: Int) {
         self.total = total
@@ -108,7 +111,10 @@ final class SweepProgress {
         let elapsed = MonotonicClock.now() - start
         var text = "sweep: \(done)/\(total) done, \(failed) failed, \(running) running, \(SweepProgress.seconds(elapsed)) elapsed"
         let remaining = total - done - failed
-        if finishedThisRun > 0, remaining > 0 {
+        guard remaining > 0 else { return text }
+        if let eta {
+            if let left = eta() { text += ", about \(SweepProgress.seconds(left)) left" }
+        } else if finishedThisRun > 0 {
             text += ", ETA \(SweepProgress.seconds(elapsed / Double(finishedThisRun) * Double(remaining)))"
         }
         return text
@@ -148,8 +154,13 @@ final class SweepProgress {
     }
 
     static func seconds(_ s: Double) -> String {
+        guard s.isFinite, s >= 0, s < 1e9 else { return "?" }
         if s < 60 { return "\(Int((s * 10).rounded()) / 10).\(Int((s * 10).rounded()) % 10) s" }
-        let m = Int(s / 60)
-        return "\(m) min \(Int(s) - 60 * m) s"
+        if s < 3600 {
+            let m = Int(s / 60)
+            return "\(m) min \(Int(s) - 60 * m) s"
+        }
+        let minutes = Int((s / 60).rounded())
+        return "\(minutes / 60) h \(minutes % 60) min"
     }
 }
