@@ -38,10 +38,17 @@ struct LocalSweepRunner {
         var running: [pid_t: SweepJob] = [:]
         var lost: [SweepJob] = []
         var interrupted = false
+        // Simulated again only when a job starts or ends (the line is redrawn 10 times a second).
+        var lastETA: (key: [Int], at: Double, seconds: Double?) = ([], 0, nil)
         progress.eta = {
             let now = MonotonicClock.now()
-            return estimate.remainingSeconds(pending: pending, running: running.values.map { ($0, now - (started[$0.id] ?? now)) },
-                                             workers: workers, failed: failedIDs)
+            let key = [estimate.count, pending.count, running.count, failedIDs.count]
+            if key != lastETA.key {
+                let left = estimate.remainingSeconds(pending: pending, running: running.values.map { ($0, now - (started[$0.id] ?? now)) },
+                                                     workers: workers, failed: failedIDs)
+                lastETA = (key, now, left)
+            }
+            return lastETA.seconds.map { max($0 - (now - lastETA.at), 0) }
         }
 
         // Jobs known to be done: a job is ready when every job it reads is among them.
