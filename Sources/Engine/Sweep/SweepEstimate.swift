@@ -80,7 +80,8 @@ public struct SweepEstimate: Sendable {
         return finish.values.max() ?? 0
     }
 
-    static func median(_ values: [Double]) -> Double {
+    /// The median of `values` (not empty): the middle one, or the mean of the middle two.
+    public static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         let n = sorted.count
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2

@@ -189,29 +189,29 @@ enum SweepSubcommand {
         let (store, plan) = try openStore(try Words(arguments, values: [], flags: []))
         var counts = (done: 0, failed: 0, running: 0, missing: 0)
         var failures: [(SweepJob, String)] = []
+        var done = Set<String>(), left: [SweepJob] = []   // left: running or missing, in plan order
         for job in plan.allJobs {
             switch store.state(job.id) {
-            case .done: counts.done += 1
+            case .done: counts.done += 1; done.insert(job.id)
             case .failed(let message): counts.failed += 1; failures.append((job, message))
-            case .running: counts.running += 1
-            case .missing: counts.missing += 1
+            case .running: counts.running += 1; left.append(job)
+            case .missing: counts.missing += 1; left.append(job)
             }
         }
         let total = plan.allJobs.count
         print("\(store.directory): \(total) jobs: \(counts.done) done, \(counts.failed) failed, \(counts.running) running, \(counts.missing) missing")
         var estimate = SweepEstimate()
         for (stage, jobs) in zip(plan.stages, plan.jobs) {
-            let durations = jobs.compactMap { job -> Double? in
-                guard store.state(job.id) == .done, let seconds = store.seconds(job.id) else { return nil }
+            let finished = jobs.filter { done.contains($0.id) }
+            let durations = finished.compactMap { job -> Double? in
+                guard let seconds = store.seconds(job.id) else { return nil }
                 estimate.record(job, seconds: seconds)
                 return seconds
             }
             guard plan.stages.count > 1 else { continue }
-            let done = jobs.filter { store.state($0.id) == .done }.count
-            let typical = durations.isEmpty ? "" : " (median \(SweepProgress.seconds(durations.sorted()[durations.count / 2])) a job)"
-            print("  stage \(stage.name): \(done)/\(jobs.count) done\(typical)")
+            let typical = durations.isEmpty ? "" : " (median \(SweepProgress.seconds(SweepEstimate.median(durations))) a job)"
+            print("  stage \(stage.name): \(finished.count)/\(jobs.count) done\(typical)")
         }
-        let left = plan.allJobs.filter { if case .failed = store.state($0.id) { return false } else { return store.state($0.id) != .done } }
         if estimate.count > 0 {
             var text = "time: \(SweepProgress.seconds(estimate.totalSeconds)) in finished jobs"
             let failed = Set(failures.map(\.0.id))
