@@ -34,9 +34,11 @@ local presets = {
   -- CI: the whole pipeline in seconds (numbers mean nothing at this scale).
   tiny = {model = "convnet", train = 256, test = 128, probe = 500, epochs = 1, retrain = 1, seeds = 1,
           sparsities = {0.5, 0.9}, iterative = {0.6, 0.9}, max_datapoints = 4000},
-  -- The demo: under 5 minutes on 2 cores.
-  quick = {model = "convnet", train = 2500, test = 1000, probe = 2000, epochs = 3, retrain = 1, seeds = 1,
-           sparsities = {0.30, 0.45, 0.60, 0.75, 0.90}, iterative = {0.6, 0.7, 0.8, 0.9}, max_datapoints = 20000},
+  -- The demo: under 5 minutes on 2 cores (237 s on a Zen 3). Three of the paper's sparsities, not
+  -- five, with 4,000 images: at 2,500 images and all five (256 s) the 1-epoch retraining leaves the
+  -- 90%-pruned model at 58% and finding 3 no longer shows. The convnet preset runs all five.
+  quick = {model = "convnet", train = 4000, test = 1000, probe = 2000, epochs = 3, retrain = 1, seeds = 1,
+           sparsities = {0.30, 0.60, 0.90}, iterative = {0.6, 0.7, 0.8, 0.9}, max_datapoints = 20000},
   -- The full ConvNet study: 3 seeds, 20,000 training images (as the PyTorch reference run).
   convnet = {model = "convnet", train = 20000, test = 5000, probe = 2500, epochs = 3, retrain = 2, seeds = 3,
              sparsities = {0.30, 0.45, 0.60, 0.75, 0.90}, iterative = {0.6, 0.7, 0.8, 0.9}, max_datapoints = 40000},
