@@ -77,25 +77,63 @@ public final class MaxPool2d: PoolingLayer, DeclaredLayer {
         let xp = x.mutablePointer(as: Float.self), yp = y.mutablePointer(as: Float.self)
         let dyp = dy.mutablePointer(as: Float.self), dxp = dx.mutablePointer(as: Float.self)
         ParallelLoops.forEach(planes, minimumCount: 2) { p in
-            let src = xp + p * g.inPlane, out = yp + p * g.outPlane
-            let d = dxp + p * g.inPlane, grad = dyp + p * g.outPlane
-            d.update(repeating: 0, count: g.inPlane)
-            g.forEachWindow { o, rows, columns in
-                let target = out[o]
-                let isNaN = target != target
-                var winner = rows.lowerBound * g.width + columns.lowerBound
-                search: for ih in rows {
-                    for iw in columns {
-                        let v = src[ih * g.width + iw]
-                        if v == target || (isNaN && v != v) {
-                            winner = ih * g.width + iw
+            MaxPool2d.routeGradient(g, input: xp + p * g.inPlane, output: yp + p * g.outPlane,
+                                    gradOutput: dyp + p * g.outPlane, into: dxp + p * g.inPlane)
+        }
+        return dx
+    }
+
+    /// One plane of the backward pass: `dx` (zeroed here) receives each output gradient at the
+    /// first element of its window, in row-major order, equal to the output (the first NaN when
+    /// the output is NaN). The winner is found without a branch per element: scanning the
+    /// window backwards, each match replaces the one found after it (a data-dependent branch
+    /// per element mispredicts about twice a window). Full 3×3 windows, most of them in the
+    /// usual 3×3 pooling, are unrolled.
+    static func routeGradient(_ g: WindowGeometry, input x: UnsafePointer<Float>, output y: UnsafePointer<Float>,
+                              gradOutput dy: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>) {
+        dx.update(repeating: 0, count: g.inPlane)
+        let w = g.width
+        for oh in 0..<g.outHeight {
+            let h0 = oh * g.strideH - g.padH
+            let r0 = max(0, h0), r1 = min(g.height, h0 + g.kernelH)
+            let fullRows = g.kernelH == 3 && r0 == h0 && r1 == h0 + 3
+            for ow in 0..<g.outWidth {
+                let o = oh * g.outWidth + ow
+                let target = y[o]
+                let w0 = ow * g.strideW - g.padW
+                let c0 = max(0, w0), c1 = min(w, w0 + g.kernelW)
+                var winner = r0 * w + c0
+                if target != target {
+                    search: for ih in r0..<r1 {
+                        for iw in c0..<c1 where x[ih * w + iw] != x[ih * w + iw] {
+                            winner = ih * w + iw
                             break search
                         }
                     }
+                } else if fullRows && g.kernelW == 3 && c0 == w0 && c1 == w0 + 3 {
+                    let a = h0 * w + w0, b = a + w, c = b + w
+                    winner = x[c + 2] == target ? c + 2 : a
+                    winner = x[c + 1] == target ? c + 1 : winner
+                    winner = x[c] == target ? c : winner
+                    winner = x[b + 2] == target ? b + 2 : winner
+                    winner = x[b + 1] == target ? b + 1 : winner
+                    winner = x[b] == target ? b : winner
+                    winner = x[a + 2] == target ? a + 2 : winner
+                    winner = x[a + 1] == target ? a + 1 : winner
+                    winner = x[a] == target ? a : winner
+                } else {
+                    var ih = r1 - 1
+                    while ih >= r0 {
+                        var iw = c1 - 1
+                        while iw >= c0 {
+                            winner = x[ih * w + iw] == target ? ih * w + iw : winner
+                            iw -= 1
+                        }
+                        ih -= 1
+                    }
                 }
-                d[winner] += grad[o]
+                dx[winner] += dy[o]
             }
         }
-        return dx
     }
 }
