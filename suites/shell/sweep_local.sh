@@ -161,6 +161,35 @@ check "reads: c's inputs are a's only" grep -q '"inputs": *"a"' reads/jobs/c/see
 check "reads: job:input('b') refused in c" grep -q '"reads_b": *false' reads/jobs/c/seed=1-*/result.json
 check "reads: d's 2 jobs not run" grep -q "2 jobs not run: an input" err.txt
 
+# Costs: recorded in the manifest, and status scales finished durations by them. The results'
+# seconds are then set by hand (base 20 s for cost 2: 10 s a unit) and main's results removed:
+# 2 short jobs (cost 1) and 2 long ones (cost 5) are 2 × 10 + 2 × 50 = 120 s of jobs, the longest
+# chain 50 s (without costs: 4 × 20 = 80 s, and 20 s).
+cat >costs.lua <<'LUA'
+return {
+  grid = {method = {"short", "long"}, n = {1, 2}, seed = {1}},
+  stages = {{name = "base", keys = {"seed"}, cost = 2, run = function(job) return {x = 1} end}},
+  cost = function(p) return p.method == "short" and 1 or 5 end,
+  run = function(job) return {x = 2} end,
+}
+LUA
+"$P" sweep run costs.lua --out costs --jobs 1 >out.txt 2>err.txt; status=$?
+check "costs: exit 0 (got $status)" [ $status -eq 0 ]
+check "costs: recorded in the manifest" python3 -c "
+import json, sys
+stages = json.load(open('costs/sweep.json'))['stages']
+sys.exit(0 if [s.get('costs') for s in stages] == [[2.0], [1.0, 1.0, 5.0, 5.0]] else 1)"
+python3 - <<'PY'
+import glob, json, os
+for f in glob.glob('costs/jobs/*/*/result.json'):
+    if '/base/' in f:
+        r = json.load(open(f)); r['seconds'] = 20; json.dump(r, open(f, 'w'))
+    else:
+        os.remove(f)
+PY
+"$P" sweep status costs >out.txt 2>&1
+check "costs: status scales by cost ($(tail -1 out.txt))" grep -q "about 2 min 0 s of jobs, at least 50.0 s with a worker for every job" out.txt
+
 # 7. Misuse: exit 2, exactly one line on stderr, nothing written where nothing should be.
 misuse() {
   local name=$1 fragment=$2; shift 2
@@ -184,6 +213,10 @@ printf 'return {grid = {x = {1}, seed = {1}}, stages = {{name = "a", run = funct
 misuse "reads: a stage with more keys" "stage 'a' depends on (x, seed), not all among this stage's keys (seed)" "$P" sweep run widereads.lua --out b
 printf 'return {grid = {seed = {1}}, stages = {{name = "a", run = function() end}, {name = "b", reads = "a", run = function() end}}}\n' >strreads.lua
 misuse "reads: not a list" "reads" "$P" sweep run strreads.lua --out b
+printf 'return {grid = {seed = {1}}, stages = {{name = "a", cost = "ten", run = function() end}}}\n' >badcost.lua
+misuse "cost: not a number" "stages\[1\].cost: expected a number > 0" "$P" sweep run badcost.lua --out b
+printf 'return {grid = {seed = {1, 2}}, cost = function(p) return p.seed - 1 end, run = function() end}\n' >zerocost.lua
+misuse "cost: a function returning 0" "cost: for job main/seed=1-.*: expected the function to return a number > 0, got number 0" "$P" sweep run zerocost.lua --out b
 printf 'return 42\n' >notable.lua
 misuse "spec not a table" "expected the file to return a table" "$P" sweep run notable.lua --out n
 misuse "missing spec" "nonexistent.lua" "$P" sweep run nonexistent.lua --out n

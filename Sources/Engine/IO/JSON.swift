@@ -48,6 +48,15 @@ public enum JSON: Equatable, Sendable {
         }
     }
 
+    /// The numeric value, if this is a number or an integer.
+    public var doubleValue: Double? {
+        switch self {
+        case .number(let d): return d
+        case .integer(let i): return Double(i)
+        default: return nil
+        }
+    }
+
     /// The string value, if this is a string.
     public var stringValue: String? {
         if case .string(let s) = self { return s }

@@ -11,42 +11,64 @@
 ///    Re-Init. jobs at other sparsities, not from the shorter magnitude retrainings;
 /// 3. of its stage;
 ///
-/// and else as the median of every finished job. The remaining wall time simulates the local
-/// backend's schedule: each job, in plan order, starts on the first worker to be free once the
-/// jobs it reads are done.
+/// and else as the median of every finished job.
+///
+/// When the spec gives jobs a relative length (a stage's `cost`, ``SweepPlan/costs``), every
+/// rule works on seconds per unit of cost instead, and the estimate is that rate times the
+/// job's cost: before any Re-Init. job of the paper study has finished, a 10-epoch one is
+/// estimated as 10/3 of the 3-epoch magnitude retrainings, not as long as they are. Without
+/// costs (all 1) the rules are as above.
+///
+/// The remaining wall time simulates the local backend's schedule: each job, in plan order,
+/// starts on the first worker to be free once the jobs it reads are done.
 public struct SweepEstimate: Sendable {
+    /// Each finished job with its seconds per unit of cost.
     private var finished: [(job: SweepJob, seconds: Double)] = []
+    private var total = 0.0
+    private let costs: [String: Double]
 
-    public init() {}
+    /// An estimate for jobs of relative lengths `costs` (by job id; 1 for a job not in it).
+    public init(costs: [String: Double] = [:]) {
+        self.costs = costs
+    }
+
+    /// The relative length of `job`.
+    public func cost(of job: SweepJob) -> Double { costs[job.id] ?? 1 }
 
     /// Records that `job` took `seconds` (ignored unless finite and ≥ 0).
     public mutating func record(_ job: SweepJob, seconds: Double) {
         guard seconds.isFinite, seconds >= 0 else { return }
-        finished.append((job, seconds))
+        finished.append((job, seconds / cost(of: job)))
+        total += seconds
     }
 
     /// The number of finished jobs recorded.
     public var count: Int { finished.count }
 
     /// The sum of the recorded durations.
-    public var totalSeconds: Double { finished.reduce(0) { $0 + $1.seconds } }
+    public var totalSeconds: Double { total }
 
     /// The estimated duration of `job`, or nil when no job has finished.
     public func seconds(for job: SweepJob) -> Double? {
         guard !finished.isEmpty else { return nil }
+        return rate(for: job) * cost(of: job)
+    }
+
+    /// The estimated seconds per unit of cost of `job` (the rules above).
+    private func rate(for job: SweepJob) -> Double {
         let stage = finished.filter { $0.job.stage == job.stage }
         guard !stage.isEmpty else { return SweepEstimate.median(finished.map(\.seconds)) }
         let keys = job.parameters.map(\.key).filter { $0 != "seed" }
         let same = stage.filter { entry in keys.allSatisfy { entry.job.value($0) == job.value($0) } }
         if !same.isEmpty { return SweepEstimate.median(same.map(\.seconds)) }
-        var best: (spread: Double, durations: [Double])?
+        var best: (spread: Double, rates: [Double])?
         for key in keys {
             let group = stage.filter { $0.job.value(key) == job.value(key) }.map(\.seconds)
             guard !group.isEmpty else { continue }
             let spread = SweepEstimate.spread(of: stage, groupedBy: key)
             if best == nil || spread < best!.spread { best = (spread, group) }
         }
-        return SweepEstimate.median(best?.durations ?? stage.map(\.seconds))
+        return SweepEstimate.median(best?.rates ?? stage.map(\.seconds))
     }
 
     /// The estimated time until every job of `pending` (in plan order) and `running` (with the
@@ -87,7 +109,8 @@ public struct SweepEstimate: Sendable {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
     }
 
-    /// Σ over the groups of `entries` by the value of `key` of the squared deviations from the group mean.
+    /// Σ over the groups of `entries` by the value of `key` of the squared deviations from the
+    /// group mean (of the seconds given: per unit of cost, when jobs have costs).
     static func spread(of entries: [(job: SweepJob, seconds: Double)], groupedBy key: String) -> Double {
         var groups: [String: [Double]] = [:]
         for entry in entries { groups[entry.job.value(key)?.text ?? "", default: []].append(entry.seconds) }

@@ -76,18 +76,41 @@ public struct SweepPlan: Sendable {
         return subsets.filter { seen.contains($0.name) }
     }
 
+    /// The relative length of each job whose spec gives one (a stage's `cost`), by job id.
+    /// Durations of finished jobs are divided by it before they estimate others
+    /// (``SweepEstimate``), so that a job of a kind nothing like which has finished yet is
+    /// estimated by proportion (a 10-epoch job as 10/3 of a finished 3-epoch one).
+    public private(set) var costs: [String: Double] = [:]
+
+    /// The relative length of job `id` (1 when the spec gives none).
+    public func cost(of id: String) -> Double { costs[id] ?? 1 }
+
+    /// Sets the relative lengths of jobs (by id): each must be a job of the plan and a finite
+    /// number > 0.
+    public mutating func setCosts(_ given: [String: Double]) throws {
+        for (id, cost) in given.sorted(by: { $0.key < $1.key }) {
+            guard job(id) != nil else { throw EngineError("cost: expected the id of a job of the plan, got '\(id)'") }
+            guard cost.isFinite, cost > 0 else { throw EngineError("cost of job \(id): expected a finite number > 0, got \(cost)") }
+            costs[id] = cost
+        }
+    }
+
     /// Every job, stage by stage.
     public var allJobs: [SweepJob] { jobs.flatMap { $0 } }
 
     /// The job with `id`, if the plan has it.
     public func job(_ id: String) -> SweepJob? { allJobs.first { $0.id == id } }
 
-    /// The stages and their keys as JSON (for the manifest).
+    /// The stages and their keys as JSON (for the manifest), with each stage's job costs (in
+    /// job order) when the spec gives them.
     public var stagesJSON: JSON {
         .array(zip(stages, jobs).map { stage, jobs in
             var fields: [(String, JSON)] = [("name", .string(stage.name)), ("keys", .array(stage.keys.map(JSON.string)))]
             if let reads = stage.reads { fields.append(("reads", .array(reads.map(JSON.string)))) }
             fields.append(("jobs", .integer(jobs.count)))
+            if jobs.contains(where: { costs[$0.id] != nil }) {
+                fields.append(("costs", .array(jobs.map { .number(cost(of: $0.id)) })))
+            }
             return .object(fields)
         })
     }

@@ -85,11 +85,7 @@ public struct SweepStore: Sendable {
 
     /// How long finished job `id` took (its result's `seconds`), or nil.
     public func seconds(_ id: String) -> Double? {
-        switch (try? result(id))?["seconds"] {
-        case .number(let s)?: return s
-        case .integer(let i)?: return Double(i)
-        default: return nil
-        }
+        (try? result(id))?["seconds"]?.doubleValue
     }
 
     /// Records the success of `job`: its results (a JSON object) and how long it took. Removes
@@ -159,7 +155,20 @@ public struct SweepStore: Sendable {
             if case .array(let names)? = item["reads"] { reads = names.compactMap(\.stringValue) }
             return SweepPlan.Stage(name: name, keys: keys.compactMap(\.stringValue), reads: reads)
         }
-        return try SweepPlan(grid: grid, stages: stages)
+        var plan = try SweepPlan(grid: grid, stages: stages)
+        var costs: [String: Double] = [:]
+        for (item, jobs) in zip(stageItems, plan.jobs) {
+            guard case .array(let values)? = item["costs"] else { continue }
+            guard values.count == jobs.count else {
+                throw EngineError.file(manifestPath, "stage '\(item["name"]?.stringValue ?? "?")': expected \(jobs.count) costs (one a job), got \(values.count)")
+            }
+            for (job, value) in zip(jobs, values) {
+                guard let cost = value.doubleValue else { throw EngineError.file(manifestPath, "costs: expected numbers, got \(value.text)") }
+                costs[job.id] = cost
+            }
+        }
+        do { try plan.setCosts(costs) } catch let error as EngineError { throw EngineError.file(manifestPath, error.message) }
+        return plan
     }
 
     /// `mkdir -p`.

@@ -33,6 +33,9 @@ enum SweepSubcommand {
         top-level run is a last stage "main" over the whole grid. A stage reads (and waits for)
         every earlier stage whose keys are among its own, or only those it names in
         reads = {"baseline"}: stages that read the same earlier stage then run side by side.
+        A stage (or the spec, for a top-level run) may give cost = 10 or cost = function(params) return
+        params.epochs end: the relative length of its jobs, so that time estimates scale the finished
+        jobs' durations (a 10-epoch job as 10/3 of a finished 3-epoch one) before a job like it is done.
         run:
           --out DIR            the sweep directory (default sweeps/<spec name>): DIR/jobs/<stage>/<params>-<hash>/
                                holds each job's result.json (written atomically), log.txt and files
@@ -200,7 +203,7 @@ enum SweepSubcommand {
         }
         let total = plan.allJobs.count
         print("\(store.directory): \(total) jobs: \(counts.done) done, \(counts.failed) failed, \(counts.running) running, \(counts.missing) missing")
-        var estimate = SweepEstimate()
+        var estimate = SweepEstimate(costs: plan.costs)
         for (stage, jobs) in zip(plan.stages, plan.jobs) {
             let finished = jobs.filter { done.contains($0.id) }
             let durations = finished.compactMap { job -> Double? in

@@ -20,7 +20,7 @@ struct LocalSweepRunner {
         let total = setup.spec.plan.allJobs.count
         let progress = SweepProgress(total: total, done: setup.doneBefore, failed: setup.failedKept.count)
         // The ETA: finished jobs' durations (earlier runs' too) and the schedule still ahead.
-        var estimate = SweepEstimate()
+        var estimate = SweepEstimate(costs: setup.spec.plan.costs)
         for job in setup.spec.plan.allJobs where store.state(job.id) == .done {
             if let seconds = store.seconds(job.id) { estimate.record(job, seconds: seconds) }
         }

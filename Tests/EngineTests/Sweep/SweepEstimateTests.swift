@@ -63,4 +63,36 @@ import Testing
         // Seed 2's baseline failed: its main jobs will not run; what is left is seed 1's Re-Init.
         #expect(estimate.remainingSeconds(pending: Array(pending.dropFirst()), running: [], workers: 2, failed: [pending[0].id]) == 100)
     }
+
+    /// With costs (epochs: baseline and Re-Init. 10, magnitude 3, control 10), durations are
+    /// compared per unit of cost and scaled back by the job's own.
+    @Test func costsScaleTheDurationsOfUnlikeJobs() throws {
+        var costed = plan
+        var costs: [String: Double] = [:]
+        for job in plan.allJobs { costs[job.id] = job.value("method") == .string("magnitude") ? 3 : 10 }
+        try costed.setCosts(costs)
+        #expect(costed.cost(of: job("main", "magnitude", 0.5, seed: 1).id) == 3 && costed.cost(of: "no such job") == 1)
+        var estimate = SweepEstimate(costs: costed.costs)
+        // Only seed 1's baseline has finished, 100 s for 10 units: 10 s a unit.
+        estimate.record(job("baseline", seed: 1), seconds: 100)
+        #expect(estimate.totalSeconds == 100)
+        #expect(estimate.seconds(for: job("main", "magnitude", 0.9, seed: 1)) == 30)   // 3 × 10, not 100
+        #expect(estimate.seconds(for: job("main", "reinit", 0.9, seed: 1)) == 100)
+        // A magnitude retraining at 50% took 36 s (12 s a unit): a Re-Init. at 50% has no job of
+        // its method finished, so the sparsity group decides: 12 × 10 = 120 s; the control (a
+        // stage with no finished job) takes the median rate of all, (10 + 12) / 2 × 10 = 110 s.
+        estimate.record(job("main", "magnitude", 0.5, seed: 1), seconds: 36)
+        #expect(estimate.totalSeconds == 136)
+        #expect(estimate.seconds(for: job("main", "reinit", 0.5, seed: 2)) == 120)
+        #expect(estimate.seconds(for: job("control", seed: 1)) == 110)
+        // Without costs the same two jobs estimate the Re-Init. as the magnitude job: 36 s.
+        var plain = SweepEstimate()
+        plain.record(job("baseline", seed: 1), seconds: 100)
+        plain.record(job("main", "magnitude", 0.5, seed: 1), seconds: 36)
+        #expect(plain.seconds(for: job("main", "reinit", 0.5, seed: 2)) == 36)
+        // Costs must belong to the plan's jobs and be finite and positive.
+        for bad: [String: Double] in [["nope": 2], [job("control", seed: 1).id: 0], [job("control", seed: 1).id: .infinity]] {
+            #expect(throws: EngineError.self) { try costed.setCosts(bad) }
+        }
+    }
 }

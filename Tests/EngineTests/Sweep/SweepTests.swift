@@ -102,14 +102,27 @@ import Testing
         guard mkdtemp(&template) != nil else { Issue.record("mkdtemp failed"); return }
         let root = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         defer { _ = system("rm -rf '\(root)'") }
-        for plan in [named, byDefault] {
+        var costed = named
+        try costed.setCosts(Dictionary(uniqueKeysWithValues: named.jobs[1].enumerated().map { ($1.id, Double($0) + 0.5) }))
+        for plan in [named, byDefault, costed] {
             let store = SweepStore(directory: root + "/s")
             try store.create()
             try store.writeManifest(.object([("spec_hash", .string("x")), ("grid", demoGrid().json), ("stages", plan.stagesJSON)]))
             let recorded = try store.recordedPlan()
             #expect(recorded.stages == plan.stages)
             #expect(recorded.allJobs.map { $0.inputs.map(\.id) } == plan.allJobs.map { $0.inputs.map(\.id) })
+            // Costs (given for stage b only) come back job by job; the others stay 1.
+            #expect(recorded.costs == plan.costs)
+            #expect(recorded.allJobs.map { recorded.cost(of: $0.id) } == plan.allJobs.map { plan.cost(of: $0.id) })
         }
+        #expect(costed.costs.count == costed.jobs[1].count && costed.costs.values.contains(1.5))
+        // A manifest whose costs do not match the stage's jobs is refused.
+        let store = SweepStore(directory: root + "/s")
+        guard case .array(var stageItems) = costed.stagesJSON, case .object(var fields) = stageItems[1] else { Issue.record("stages JSON"); return }
+        fields = fields.map { $0.key == "costs" ? ("costs", .array([.number(1)])) : $0 }
+        stageItems[1] = .object(fields)
+        try store.writeManifest(.object([("spec_hash", .string("x")), ("grid", demoGrid().json), ("stages", .array(stageItems))]))
+        #expect(throws: EngineError.self) { try store.recordedPlan() }
         func refused(_ stages: [SweepPlan.Stage], _ fragment: String) -> Bool {
             do { _ = try SweepPlan(grid: demoGrid(), stages: stages); return false } catch let error as EngineError { return error.message.contains(fragment) } catch { return false }
         }

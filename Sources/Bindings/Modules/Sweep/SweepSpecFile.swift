@@ -20,8 +20,8 @@ public final class SweepSpecFile {
     /// Registry references of each stage's `run`, by stage name.
     private var runReferences: [String: Int32] = [:]
 
-    public static let knownKeys = ["grid", "stages", "run", "name"]
-    public static let stageKeys = ["name", "keys", "reads", "run"]
+    public static let knownKeys = ["grid", "stages", "run", "cost", "name"]
+    public static let stageKeys = ["name", "keys", "reads", "run", "cost"]
     /// Job fields that grid parameters may not use.
     public static let reservedFields = ["id", "stage", "dir", "inputs", "input", "params"]
 
@@ -67,6 +67,7 @@ public final class SweepSpecFile {
             grid = try SweepSpecFile.readGrid(lua, spec: spec, path: path)
             var stages: [SweepPlan.Stage] = []
             var functions: [(String, Int32)] = []
+            var costs: [(stage: String, cost: Cost, field: String)] = []
             if lua.rawGet(spec, "stages") != .nil {
                 guard lua.type(-1) == .table else { throw SweepSpecError("\(path): stages: expected a list of {name = ..., keys = {...}, run = function}, got \(lua.describe(-1))") }
                 let list = lua.top
@@ -77,6 +78,8 @@ public final class SweepSpecFile {
                     let (stage, function) = try SweepSpecFile.readStage(lua, at: lua.top, number: i, grid: grid, path: path)
                     stages.append(stage)
                     functions.append((stage.name, function))
+                    let field = "\(path): stages[\(i)].cost"
+                    if let cost = try SweepSpecFile.readCost(lua, of: lua.top, field: field) { costs.append((stage.name, cost, field)) }
                     lua.pop(1)
                 }
             }
@@ -91,14 +94,18 @@ public final class SweepSpecFile {
                 }
                 stages.append(SweepPlan.Stage(name: "main", keys: grid.names))
                 functions.append(("main", luaL_ref(runtime.state, plua_registryindex())))
+                if let cost = try SweepSpecFile.readCost(lua, of: spec, field: "\(path): cost") { costs.append(("main", cost, "\(path): cost")) }
             } else {
                 lua.pop(1)
             }
+            var plan: SweepPlan
             do {
                 plan = try SweepPlan(grid: grid, stages: stages)
             } catch let error as EngineError {
                 throw SweepSpecError("\(path): \(error.message)")
             }
+            try plan.setCosts(SweepSpecFile.evaluate(costs, plan: plan, lua: lua))
+            self.plan = plan
             for (name, reference) in functions { runReferences[name] = reference }
         } catch {
             lua.setTop(0)
@@ -180,6 +187,60 @@ public final class SweepSpecFile {
             throw SweepSpecError("\(prefix) (\(name)): run: expected a function run(job) returning a table of results, got \(got)")
         }
         return (SweepPlan.Stage(name: name, keys: keys, reads: reads), luaL_ref(lua.state, plua_registryindex()))
+    }
+
+    /// A stage's `cost`: one relative length for all its jobs, or a function of a job's
+    /// parameters returning its relative length (a registry reference).
+    enum Cost {
+        case constant(Double)
+        case function(Int32)
+    }
+
+    /// Reads `cost` from the table at `index` (nil when absent).
+    static func readCost(_ lua: Lua, of index: Int32, field: String) throws -> Cost? {
+        switch lua.rawGet(index, "cost") {
+        case .nil:
+            lua.pop(1)
+            return nil
+        case .function:
+            return .function(luaL_ref(lua.state, plua_registryindex()))
+        default:
+            defer { lua.pop(1) }
+            guard let value = lua.number(-1), value.isFinite, value > 0 else {
+                throw SweepSpecError("\(field): expected a number > 0 (the relative length of the stage's jobs, e.g. its epochs) or a function(params) returning one, got \(lua.describe(-1))")
+            }
+            return .constant(value)
+        }
+    }
+
+    /// Each costed job's relative length: the stage's number, or its function called with a
+    /// table of the job's parameters.
+    static func evaluate(_ costs: [(stage: String, cost: Cost, field: String)], plan: SweepPlan, lua: Lua) throws -> [String: Double] {
+        var result: [String: Double] = [:]
+        for (stage, cost, field) in costs {
+            guard let index = plan.stages.firstIndex(where: { $0.name == stage }) else { continue }
+            for job in plan.jobs[index] {
+                switch cost {
+                case .constant(let value):
+                    result[job.id] = value
+                case .function(let reference):
+                    lua_rawgeti(lua.state, plua_registryindex(), lua_Integer(reference))
+                    lua.newTable(fieldCapacity: job.parameters.count)
+                    for (key, value) in job.parameters { SweepRows.push(lua, value); lua.rawSet(-2, key) }
+                    do {
+                        try lua.protectedCall(arguments: 1, results: 1, traceback: false)
+                    } catch let error as LuaCallError {
+                        throw SweepSpecError("\(field): for job \(job.id): \(error.message)")
+                    }
+                    defer { lua.pop(1) }
+                    guard let value = lua.number(-1), value.isFinite, value > 0 else {
+                        throw SweepSpecError("\(field): for job \(job.id): expected the function to return a number > 0, got \(lua.describe(-1))")
+                    }
+                    result[job.id] = value
+                }
+            }
+        }
+        return result
     }
 
     /// The list of names in `field` of the table at `index` (nil when absent).
