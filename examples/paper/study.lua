@@ -17,6 +17,8 @@
 -- chain, 10 + 12 epochs in the vgg16/resnet34 presets. They are listed longest job first, the
 -- order in which the local backend starts ready jobs, so that no long job is left to run alone
 -- at the end.)
+-- Each stage's `cost` is its jobs' training epochs, so that the sweep's time estimates scale the
+-- first finished jobs (a baseline) to the others before a job of each kind has finished.
 -- Every trained model is compared layer by layer with its seed's baseline: SVCCA keeping 99% of
 -- the variance, on a fixed probe set (test images not used for accuracy).
 --
@@ -190,7 +192,7 @@ end
 return {
   grid = {preset = {P.name}, method = {"magnitude", "reinit", "random"}, sparsity = P.sparsities, seed = seeds},
   stages = {
-    {name = "baseline", keys = {"preset", "seed"}, run = function(job)
+    {name = "baseline", keys = {"preset", "seed"}, cost = P.epochs, run = function(job)
       local train_set, test_set, probe = load_data()
       local m = new_model(job.seed)
       local curve = fit(m, trainer(job.seed, P.epochs), train_set, test_set)
@@ -203,7 +205,7 @@ return {
       write_json(job.dir .. "/settings.json", settings)
       return {accuracy = curve[#curve].val_accuracy, svcca_self = mean}
     end},
-    {name = "iterative", keys = {"preset", "seed"}, reads = {"baseline"}, run = function(job)
+    {name = "iterative", keys = {"preset", "seed"}, reads = {"baseline"}, cost = #P.iterative * P.retrain, run = function(job)
       local train_set, test_set, probe = load_data()
       local baseline = baseline_of(job)
       local m = baseline:clone()
@@ -220,7 +222,7 @@ return {
       write_json(job.dir .. "/steps.json", steps)
       return result
     end},
-    {name = "control", keys = {"preset", "seed"}, reads = {"baseline"}, run = function(job)
+    {name = "control", keys = {"preset", "seed"}, reads = {"baseline"}, cost = P.epochs, run = function(job)
       local train_set, test_set, probe = load_data()
       local baseline = baseline_of(job)
       local m = new_model(job.seed + 1)  -- the re-initialised models' fresh weights, dense
@@ -230,7 +232,8 @@ return {
       write_json(job.dir .. "/layers.json", layers)
       return {accuracy = curve[#curve].val_accuracy, svcca = mean}
     end},
-    {name = "main", reads = {"baseline"}, run = function(job)
+    {name = "main", reads = {"baseline"}, cost = function(p) return p.method == "magnitude" and P.retrain or P.epochs end,
+     run = function(job)
       local train_set, test_set, probe = load_data()
       local baseline = baseline_of(job)
       local t = trainer(job.seed, P.epochs)
