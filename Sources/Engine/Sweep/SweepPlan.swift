@@ -88,8 +88,9 @@ public struct SweepPlan: Sendable {
     /// Sets the relative lengths of jobs (by id): each must be a job of the plan and a finite
     /// number > 0.
     public mutating func setCosts(_ given: [String: Double]) throws {
+        let ids = Set(allJobs.map(\.id))
         for (id, cost) in given.sorted(by: { $0.key < $1.key }) {
-            guard job(id) != nil else { throw EngineError("cost: expected the id of a job of the plan, got '\(id)'") }
+            guard ids.contains(id) else { throw EngineError("cost: expected the id of a job of the plan, got '\(id)'") }
             guard cost.isFinite, cost > 0 else { throw EngineError("cost of job \(id): expected a finite number > 0, got \(cost)") }
             costs[id] = cost
         }
