@@ -23,7 +23,7 @@
 /// starts on the first worker to be free once the jobs it reads are done.
 public struct SweepEstimate: Sendable {
     /// Each finished job with its seconds per unit of cost.
-    private var finished: [(job: SweepJob, seconds: Double)] = []
+    private var finished: [(job: SweepJob, rate: Double)] = []
     private var total = 0.0
     private let costs: [String: Double]
 
@@ -57,18 +57,18 @@ public struct SweepEstimate: Sendable {
     /// The estimated seconds per unit of cost of `job` (the rules above).
     private func rate(for job: SweepJob) -> Double {
         let stage = finished.filter { $0.job.stage == job.stage }
-        guard !stage.isEmpty else { return SweepEstimate.median(finished.map(\.seconds)) }
+        guard !stage.isEmpty else { return SweepEstimate.median(finished.map(\.rate)) }
         let keys = job.parameters.map(\.key).filter { $0 != "seed" }
         let same = stage.filter { entry in keys.allSatisfy { entry.job.value($0) == job.value($0) } }
-        if !same.isEmpty { return SweepEstimate.median(same.map(\.seconds)) }
+        if !same.isEmpty { return SweepEstimate.median(same.map(\.rate)) }
         var best: (spread: Double, rates: [Double])?
         for key in keys {
-            let group = stage.filter { $0.job.value(key) == job.value(key) }.map(\.seconds)
+            let group = stage.filter { $0.job.value(key) == job.value(key) }.map(\.rate)
             guard !group.isEmpty else { continue }
             let spread = SweepEstimate.spread(of: stage, groupedBy: key)
             if best == nil || spread < best!.spread { best = (spread, group) }
         }
-        return SweepEstimate.median(best?.rates ?? stage.map(\.seconds))
+        return SweepEstimate.median(best?.rates ?? stage.map(\.rate))
     }
 
     /// The estimated time until every job of `pending` (in plan order) and `running` (with the
@@ -109,11 +109,11 @@ public struct SweepEstimate: Sendable {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
     }
 
-    /// Σ over the groups of `entries` by the value of `key` of the squared deviations from the
-    /// group mean (of the seconds given: per unit of cost, when jobs have costs).
-    static func spread(of entries: [(job: SweepJob, seconds: Double)], groupedBy key: String) -> Double {
+    /// Σ over the groups of `entries` by the value of `key` of the squared deviations of their
+    /// rates (seconds per unit of cost) from the group mean.
+    static func spread(of entries: [(job: SweepJob, rate: Double)], groupedBy key: String) -> Double {
         var groups: [String: [Double]] = [:]
-        for entry in entries { groups[entry.job.value(key)?.text ?? "", default: []].append(entry.seconds) }
+        for entry in entries { groups[entry.job.value(key)?.text ?? "", default: []].append(entry.rate) }
         return groups.values.reduce(0) { sum, group in
             let mean = group.reduce(0, +) / Double(group.count)
             return sum + group.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
